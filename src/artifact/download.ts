@@ -1,0 +1,46 @@
+/**
+ * Resolve once, then work by digest: fetch the manifest (by tag or digest) and hash its bytes,
+ * check its shape, then pull `repo@digest` into a private folder and check what oras wrote.
+ * Nothing here touches the user's output folder.
+ */
+import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verificationError } from '../core/errors.js';
+import { formatReference, pinned, type Reference } from '../core/reference.js';
+import type { Oras } from '../tools/oras.js';
+import { readBlobManifest, type BlobManifest } from './manifest.js';
+
+export interface ResolvedBlob extends BlobManifest {
+  /** `host/repo@sha256:…` — every later step uses this, never the tag. */
+  pinnedReference: string;
+}
+
+export async function resolveBlob(oras: Oras, ref: Reference, workDir: string, expectDigest?: string): Promise<ResolvedBlob> {
+  const manifestPath = join(workDir, 'manifest.json');
+  await oras.fetchManifest(formatReference(ref), manifestPath);
+  const blob = await readBlobManifest(manifestPath, ref.digest);
+  // Why exact: --expect-digest pins the file's bytes (its sha256, as `sha256sum` prints it).
+  if (expectDigest && blob.layer.digest !== expectDigest) {
+    throw verificationError(`content digest mismatch: expected ${expectDigest}, the artifact holds ${blob.layer.digest}`);
+  }
+  return { ...blob, pinnedReference: pinned(ref, blob.digest) };
+}
+
+/** Pulls the pinned artifact into `workDir/blob/` and returns the one file's path there. */
+export async function downloadBlob(oras: Oras, blob: ResolvedBlob, workDir: string): Promise<string> {
+  const outDir = join(workDir, 'blob');
+  await mkdir(outDir, { mode: 0o700 });
+  const files = await oras.pull(blob.pinnedReference, outDir);
+  const expected = join(outDir, blob.title);
+  const entries = await readdir(outDir);
+  const written = files.length === 1 ? files[0]! : undefined;
+  if (!written || entries.length !== 1 || entries[0] !== blob.title || written.path !== expected) {
+    throw verificationError(`oras wrote ${entries.length} file(s) where exactly one, ${blob.title}, was expected`);
+  }
+  // Why exact: the manifest named these bytes; oras checked them while downloading, we check its report.
+  const stat = await lstat(expected);
+  if (!stat.isFile() || stat.size !== blob.layer.size || written.digest !== blob.layer.digest || written.size !== blob.layer.size) {
+    throw verificationError(`the downloaded file does not match the manifest (${blob.layer.digest}, ${blob.layer.size} bytes)`);
+  }
+  return expected;
+}

@@ -1,0 +1,81 @@
+/**
+ * The program: builds dependencies once, registers the commands, and is the ONLY place that
+ * turns an error into an exit status and a message (see EXIT_CODES in core/errors.ts).
+ */
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
+import { createLogger } from './core/log.js';
+import type { Deps } from './deps.js';
+import { readAllStdin } from './options/auth.js';
+import { createRunner } from './tools/exec.js';
+import { registerPull } from './commands/pull.js';
+import { registerPush } from './commands/push.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Flags users reach for out of habit; each would put a secret where others can read it. */
+const SECRET_FLAGS = ['--password', '--token', '--identity-token'];
+
+function refuseSecretFlags(args: readonly string[]): void {
+  for (const arg of args) {
+    if (arg === '--') return;
+    const flag = SECRET_FLAGS.find((f) => arg === f || arg.startsWith(`${f}=`));
+    if (flag) {
+      throw usageError(
+        `ghcr-blob has no ${flag} flag: a secret on the command line is readable by every process on the machine (/proc/PID/cmdline) and stays in shell history`,
+        flag === '--identity-token' ? 'pipe it in with --identity-token-stdin' : 'pipe it in with --password-stdin, or set GHCR_TOKEN',
+      );
+    }
+  }
+}
+
+/** Commander echoes unknown options; never echo what follows an `=` (it may be a secret). */
+const scrubCommanderText = (text: string): string => text.replace(/(-[\w-]*)=[^\s']*/g, '$1=…');
+
+function report(err: GhcrBlobError, debug: boolean): void {
+  const lines = [`error: ${err.message}`, ...err.details.map((d) => `  ${d}`)];
+  if (err.recommendation) lines.push(`hint: ${err.recommendation}`);
+  if (debug && err.stack) lines.push(err.stack);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+export function buildProgram(deps: Deps): Command {
+  const program = new Command('ghcr-blob')
+    .description('Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.')
+    .version(version, '-V, --version')
+    .addOption(new Option('--debug', 'show the commands run and full errors (secrets redacted)'))
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerPush(program, deps);
+  registerPull(program, deps);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
+  return program;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = argv.slice(2);
+  const debug = args.includes('--debug');
+  const log = createLogger({ debug });
+  const deps: Deps = {
+    env,
+    log,
+    run: createRunner(log, env),
+    readStdin: () => readAllStdin(),
+    writeOut: (text) => process.stdout.write(text),
+  };
+  try {
+    refuseSecretFlags(args);
+    await buildProgram(deps).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end here too; commander has printed them already.
+      return err.exitCode === 0 ? 0 : EXIT_CODES.USAGE;
+    }
+    const known = isGhcrBlobError(err) ? err : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    report(known, debug);
+    return EXIT_CODES[known.code];
+  }
+}

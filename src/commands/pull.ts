@@ -1,0 +1,117 @@
+/**
+ * `pull <ref> -o DIR`: resolve once, pull by digest into a private folder inside DIR, check,
+ * then move the one file into place. On any failure DIR is left as it was.
+ */
+import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+import { moveIntoPlace, privateTempDir } from '../core/fs.js';
+import { DIGEST, formatReference, parseReference } from '../core/reference.js';
+import type { Deps } from '../deps.js';
+import { downloadBlob, resolveBlob, type ResolvedBlob } from '../artifact/download.js';
+import { addAuthOptions, authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { addOutputOptions, printResult } from '../options/output.js';
+import { parseOptions } from '../options/parse.js';
+import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { addToolOptions, findOras, toolOptionsSchema } from '../options/tools.js';
+import { openOras, type Oras } from '../tools/oras.js';
+
+export const pullOptionsSchema = authOptionsSchema
+  .extend(remoteOptionsSchema.shape)
+  .extend(toolOptionsSchema.shape)
+  .extend({
+    output: z.string().min(1).default('.'),
+    force: z.boolean().default(false),
+    expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
+    json: z.boolean().default(false),
+  });
+export type PullOptions = z.infer<typeof pullOptionsSchema>;
+
+export interface PullResult {
+  reference: string;
+  digest: string;
+  pinnedReference: string;
+  file: { path: string; name: string; size: number; digest: string; mediaType: string };
+}
+
+/** A check run on the downloaded file before it is moved into place (pull --verify). */
+export type BeforeLanding = (ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string }) => Promise<void>;
+
+async function prepareOutputDir(dir: string): Promise<{ created: boolean }> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) throw usageError(`${dir} exists and is not a folder`);
+  if (info) return { created: false };
+  await mkdir(dir, { recursive: true });
+  return { created: true };
+}
+
+async function refuseToClobber(target: string, force: boolean): Promise<void> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) return;
+  if (!info.isFile()) throw usageError(`${target} exists and is not a file`);
+  if (!force) throw usageError(`${target} already exists`, 'pass --force to replace it');
+}
+
+export async function runPull(refArg: string, raw: unknown, deps: Deps, beforeLanding?: BeforeLanding): Promise<PullResult> {
+  const opts = parseOptions(pullOptionsSchema, raw);
+  const ref = parseReference(refArg);
+  const remote = await checkRemoteOptions(opts);
+  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const outDir = resolve(opts.output);
+  const { created } = await prepareOutputDir(outDir);
+  // Same filesystem as the destination, so the final step is a rename, not a copy.
+  const work = await privateTempDir(outDir);
+  let landed = false;
+  try {
+    const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
+    const target = join(outDir, blob.title);
+    await refuseToClobber(target, opts.force);
+    deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
+    const file = await downloadBlob(oras, blob, work.path);
+    await beforeLanding?.({ oras, blob, file, workDir: work.path });
+    await moveIntoPlace(file, target, opts.force);
+    landed = true;
+    return {
+      reference: formatReference(ref),
+      digest: blob.digest,
+      pinnedReference: blob.pinnedReference,
+      file: { path: target, name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
+    };
+  } finally {
+    await work.dispose();
+    await oras.dispose();
+    if (!landed && created) await rmdir(outDir).catch(() => {});
+  }
+}
+
+export function addPullOptions(cmd: Command): Command {
+  cmd
+    .addOption(new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default('.'))
+    .addOption(new Option('--force', 'replace an existing file of the same name'))
+    .addOption(new Option('--expect-digest <sha256:…>', 'refuse unless the file\'s sha256 is this'));
+  addAuthOptions(cmd);
+  addRemoteOptions(cmd);
+  return cmd;
+}
+
+export function registerPull(program: Command, deps: Deps): void {
+  const cmd = program
+    .command('pull')
+    .description('pull the file of an artifact, checked, into a folder')
+    .argument('<ref>', 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:…');
+  addPullOptions(cmd);
+  addToolOptions(cmd, ['oras']);
+  addOutputOptions(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out          # token from GHCR_TOKEN / GITHUB_TOKEN
+  ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json`);
+  cmd.action(async (ref: string, raw: unknown) => {
+    const result = await runPull(ref, raw, deps);
+    deps.log.info(`Pulled ${result.pinnedReference} → ${result.file.path}`);
+    printResult(deps, (raw as { json?: boolean }).json, result, [result.file.path]);
+  });
+}

@@ -1,0 +1,45 @@
+/** Filesystem steps that must never half-write: private temp folders and atomic moves. */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GhcrBlobError, usageError } from './errors.js';
+
+/** A 0700 folder (mkdtemp's mode) under `parent`, removed by `dispose` whatever happened. */
+export interface TempDir {
+  path: string;
+  dispose(): Promise<void>;
+}
+
+export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-blob-'): Promise<TempDir> {
+  const path = await mkdtemp(join(parent, prefix));
+  return { path, dispose: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Puts `from` at `to` in one step. Without `overwrite`, link()+unlink() fails atomically if
+ * `to` appeared meanwhile (rename() would silently replace it). Both paths share a filesystem.
+ */
+export async function moveIntoPlace(from: string, to: string, overwrite: boolean): Promise<void> {
+  if (overwrite) {
+    await rename(from, to);
+    return;
+  }
+  try {
+    await link(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw usageError(`${to} already exists`, 'pass --force to replace it');
+    }
+    throw new GhcrBlobError('INTERNAL', `cannot write ${to}: ${(e as Error).message}`, { cause: e });
+  }
+  await unlink(from);
+}
+
+/** Streams a file through sha256: constant memory for any size. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}

@@ -1,0 +1,18 @@
+/** People's messages go to stderr; stdout carries only data (and --json). */
+export interface Logger {
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+export function createLogger(opts: { quiet?: boolean; debug?: boolean } = {}): Logger {
+  return {
+    info: (message) => {
+      if (!opts.quiet) process.stderr.write(`${message}\n`);
+    },
+    debug: (message) => {
+      if (opts.debug) process.stderr.write(`debug: ${message}\n`);
+    },
+  };
+}
+
+export const silentLogger: Logger = { info: () => {}, debug: () => {} };

@@ -1,0 +1,64 @@
+/**
+ * OCI references: `host[:port]/path[:tag][@digest]`, following the distribution reference
+ * grammar. Parsed once, up front, so a malformed reference never reaches oras.
+ */
+import { usageError } from './errors.js';
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export interface Reference {
+  host: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:<64 hex>';
+
+export function parseReference(input: string): Reference {
+  const bad = (why: string) => usageError(`invalid reference "${input}": ${why}`, `use ${EXAMPLE}`);
+  let rest = input;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) throw bad('digest must be sha256: followed by 64 lower-case hex digits');
+  }
+  const slash = rest.indexOf('/');
+  if (slash < 0) throw bad('it needs a registry host and a repository');
+  const host = rest.slice(0, slash);
+  let path = rest.slice(slash + 1);
+  // A first component without '.' or ':' (and not localhost) is a Docker Hub path, not a host:
+  // refuse it rather than guess where the user meant to send their token.
+  if (!HOST.test(host) || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
+    throw bad(`"${host}" is not a registry host`);
+  }
+  let tag: string | undefined;
+  const colon = path.lastIndexOf(':');
+  if (colon >= 0) {
+    tag = path.slice(colon + 1);
+    path = path.slice(0, colon);
+    if (!TAG.test(tag)) throw bad(`tag "${tag}" may hold only letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')`);
+  }
+  if (path.length === 0 || path.length > 255) throw bad('repository name must be 1 to 255 characters');
+  for (const component of path.split('/')) {
+    if (!COMPONENT.test(component)) {
+      throw bad(`repository component "${component}" must be lower-case letters and digits, separated by '.', '_', '__' or '-'`);
+    }
+  }
+  if (!tag && !digest) throw bad('it needs a tag (:v1) or a digest (@sha256:…)');
+  return { host, repository: path, tag, digest };
+}
+
+export const repositoryOf = (ref: Reference): string => `${ref.host}/${ref.repository}`;
+
+export function formatReference(ref: Reference): string {
+  return `${repositoryOf(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
+/** The same repository, pinned to a digest: what every step after resolution works with. */
+export const pinned = (ref: Reference, digest: string): string => `${repositoryOf(ref)}@${digest}`;

@@ -1,0 +1,12 @@
+/** Everything a command needs from the outside world, built once in cli.ts. */
+import type { Logger } from './core/log.js';
+import type { Runner } from './tools/exec.js';
+
+export interface Deps {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  run: Runner;
+  readStdin(): Promise<string>;
+  /** Data for scripts (stdout). People's messages go through `log` (stderr). */
+  writeOut(text: string): void;
+}

@@ -1,0 +1,118 @@
+/**
+ * The oras adapter: builds argv for the detected oras generation and parses its JSON output.
+ * Credentials go as `--username U --password-stdin` with the secret on stdin, and an empty
+ * private `--registry-config`, so nothing is read from or written to the user's docker config.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GhcrBlobError } from '../core/errors.js';
+import { privateTempDir, type TempDir } from '../core/fs.js';
+import type { Credentials } from '../options/auth.js';
+import type { RemoteOptions } from '../options/remote.js';
+import type { Runner } from './exec.js';
+import { INSTALL_HINTS } from './locate.js';
+import { orasFailure } from './oras-errors.js';
+import { attachOutputSchema, discoverOutputSchema, parseOrasJson, pullOutputSchema, pushOutputSchema } from './oras-output.js';
+import type { Descriptor } from './oci.js';
+
+export interface OrasTool {
+  path: string;
+  version: string;
+  /** 1.2 and 1.3+ differ in flags and JSON shapes (FACTS §3). */
+  generation: '1.2' | '1.3';
+}
+
+export async function detectOras(path: string, run: Runner): Promise<OrasTool> {
+  const out = await run({ file: path, args: ['version'] });
+  const m = /Version:\s*v?(\d+)\.(\d+)\.(\d+)/.exec(out.stdout);
+  if (out.exitCode !== 0 || !m) {
+    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like oras (\`oras version\` failed)`, { recommendation: INSTALL_HINTS.oras });
+  }
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const version = `${m[1]}.${m[2]}.${m[3]}`;
+  if (major < 1 || (major === 1 && minor < 2)) {
+    throw new GhcrBlobError('TOOL_MISSING', `oras ${version} is too old (need 1.2 or later)`, { recommendation: INSTALL_HINTS.oras });
+  }
+  return { path, version, generation: major === 1 && minor === 2 ? '1.2' : '1.3' };
+}
+
+export interface PushRequest {
+  cwd: string;
+  reference: string;
+  /** `basename:mediaType`, relative to cwd (oras titles the layer with the path as given). */
+  fileArg: string;
+  artifactType?: string;
+  annotations: readonly string[];
+}
+
+export interface PulledFile {
+  path: string;
+  digest: string;
+  size: number;
+}
+
+export interface Oras {
+  tool: OrasTool;
+  push(req: PushRequest): Promise<Descriptor>;
+  /** Writes the manifest's exact bytes to `outputPath` (digests are computed over bytes). */
+  fetchManifest(reference: string, outputPath: string): Promise<void>;
+  pull(reference: string, outDir: string): Promise<PulledFile[]>;
+  attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
+  discover(subject: string, artifactType: string): Promise<Descriptor[]>;
+  fetchBlob(reference: string, outputPath: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function openOras(tool: OrasTool, run: Runner, remote: RemoteOptions, credentials?: Credentials): Promise<Oras> {
+  let configDir: TempDir | undefined;
+  const authArgs: string[] = [];
+  if (credentials) {
+    configDir = await privateTempDir();
+    const registryConfig = join(configDir.path, 'config.json');
+    await writeFile(registryConfig, '{}', { mode: 0o600 });
+    authArgs.push('--username', credentials.username, '--password-stdin', '--registry-config', registryConfig);
+  }
+  const remoteArgs = [...(remote.plainHttp ? ['--plain-http'] : []), ...(remote.caFile ? ['--ca-file', remote.caFile] : [])];
+
+  // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
+  const invoke = async (action: string, flags: string[], positional: string[], cwd?: string): Promise<string> => {
+    const out = await run({
+      file: tool.path,
+      args: [...flags, ...authArgs, ...remoteArgs, '--', ...positional],
+      cwd,
+      stdin: credentials?.secret,
+      secrets: [credentials?.secret],
+    });
+    if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
+    return out.stdout;
+  };
+
+  return {
+    tool,
+    async push(req) {
+      const flags = ['push', '--format', 'json', ...(req.artifactType ? ['--artifact-type', req.artifactType] : [])];
+      for (const a of req.annotations) flags.push('--annotation', a);
+      const out = await invoke('push', flags, [req.reference, req.fileArg], req.cwd);
+      return parseOrasJson(pushOutputSchema, 'push', out);
+    },
+    async fetchManifest(reference, outputPath) {
+      await invoke('fetch manifest', ['manifest', 'fetch', '--output', outputPath], [reference]);
+    },
+    async pull(reference, outDir) {
+      const out = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference]);
+      return parseOrasJson(pullOutputSchema, 'pull', out).files;
+    },
+    async attach(subject, cwd, fileArg, artifactType) {
+      const out = await invoke('attach', ['attach', '--format', 'json', '--artifact-type', artifactType], [subject, fileArg], cwd);
+      return parseOrasJson(attachOutputSchema, 'attach', out);
+    },
+    async discover(subject, artifactType) {
+      const out = await invoke('discover', ['discover', '--format', 'json', '--artifact-type', artifactType], [subject]);
+      return parseOrasJson(discoverOutputSchema, 'discover', out);
+    },
+    async fetchBlob(reference, outputPath) {
+      await invoke('fetch blob', ['blob', 'fetch', '--output', outputPath], [reference]);
+    },
+    dispose: async () => configDir?.dispose(),
+  };
+}

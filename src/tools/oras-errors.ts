@@ -26,7 +26,7 @@ const RULES: readonly Rule[] = [
 export function causeLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const line = lines.find((l) => l.startsWith('Error')) ?? lines[0] ?? 'no message';
-  const text = line.replace(/^Error:\s*/, '');
+  const text = line.replace(/^Error:\s*/, '').replace(/^Error response from registry:\s*/, '');
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatReference, parseReference, pinned } from '../../../src/core/reference.js';
+import { GhcrBlobError } from '../../../src/core/errors.js';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+describe('parseReference', () => {
+  it.each([
+    ['ghcr.io/octo/tools/report.json:v1', { host: 'ghcr.io', repository: 'octo/tools/report.json', tag: 'v1' }],
+    ['localhost:5000/a/b:latest', { host: 'localhost:5000', repository: 'a/b', tag: 'latest' }],
+    [`ghcr.io/octo/x@${D}`, { host: 'ghcr.io', repository: 'octo/x', digest: D }],
+    [`ghcr.io/octo/x:v2@${D}`, { host: 'ghcr.io', repository: 'octo/x', tag: 'v2', digest: D }],
+    ['127.0.0.1:5000/a__b/c-d:1.0_rc', { host: '127.0.0.1:5000', repository: 'a__b/c-d', tag: '1.0_rc' }],
+  ])('accepts %s', (input, expected) => {
+    expect(parseReference(input)).toEqual({ tag: undefined, digest: undefined, ...expected });
+    expect(formatReference(parseReference(input))).toBe(input);
+  });
+
+  it.each([
+    ['ghcr.io/Octo/tools:v1', /lower-case/],
+    ['ghcr.io/octo/tools:-bad', /tag/],
+    ['ghcr.io/octo/tools:v1!', /tag/],
+    ['ghcr.io/octo/tools@sha256:abc', /64/],
+    [`ghcr.io/octo/tools@sha256:${'A'.repeat(64)}`, /64/],
+    ['ghcr.io/octo/tools', /needs a tag/],
+    ['octo/tools:v1', /not a registry host/],
+    ['tools:v1', /registry host/],
+    ['ghcr.io/:v1', /repository/],
+    ['ghcr.io/a//b:v1', /component/],
+    ['ghcr.io/a/b.:v1', /component/],
+  ])('refuses %s', (input, why) => {
+    const err = (() => { try { parseReference(input); } catch (e) { return e; } })() as GhcrBlobError;
+    expect(err).toBeInstanceOf(GhcrBlobError);
+    expect(err.code).toBe('USAGE');
+    expect(err.message).toMatch(why);
+  });
+
+  it('pins a tagged reference to a digest, dropping the tag', () => {
+    expect(pinned(parseReference('ghcr.io/o/r:v1'), D)).toBe(`ghcr.io/o/r@${D}`);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { orasFailure } from '../../../src/tools/oras-errors.js';
+
+// Texts as printed by oras 1.2.0 / 1.3.3 against distribution 2.8 (FACTS.md §3).
+describe('oras failure text → error code', () => {
+  it.each([
+    ['Error response from registry: unauthorized: authentication required: [map[Action:pull]]', 'AUTH_FAILED'],
+    ['Error: failed to resolve: basic credential not found', 'AUTH_FAILED'],
+    ['Error: GET "https://ghcr.io/v2/…": response status code 403: denied: permission_denied', 'AUTH_FAILED'],
+    ['Error: Get "http://localhost:5998/v2/": dial tcp 127.0.0.1:5998: connect: connection refused', 'REGISTRY_UNREACHABLE'],
+    ['Error: Get "https://127.0.0.1:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', 'REGISTRY_UNREACHABLE'],
+    ['Error: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client', 'REGISTRY_UNREACHABLE'],
+    ['Error: localhost:5000/a/b:nope: not found', 'NOT_FOUND'],
+    ['Error: invalid reference: invalid repository "A"', 'USAGE'],
+    ['Error: something nobody expected', 'INTERNAL'],
+  ])('%s → %s', (stderr, code) => {
+    const err = orasFailure('pull', stderr);
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(/^pull failed: /);
+    expect(err.message).not.toMatch(/Error:/);
+  });
+});

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# `npm run demo`: on a local registry and a local Sigstore stack, push → sign → pull → verify.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec node --import tsx scripts/demo.ts "$@"

@@ -1,0 +1,210 @@
+// push and pull end to end: the built CLI, real oras (both generations), a real registry.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCliDirs, listFilesRecursive, runCli, type CliResult } from '../support/cli.js';
+import { craftArtifact, getManifest } from '../support/registry-api.js';
+import { registryDown, startRegistry, type Registry } from '../support/registry.js';
+import { GENERATIONS, toolsFor } from '../support/tools.js';
+
+const EXIT = { USAGE: 2, VERIFICATION_FAILED: 3, AUTH_FAILED: 4, NOT_FOUND: 5, TOOL_MISSING: 6, REGISTRY_UNREACHABLE: 7 };
+const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** A failure must name no secret, write nothing to HOME/DOCKER_CONFIG, and land nothing. */
+function expectCleanFailure(r: CliResult, code: number, secret: string, outDir?: string) {
+  expect(r.exitCode, r.stderr).toBe(code);
+  expect(r.stderr).toMatch(/^error: /m);
+  expect(r.stdout + r.stderr).not.toContain(secret);
+  expect(listFilesRecursive(r.home)).toEqual([]);
+  expect(listFilesRecursive(r.dockerConfig)).toEqual([]);
+  if (outDir) expect(listFilesRecursive(outDir)).toEqual([]);
+}
+
+describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
+  let reg: Registry;
+  let env: Record<string, string>;
+  let work: string;
+  const file = () => join(work, 'report.json');
+
+  beforeAll(async () => {
+    reg = await startRegistry({ generation: gen });
+    env = { GHCR_BLOB_ORAS: toolsFor(gen).oras };
+    work = freshCliDirs().cwd;
+    writeFileSync(file(), '{"ok":true}\n');
+  });
+  afterAll(async () => reg?.stop());
+
+  const push = (ref: string, path: string, extra: string[] = [], stdin = reg.password) =>
+    runCli(['push', `${reg.host}/${ref}`, path, '-u', reg.username, '--password-stdin', ...extra], { stdin: `${stdin}\n`, env });
+  const pull = (ref: string, outDir: string, extra: string[] = []) =>
+    runCli(['pull', `${reg.host}/${ref}`, '-o', outDir, '-u', reg.username, '--password-stdin', ...extra], { stdin: reg.password, env });
+
+  it('pushes one file and pulls it back by tag and by digest, writing no credential anywhere', async () => {
+    const pushed = await push('octo/tools/report.json:v1', file(), ['--json', '--annotation', 'org.example.k=v', '--artifact-type', 'application/vnd.example.report+json']);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    const out = JSON.parse(pushed.stdout);
+    const manifest = await getManifest(reg, 'octo/tools/report.json', 'v1');
+    expect(out).toMatchObject({ reference: `${reg.host}/octo/tools/report.json:v1`, digest: manifest.digest, pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}` });
+    expect(manifest.json).toMatchObject({
+      artifactType: 'application/vnd.example.report+json',
+      annotations: { 'org.example.k': 'v' },
+      layers: [{ digest: sha256(readFileSync(file())), mediaType: 'application/octet-stream', annotations: { 'org.opencontainers.image.title': 'report.json' } }],
+    });
+    expect(pushed.stdout + pushed.stderr).not.toContain(reg.password);
+    expect(listFilesRecursive(pushed.home)).toEqual([]);
+    expect(listFilesRecursive(pushed.dockerConfig)).toEqual([]);
+
+    const dir = join(freshCliDirs().cwd, 'out');
+    const pulled = await pull('octo/tools/report.json:v1', dir, ['--json']);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('{"ok":true}\n');
+    expect(readdirSync(dir)).toEqual(['report.json']); // the private temp folder is gone
+    expect(JSON.parse(pulled.stdout)).toEqual({
+      reference: `${reg.host}/octo/tools/report.json:v1`,
+      digest: manifest.digest,
+      pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}`,
+      file: { path: join(dir, 'report.json'), name: 'report.json', size: 12, digest: sha256('{"ok":true}\n'), mediaType: 'application/octet-stream' },
+    });
+    expect(listFilesRecursive(pulled.home)).toEqual([]);
+
+    const byDigest = join(freshCliDirs().cwd, 'd');
+    const r = await pull(`octo/tools/report.json@${manifest.digest}`, byDigest, ['--expect-digest', sha256('{"ok":true}\n')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(join(byDigest, 'report.json'));
+  });
+
+  it('takes the token from GHCR_TOKEN, then GITHUB_TOKEN', async () => {
+    for (const name of ['GHCR_TOKEN', 'GITHUB_TOKEN']) {
+      const r = await runCli(['push', `${reg.host}/octo/env:${name.toLowerCase()}`, file(), '-u', reg.username], { env: { ...env, [name]: reg.password } });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(reg.password);
+    }
+  });
+
+  it('refuses to overwrite without --force and keeps the existing file; replaces it with --force', async () => {
+    const dir = freshCliDirs().cwd;
+    writeFileSync(join(dir, 'report.json'), 'mine');
+    const r = await pull('octo/tools/report.json:v1', dir);
+    expect(r.exitCode).toBe(EXIT.USAGE);
+    expect(r.stderr).toMatch(/already exists/);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('mine');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+    const forced = await pull('octo/tools/report.json:v1', dir, ['--force']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('{"ok":true}\n');
+  });
+
+  describe('bad input: clear message, distinct exit code, nothing written', () => {
+    it.each([
+      ['upper-case repository', (h: string) => `${h}/Octo/tools:v1`, /lower-case/],
+      ['bad tag', (h: string) => `${h}/octo/tools:-v1`, /tag/],
+      ['short digest', (h: string) => `${h}/octo/tools@sha256:abc`, /64/],
+      ['no registry host', () => 'octo/tools:v1', /registry host/],
+    ])('pull: %s', async (_n, ref, why) => {
+      const parent = freshCliDirs().cwd;
+      const r = await runCli(['pull', ref(reg.host), '-o', join(parent, 'out')], { env: { ...env, GHCR_TOKEN: reg.password } });
+      expectCleanFailure(r, EXIT.USAGE, reg.password, parent);
+      expect(r.stderr).toMatch(why);
+    });
+
+    it.each([
+      ['a missing file', () => join(work, 'nope.json'), /no such file/],
+      ['a directory', () => work, /not a regular file/],
+      ['a name with a colon', () => { const p = join(work, 'a:b.json'); writeFileSync(p, 'x'); return p; }, /contains ':'/],
+    ])('push: %s', async (_n, path, why) => {
+      const r = await push('octo/bad:v1', path());
+      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expect(r.stderr).toMatch(why);
+    });
+
+    it('push: an empty token on stdin', async () => {
+      const r = await push('octo/bad:v1', file(), [], '');
+      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expect(r.stderr).toMatch(/stdin was empty/);
+    });
+
+    it('push: a --password flag is refused without echoing its value', async () => {
+      const r = await runCli(['push', `${reg.host}/octo/bad:v1`, file(), `--password=${reg.password}`], { env });
+      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expect(r.stderr).toMatch(/no --password flag/);
+    });
+
+    it('push and pull: a wrong password is an auth failure that never shows either secret, even with --debug', async () => {
+      const wrong = 'wrong-password-1234567';
+      const r = await push('octo/bad:v1', file(), ['--debug'], wrong);
+      expectCleanFailure(r, EXIT.AUTH_FAILED, wrong);
+      const dir = join(freshCliDirs().cwd, 'out');
+      const p = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '-o', dir, '-u', reg.username, '--debug'], { env: { ...env, GHCR_TOKEN: wrong } });
+      expectCleanFailure(p, EXIT.AUTH_FAILED, wrong);
+      expect(() => readdirSync(dir)).toThrow(); // the folder it created is gone again
+    });
+
+    it('pull: an unknown tag is not found', async () => {
+      const dir = freshCliDirs().cwd;
+      const r = await pull('octo/tools/report.json:nope', dir);
+      expectCleanFailure(r, EXIT.NOT_FOUND, reg.password, dir);
+    });
+
+    it('pull: a registry that is down is unreachable', async () => {
+      const down = await registryDown();
+      const dir = freshCliDirs().cwd;
+      const r = await runCli(['pull', `${down.host}/octo/x:v1`, '-o', dir], { env: { ...env, GHCR_TOKEN: reg.password } });
+      expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, reg.password, dir);
+    });
+
+    it.each([
+      ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
+      ['an absolute title', [{ content: 'evil', title: '/tmp/x' }], /not a plain file name/],
+      ['no title', [{ content: 'evil' }], /no file name/],
+      ['two layers', [{ content: 'a', title: 'a' }, { content: 'b', title: 'b' }], /2 layers/],
+    ])('pull: a crafted artifact with %s is refused before anything lands', async (_n, layers, why) => {
+      const tag = `crafted-${Math.random().toString(36).slice(2, 8)}`;
+      await craftArtifact(reg, 'octo/crafted', tag, layers);
+      const parent = freshCliDirs().cwd;
+      const dir = join(parent, 'out');
+      mkdirSync(dir);
+      const r = await pull(`octo/crafted:${tag}`, dir);
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, reg.password, dir);
+      expect(r.stderr).toMatch(why);
+      expect(listFilesRecursive(parent)).toEqual([]);
+    });
+
+    it('pull: --expect-digest that does not match lands nothing', async () => {
+      const dir = freshCliDirs().cwd;
+      const r = await pull('octo/tools/report.json:v1', dir, ['--expect-digest', sha256('something else')]);
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, reg.password, dir);
+      expect(r.stderr).toMatch(/content digest mismatch/);
+    });
+
+    it('a missing or non-oras tool is a tool error with an install hint', async () => {
+      const missing = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`], { env: { GHCR_BLOB_ORAS: '/nonexistent/oras' } });
+      expectCleanFailure(missing, EXIT.TOOL_MISSING, reg.password);
+      expect(missing.stderr).toMatch(/hint: install oras/);
+      const notOras = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry], { env: {} });
+      expect(notOras.exitCode).toBe(EXIT.TOOL_MISSING);
+    });
+  });
+});
+
+describe('TLS registry with a private CA', () => {
+  let reg: Registry;
+  beforeAll(async () => { reg = await startRegistry({ tls: true, generation: 'sid' }); });
+  afterAll(async () => reg?.stop());
+
+  it.each(GENERATIONS)('works with --ca-file and is unreachable without it (oras from %s)', async (gen) => {
+    const env = { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password };
+    const dir = freshCliDirs().cwd;
+    const file = join(dir, 'tls.txt');
+    writeFileSync(file, 'over tls');
+    const ok = await runCli(['push', `${reg.host}/octo/tls:${gen}`, file, '-u', reg.username, '--ca-file', reg.caFile!], { env });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const out = join(dir, 'out');
+    const noCa = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username], { env });
+    expectCleanFailure(noCa, EXIT.REGISTRY_UNREACHABLE, reg.password);
+    expect(noCa.stderr).toMatch(/--ca-file/);
+    const pulled = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username, '--ca-file', reg.caFile!], { env });
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(readFileSync(join(out, 'tls.txt'), 'utf8')).toBe('over tls');
+  });
+});

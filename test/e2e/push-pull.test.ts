@@ -32,6 +32,8 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     env = { GHCR_BLOB_ORAS: toolsFor(gen).oras };
     work = freshCliDirs().cwd;
     writeFileSync(file(), '{"ok":true}\n');
+    // Every test can rely on this artifact, whatever runs before it.
+    await craftArtifact(reg, 'octo/tools/report.json', 'v1', [{ content: '{"ok":true}\n', title: 'report.json', mediaType: 'application/octet-stream' }]);
   });
   afterAll(async () => reg?.stop());
 

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm install` rather than `npm ci`: npm 11 writes only this platform's optional packages
+  # (rollup's) into the lock and `npm ci` then calls the lock out of sync. The lock still pins
+  # every version; it is left unchanged.
+  npm install --no-audit --no-fund
 fi
 bash scripts/install-tools.sh
 npx tsup --silent

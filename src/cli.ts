@@ -11,6 +11,8 @@ import { readAllStdin } from './options/auth.js';
 import { createRunner } from './tools/exec.js';
 import { registerPull } from './commands/pull.js';
 import { registerPush } from './commands/push.js';
+import { registerSign } from './commands/sign.js';
+import { registerVerify } from './commands/verify.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -50,6 +52,8 @@ export function buildProgram(deps: Deps): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerPush(program, deps);
   registerPull(program, deps);
+  registerSign(program, deps);
+  registerVerify(program, deps);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
   return program;
 }

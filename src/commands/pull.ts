@@ -10,18 +10,24 @@ import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
 import { DIGEST, formatReference, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
-import { downloadBlob, resolveBlob, type ResolvedBlob } from '../artifact/download.js';
+import { downloadBlob, resolveBlob } from '../artifact/download.js';
 import { addAuthOptions, authOptionsSchema, resolveCredentials } from '../options/auth.js';
 import { addOutputOptions, printResult } from '../options/output.js';
 import { parseOptions } from '../options/parse.js';
 import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
 import { addToolOptions, findOras, toolOptionsSchema } from '../options/tools.js';
-import { openOras, type Oras } from '../tools/oras.js';
+import { openOras } from '../tools/oras.js';
+import { addPolicyOptions, policyOptionsSchema } from '../options/policy.js';
+import { prepareReferrerCheck, refuseUnusedPolicy } from '../options/verification.js';
+import { verifyAgainstReferrers, type VerifiedBlob } from '../signing/verify-referrers.js';
+import { verifiedJson } from '../signing/verify-file.js';
 
 export const pullOptionsSchema = authOptionsSchema
   .extend(remoteOptionsSchema.shape)
   .extend(toolOptionsSchema.shape)
+  .extend(policyOptionsSchema.shape)
   .extend({
+    verify: z.boolean().default(false),
     output: z.string().min(1).default('.'),
     force: z.boolean().default(false),
     expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
@@ -34,10 +40,8 @@ export interface PullResult {
   digest: string;
   pinnedReference: string;
   file: { path: string; name: string; size: number; digest: string; mediaType: string };
+  verification?: ReturnType<typeof verifiedJson> & { signatureDigest: string };
 }
-
-/** A check run on the downloaded file before it is moved into place (pull --verify). */
-export type BeforeLanding = (ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string }) => Promise<void>;
 
 async function prepareOutputDir(dir: string): Promise<{ created: boolean }> {
   const info = await stat(dir).catch(() => undefined);
@@ -54,9 +58,12 @@ async function refuseToClobber(target: string, force: boolean): Promise<void> {
   if (!force) throw usageError(`${target} already exists`, 'pass --force to replace it');
 }
 
-export async function runPull(refArg: string, raw: unknown, deps: Deps, beforeLanding?: BeforeLanding): Promise<PullResult> {
+export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise<PullResult> {
   const opts = parseOptions(pullOptionsSchema, raw);
+  if (!opts.verify) refuseUnusedPolicy(opts, '--verify');
   const ref = parseReference(refArg);
+  // The policy, cosign and the trust material are settled before anything is downloaded.
+  const check = opts.verify ? await prepareReferrerCheck(opts, deps) : undefined;
   const remote = await checkRemoteOptions(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
   const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
@@ -71,7 +78,12 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps, beforeLa
     await refuseToClobber(target, opts.force);
     deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
     const file = await downloadBlob(oras, blob, work.path);
-    await beforeLanding?.({ oras, blob, file, workDir: work.path });
+    let verified: VerifiedBlob | undefined;
+    if (check) {
+      verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run, log: deps.log }, check);
+      deps.log.info(`Verified: signed by ${verified.identity}; checked by ${verified.verifiers.join(' and ')}`);
+    }
+    // The bytes moved into place are the bytes just verified: no second download.
     await moveIntoPlace(file, target, opts.force);
     landed = true;
     return {
@@ -79,6 +91,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps, beforeLa
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
       file: { path: target, name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
+      ...(verified ? { verification: { ...verifiedJson(verified), signatureDigest: verified.signatureDigest } } : {}),
     };
   } finally {
     await work.dispose();
@@ -91,7 +104,8 @@ export function addPullOptions(cmd: Command): Command {
   cmd
     .addOption(new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default('.'))
     .addOption(new Option('--force', 'replace an existing file of the same name'))
-    .addOption(new Option('--expect-digest <sha256:…>', 'refuse unless the file\'s sha256 is this'));
+    .addOption(new Option('--expect-digest <sha256:…>', 'refuse unless the file\'s sha256 is this'))
+    .addOption(new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'));
   addAuthOptions(cmd);
   addRemoteOptions(cmd);
   return cmd;
@@ -103,12 +117,15 @@ export function registerPull(program: Command, deps: Deps): void {
     .description('pull the file of an artifact, checked, into a folder')
     .argument('<ref>', 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:…');
   addPullOptions(cmd);
-  addToolOptions(cmd, ['oras']);
+  addPolicyOptions(cmd);
+  addToolOptions(cmd, ['oras', 'cosign']);
   addOutputOptions(cmd);
   cmd.addHelpText('after', `
 Examples:
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out          # token from GHCR_TOKEN / GITHUB_TOKEN
-  ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json`);
+  ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
+    --github-workflow octo/tools/.github/workflows/release.yml`);
   cmd.action(async (ref: string, raw: unknown) => {
     const result = await runPull(ref, raw, deps);
     deps.log.info(`Pulled ${result.pinnedReference} → ${result.file.path}`);

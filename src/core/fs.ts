@@ -1,9 +1,9 @@
 /** Filesystem steps that must never half-write: private temp folders and atomic moves. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import { link, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GhcrBlobError, usageError } from './errors.js';
 
 /** A 0700 folder (mkdtemp's mode) under `parent`, removed by `dispose` whatever happened. */
@@ -42,4 +42,13 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return `sha256:${hash.digest('hex')}`;
+}
+
+/** The absolute path of an existing regular file, or a usage error saying what it is instead. */
+export async function checkRegularFile(path: string, hint?: string): Promise<string> {
+  const full = resolve(path);
+  const info = await stat(full).catch(() => undefined);
+  if (!info) throw usageError(`${path}: no such file`);
+  if (!info.isFile()) throw usageError(`${path}: not a regular file`, hint);
+  return full;
 }

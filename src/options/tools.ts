@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { locateTool } from '../tools/locate.js';
 import { detectOras, type OrasTool } from '../tools/oras.js';
+import { detectCosign, type CosignTool } from '../tools/cosign.js';
 
 export const toolOptionsSchema = z.object({
   oras: z.string().min(1).optional(),
@@ -20,4 +21,8 @@ export function addToolOptions(cmd: Command, tools: readonly ('oras' | 'cosign')
 
 export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
   return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
+}
+
+export async function findCosign(opts: ToolOptions, deps: Deps): Promise<CosignTool> {
+  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run);
 }

@@ -107,7 +107,9 @@ export async function openOras(tool: OrasTool, run: Runner, remote: RemoteOption
       return parseOrasJson(attachOutputSchema, 'attach', out);
     },
     async discover(subject, artifactType) {
-      const out = await invoke('discover', ['discover', '--format', 'json', '--artifact-type', artifactType], [subject]);
+      // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
+      const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
+      const out = await invoke('discover', ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType], [subject]);
       return parseOrasJson(discoverOutputSchema, 'discover', out);
     },
     async fetchBlob(reference, outputPath) {

@@ -1,0 +1,111 @@
+/**
+ * `sign <file>`: keyless signing through cosign, writing a Sigstore bundle next to the file.
+ * `sign <ref>`: pulls the pinned artifact into a private folder, signs those bytes and attaches
+ * the bundle to the artifact as a referrer.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { parseReference, type Reference } from '../core/reference.js';
+import type { Deps } from '../deps.js';
+import { downloadBlob, resolveBlob } from '../artifact/download.js';
+import { addAuthOptions, authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { addIdentityTokenOptions, identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
+import { addOutputOptions, printResult } from '../options/output.js';
+import { parseOptions } from '../options/parse.js';
+import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { addSigningOptions, refuseStdinTwice, signingOptionsSchema, signingServices } from '../options/sigstore.js';
+import { addToolOptions, findCosign, findOras, toolOptionsSchema } from '../options/tools.js';
+import { signFile } from '../signing/sign-file.js';
+import { signAndAttach } from '../signing/sign-remote.js';
+import { openOras } from '../tools/oras.js';
+
+export const signOptionsSchema = identityTokenOptionsSchema
+  .extend(signingOptionsSchema.shape)
+  .extend(toolOptionsSchema.shape)
+  .extend(authOptionsSchema.shape)
+  .extend(remoteOptionsSchema.shape)
+  .extend({ bundle: z.string().min(1).optional(), force: z.boolean().default(false), json: z.boolean().default(false) });
+type SignOptions = z.infer<typeof signOptionsSchema>;
+
+async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
+  const file = await checkRegularFile(fileArg);
+  const bundlePath = resolve(opts.bundle ?? `${file}.sigstore.json`);
+  if (!opts.force && (await stat(bundlePath).catch(() => undefined))) {
+    throw usageError(`${bundlePath} already exists`, 'pass --force to replace it, or --bundle PATH');
+  }
+  const cosign = await findCosign(opts, deps);
+  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);
+  return signFile(cosign, deps.run, { file, bundlePath, overwrite: opts.force, identityToken: token.token, secrets: token.secrets, services: signingServices(opts) });
+}
+
+async function signRemote(ref: Reference, refArg: string, opts: SignOptions, deps: Deps) {
+  if (opts.bundle || opts.force) throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
+  refuseStdinTwice(opts);
+  const remote = await checkRemoteOptions(opts);
+  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  const cosign = await findCosign(opts, deps);
+  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const work = await privateTempDir();
+  try {
+    const blob = await resolveBlob(oras, ref, work.path);
+    const file = await downloadBlob(oras, blob, work.path);
+    deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);
+    const signature = await signAndAttach({ oras, blob, file, workDir: work.path, cosign, run: deps.run }, { identityToken: token.token, secrets: token.secrets }, signingServices(opts));
+    return { reference: refArg, digest: blob.digest, pinnedReference: blob.pinnedReference, file: { name: blob.title, digest: blob.layer.digest }, signature };
+  } finally {
+    await work.dispose();
+    await oras.dispose();
+  }
+}
+
+/** A path that exists is a file to sign; otherwise the argument must be a reference. */
+export async function runSign(target: string, raw: unknown, deps: Deps) {
+  const opts = parseOptions(signOptionsSchema, raw);
+  if (await stat(target).catch(() => undefined)) return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
+  let ref: Reference;
+  try {
+    ref = parseReference(target);
+  } catch {
+    throw usageError(`${target}: no such file, and not a registry reference`);
+  }
+  return { kind: 'ref' as const, ...(await signRemote(ref, target, opts, deps)) };
+}
+
+export function registerSign(program: Command, deps: Deps): void {
+  const cmd = program
+    .command('sign')
+    .description('sign a file (writing a bundle) or a pushed artifact (attaching the bundle), keyless with Sigstore')
+    .argument('<file|ref>', 'a local file, or ghcr.io/OWNER/NAME:TAG')
+    .addOption(new Option('--bundle <path>', 'for a file: where to write the bundle (default: <file>.sigstore.json)'))
+    .addOption(new Option('--force', 'for a file: replace an existing bundle'));
+  addIdentityTokenOptions(cmd);
+  addSigningOptions(cmd);
+  addAuthOptions(cmd);
+  addRemoteOptions(cmd);
+  addToolOptions(cmd, ['oras', 'cosign']);
+  addOutputOptions(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  # GitHub Actions, with permissions: id-token: write
+  ghcr-blob sign ./report.json
+  ghcr-blob sign ghcr.io/octo/tools/report.json:v1          # + packages: write
+  # elsewhere, with an OIDC token for audience "sigstore"
+  ghcr-blob sign ./report.json --identity-token-stdin < token.jwt`);
+  cmd.action(async (target: string, raw: unknown) => {
+    const result = await runSign(target, raw, deps);
+    const { kind, ...json } = result;
+    if (kind === 'file') {
+      deps.log.info(`Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'}) → ${result.bundlePath}`);
+      printResult(deps, (raw as { json?: boolean }).json, json, [result.bundlePath]);
+    } else {
+      deps.log.info(`Signed ${result.pinnedReference} as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`);
+      printResult(deps, (raw as { json?: boolean }).json, json, [result.signature.digest]);
+    }
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The OIDC identity token for keyless signing: from ghcr-blob's stdin (--identity-token-stdin)
+ * or, in GitHub Actions with `permissions: id-token: write`, fetched from the Actions token
+ * service by ghcr-blob itself, so neither the token nor the request credential is ever put in
+ * cosign's argv or environment.
+ */
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { GhcrBlobError, usageError } from '../core/errors.js';
+import { trimOneNewline } from './auth.js';
+
+export const identityTokenOptionsSchema = z.object({ identityTokenStdin: z.boolean().default(false) });
+export type IdentityTokenOptions = z.infer<typeof identityTokenOptionsSchema>;
+
+export function addIdentityTokenOptions(cmd: Command): Command {
+  return cmd.addOption(new Option('--identity-token-stdin', 'read the OIDC identity token from stdin (default in GitHub Actions: the job\'s own token)'));
+}
+
+const actionsTokenSchema = z.object({ value: z.string().min(1) });
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export interface TokenSource {
+  env: NodeJS.ProcessEnv;
+  readStdin(): Promise<string>;
+  fetch?: typeof fetch;
+}
+
+async function fetchActionsToken(url: string, requestToken: string, doFetch: typeof fetch): Promise<string> {
+  const target = new URL(url);
+  target.searchParams.set('audience', 'sigstore');
+  let body: unknown;
+  try {
+    const res = await doFetch(target, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    body = await res.json();
+  } catch (e) {
+    // The message names neither the request token nor the response.
+    throw new GhcrBlobError('AUTH_FAILED', `could not get an identity token from GitHub Actions (${(e as Error).message})`, {
+      recommendation: 'give the job `permissions: id-token: write`',
+    });
+  }
+  const parsed = actionsTokenSchema.safeParse(body);
+  if (!parsed.success) throw new GhcrBlobError('AUTH_FAILED', 'GitHub Actions returned no identity token');
+  return parsed.data.value;
+}
+
+export async function resolveIdentityToken(opts: IdentityTokenOptions, src: TokenSource): Promise<{ token: string; secrets: string[] }> {
+  if (opts.identityTokenStdin) {
+    const token = trimOneNewline(await src.readStdin()).trim();
+    if (!token) throw usageError('--identity-token-stdin was given but stdin was empty');
+    if (!JWT.test(token)) throw usageError('stdin does not hold an OIDC identity token (a JWT)');
+    return { token, secrets: [token] };
+  }
+  const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (url && requestToken) {
+    const token = await fetchActionsToken(url, requestToken, src.fetch ?? fetch);
+    return { token, secrets: [token, requestToken] };
+  }
+  throw usageError(
+    'no identity token for keyless signing',
+    'in GitHub Actions grant `permissions: id-token: write`; elsewhere pipe a token in with --identity-token-stdin',
+  );
+}

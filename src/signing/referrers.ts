@@ -1,0 +1,60 @@
+/**
+ * Signatures travel with the blob as OCI referrers: one artifact per Sigstore bundle, attached
+ * to the blob's manifest digest (registries without the referrers API, like ghcr.io and
+ * distribution 2.8, get oras's tag fallback). Reading them back is bounded: at most
+ * MAX_CANDIDATES referrers are examined, each bundle at most MAX_BUNDLE_BYTES.
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { verificationError } from '../core/errors.js';
+import { sha256File } from '../core/fs.js';
+import { readBlobManifest } from '../artifact/manifest.js';
+import type { ResolvedBlob } from '../artifact/download.js';
+import type { Oras } from '../tools/oras.js';
+import type { Descriptor } from '../tools/oci.js';
+
+export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+/** Documented in README: referrers beyond this many are not examined. */
+export const MAX_CANDIDATES = 32;
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface AttachedBundle {
+  /** Digest of the referrer manifest. */
+  digest: string;
+  /** sha256 of the bundle JSON itself. */
+  bundleDigest: string;
+}
+
+export async function attachBundle(oras: Oras, blob: ResolvedBlob, bundlePath: string): Promise<AttachedBundle> {
+  const fileArg = `${basename(bundlePath)}:${BUNDLE_MEDIA_TYPE}`;
+  const attached = await oras.attach(blob.pinnedReference, dirname(bundlePath), fileArg, BUNDLE_MEDIA_TYPE);
+  return { digest: attached.digest, bundleDigest: await sha256File(bundlePath) };
+}
+
+const repositoryOf = (blob: ResolvedBlob): string => blob.pinnedReference.slice(0, blob.pinnedReference.lastIndexOf('@'));
+
+/** Checks a referrer's manifest before its bundle is downloaded. */
+async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<Descriptor> {
+  const manifestPath = join(workDir, 'manifest.json');
+  await oras.fetchManifest(`${repositoryOf(blob)}@${referrer.digest}`, manifestPath);
+  const m = await readBlobManifest(manifestPath, referrer.digest);
+  // Why exact: only a referrer whose subject is this very manifest speaks about these bytes.
+  if (m.manifest.subject?.digest !== blob.digest) throw verificationError(`referrer ${referrer.digest} is not about ${blob.digest}`);
+  if (m.layer.mediaType !== BUNDLE_MEDIA_TYPE) throw verificationError(`referrer ${referrer.digest} holds ${m.layer.mediaType}, not a Sigstore bundle`);
+  if (m.layer.size > MAX_BUNDLE_BYTES) throw verificationError(`referrer ${referrer.digest} holds a ${m.layer.size}-byte bundle (limit ${MAX_BUNDLE_BYTES})`);
+  return m.layer;
+}
+
+/** Downloads one candidate bundle into `workDir` (created); junk → VERIFICATION_FAILED. */
+export async function fetchCandidateBundle(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<string> {
+  await mkdir(workDir, { recursive: true, mode: 0o700 });
+  const layer = await bundleLayer(oras, blob, referrer, workDir);
+  const bundlePath = join(workDir, 'bundle.json');
+  await oras.fetchBlob(`${repositoryOf(blob)}@${layer.digest}`, bundlePath);
+  return bundlePath;
+}
+
+export async function listBundleReferrers(oras: Oras, blob: ResolvedBlob): Promise<{ candidates: Descriptor[]; skipped: number }> {
+  const all = await oras.discover(blob.pinnedReference, BUNDLE_MEDIA_TYPE);
+  return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
+}

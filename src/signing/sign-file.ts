@@ -1,0 +1,74 @@
+/**
+ * Keyless signing of one file through cosign: the bundle is written into a private folder next
+ * to its destination, checked, and only then moved into place (no half-written bundles).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { moveIntoPlace, privateTempDir } from '../core/fs.js';
+import type { Runner } from '../tools/exec.js';
+import { signBlob, type Cosign2Services, type CosignTool } from '../tools/cosign.js';
+import { loadTrustedRoot, parseBundle } from '../verify/index.js';
+import { writeCosign2TrustFiles } from './cosign2-trust.js';
+import { readSigningConfig } from './signing-config.js';
+import { bundleSigner } from './signer.js';
+import { usageError } from '../core/errors.js';
+
+export interface SigstoreServices {
+  signingConfigPath?: string;
+  trustedRootPath?: string;
+}
+
+export interface SignFileRequest {
+  file: string;
+  bundlePath: string;
+  overwrite: boolean;
+  identityToken: string;
+  secrets: readonly string[];
+  services: SigstoreServices;
+}
+
+export interface SignedFile {
+  bundlePath: string;
+  sha256: string;
+  identity?: string;
+  issuer?: string;
+  rekorLogIndex?: number;
+}
+
+async function cosign2Services(services: SigstoreServices, dir: string): Promise<Cosign2Services | undefined> {
+  if (!services.signingConfigPath) return undefined; // public-good defaults built into cosign 2
+  if (!services.trustedRootPath) {
+    throw usageError('with cosign 2, --signing-config needs --trusted-root too', 'cosign 2 reads a private Sigstore\'s keys from the trusted root');
+  }
+  const urls = await readSigningConfig(services.signingConfigPath);
+  const env = await writeCosign2TrustFiles(await loadTrustedRoot(services.trustedRootPath), dir);
+  return { ...urls, env };
+}
+
+export async function signFile(cosign: CosignTool, run: Runner, req: SignFileRequest): Promise<SignedFile> {
+  const work = await privateTempDir(dirname(req.bundlePath));
+  try {
+    const staged = join(work.path, 'bundle.json');
+    await signBlob(cosign, run, {
+      file: req.file,
+      bundlePath: staged,
+      identityToken: req.identityToken,
+      signingConfigPath: req.services.signingConfigPath,
+      trustedRootPath: req.services.trustedRootPath,
+      cosign2: cosign.generation === 2 ? await cosign2Services(req.services, work.path) : undefined,
+    });
+    const bundle = parseBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
+    const signer = bundleSigner(bundle);
+    await moveIntoPlace(staged, req.bundlePath, req.overwrite);
+    const entry = bundle.verificationMaterial.tlogEntries[0];
+    return {
+      bundlePath: req.bundlePath,
+      sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex'),
+      identity: signer?.san,
+      issuer: signer?.issuer,
+      rekorLogIndex: entry ? Number(entry.logIndex) : undefined,
+    };
+  } finally {
+    await work.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The cosign adapter: one interface, two generations. cosign 3 takes a SigningConfig and a
+ * TrustedRoot file; cosign 2.5 takes service URLs as flags, trust as SIGSTORE_* variables
+ * (file paths, never secrets) and needs --new-bundle-format. The identity token reaches cosign
+ * only through a FIFO (see fifo.ts), never argv or environment.
+ */
+import { GhcrBlobError, verificationError } from '../core/errors.js';
+import type { Runner } from './exec.js';
+import { createSecretFifo } from './fifo.js';
+import { INSTALL_HINTS } from './locate.js';
+
+export interface CosignTool {
+  path: string;
+  generation: 2 | 3;
+}
+
+export async function detectCosign(path: string, run: Runner): Promise<CosignTool> {
+  // Debian builds print "GitVersion: devel"; the flags tell the generations apart (FACTS §1).
+  const help = await run({ file: path, args: ['sign-blob', '--help'] });
+  const text = help.stdout + help.stderr;
+  if (help.exitCode !== 0 || !text.includes('--identity-token')) {
+    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like cosign`, { recommendation: INSTALL_HINTS.cosign });
+  }
+  if (text.includes('--signing-config')) return { path, generation: 3 };
+  if (text.includes('--new-bundle-format')) return { path, generation: 2 };
+  throw new GhcrBlobError('TOOL_MISSING', 'this cosign is too old (need 2.5 or later)', { recommendation: INSTALL_HINTS.cosign });
+}
+
+/** Private Sigstore instance for cosign 2, derived from a SigningConfig and a TrustedRoot. */
+export interface Cosign2Services {
+  fulcioUrl: string;
+  rekorUrl: string;
+  tsaUrl?: string;
+  /** SIGSTORE_ROOT_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, SIGSTORE_REKOR_PUBLIC_KEY: paths. */
+  env: Record<string, string>;
+}
+
+export interface SignBlobRequest {
+  file: string;
+  bundlePath: string;
+  identityToken: string;
+  signingConfigPath?: string;
+  trustedRootPath?: string;
+  cosign2?: Cosign2Services;
+}
+
+export interface VerifyBlobRequest {
+  file: string;
+  bundlePath: string;
+  trustedRootPath?: string;
+  /** e.g. ['--certificate-identity', X, '--certificate-oidc-issuer', Y] */
+  policyFlags: readonly string[];
+}
+
+/** The line cosign ends on when it fails ("Error: …"), shortened. */
+function cosignCause(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = [...lines].reverse().find((l) => /^Error:|^main\.go/.test(l)) ?? lines[lines.length - 1] ?? 'no message';
+  const text = line.replace(/^(main\.go:\d+:\s*)?Error:\s*/, '');
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+}
+
+export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobRequest): Promise<void> {
+  const fifo = await createSecretFifo(req.identityToken);
+  try {
+    const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path];
+    let env: Record<string, string> = {};
+    if (tool.generation === 3) {
+      if (req.signingConfigPath) args.push('--signing-config', req.signingConfigPath);
+      if (req.trustedRootPath) args.push('--trusted-root', req.trustedRootPath);
+    } else {
+      args.push('--new-bundle-format');
+      if (req.cosign2) {
+        args.push('--fulcio-url', req.cosign2.fulcioUrl, '--rekor-url', req.cosign2.rekorUrl);
+        if (req.cosign2.tsaUrl) args.push('--timestamp-server-url', req.cosign2.tsaUrl);
+        env = req.cosign2.env;
+      }
+    }
+    args.push('--', req.file);
+    const done = run({ file: tool.path, args, env, secrets: [req.identityToken] });
+    await fifo.feed(done);
+    const out = await done;
+    if (out.exitCode !== 0) {
+      throw new GhcrBlobError('INTERNAL', `cosign sign-blob failed: ${cosignCause(out.stderr)}`, {
+        recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
+      });
+    }
+  } finally {
+    await fifo.dispose();
+  }
+}
+
+export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobRequest): Promise<void> {
+  const args = ['verify-blob', '--bundle', req.bundlePath, ...req.policyFlags];
+  if (tool.generation === 2) args.push('--new-bundle-format');
+  if (req.trustedRootPath) args.push('--trusted-root', req.trustedRootPath);
+  args.push('--', req.file);
+  const out = await run({ file: tool.path, args });
+  if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
+}

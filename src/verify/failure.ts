@@ -1,0 +1,64 @@
+import { PolicyError, VerificationError } from '@sigstore/verify';
+import { GhcrBlobError, isGhcrBlobError, verificationError } from '../core/errors.js';
+import type { CertificateClaims } from './certificate-claims.js';
+import type { PolicyMismatch } from './policy.js';
+
+/** Turns a @sigstore/verify error code into the check a person can act on. */
+const CHECKS: Record<string, string> = {
+  CERTIFICATE_ERROR: 'the signing certificate is not from a trusted Fulcio CA, was not valid at signing time, or lacks a trusted SCT',
+  PUBLIC_KEY_ERROR: 'the signing key is not trusted',
+  SIGNATURE_ERROR: "the signature does not match the file's sha256",
+  TIMESTAMP_ERROR: 'the signing time is not attested by a trusted transparency log or timestamp authority',
+  TLOG_ERROR: 'the transparency log (Rekor) entry is missing',
+  TLOG_BODY_ERROR: 'the transparency log (Rekor) entry is for another signature or digest',
+  TLOG_INCLUSION_PROOF_ERROR: 'the transparency log (Rekor) inclusion proof does not check out',
+  TLOG_INCLUSION_PROMISE_ERROR: 'the transparency log (Rekor) signed entry timestamp does not check out',
+  TLOG_MISSING_INCLUSION_ERROR: 'the transparency log (Rekor) entry has neither inclusion proof nor promise',
+};
+
+/** A failure inside the sigstore Verifier, as VERIFICATION_FAILED naming the failed check. */
+export function sigstoreFailure(e: unknown, claims: CertificateClaims): GhcrBlobError {
+  if (isGhcrBlobError(e)) return e;
+  const known = e instanceof VerificationError || e instanceof PolicyError;
+  const check = (known ? CHECKS[e.code] : undefined) ?? 'the bundle could not be verified';
+  const reason = e instanceof Error ? e.message : String(e);
+  return new GhcrBlobError('VERIFICATION_FAILED', `signature rejected: ${check}`, {
+    cause: e,
+    details: [`sigstore: ${reason}`, 'the certificate claims (unverified):', ...claimLines(claims).map((l) => `  ${l}`)],
+  });
+}
+
+/** The certificate is genuine but names someone else: expected vs actual, side by side. */
+export function identityFailure(mismatches: PolicyMismatch[], claims: CertificateClaims): GhcrBlobError {
+  const failed = mismatches.map((m) => (m.check === 'identity' ? 'identity (SAN)' : 'OIDC issuer')).join(' and ');
+  const lines = mismatches.flatMap((m) => [
+    `expected ${m.check}: ${m.expected}`,
+    `actual ${m.check}:   ${m.actual === undefined ? '(none)' : printable(m.actual)}`,
+  ]);
+  return verificationError(`signature rejected: the certificate's ${failed} does not match the policy`, [
+    ...lines,
+    ...claimLines(claims).filter((line) => !line.startsWith('certificate ')),
+  ]);
+}
+
+/** SAN, issuer and the GitHub workflow/repository/ref the certificate names. */
+export function claimLines(claims: CertificateClaims): string[] {
+  const f = claims.fulcio;
+  const rows: Array<[string, string | undefined]> = [
+    ['certificate SAN', claims.san],
+    ['certificate issuer', claims.issuer],
+    ['workflow', f.buildSignerUri],
+    ['repository', f.sourceRepositoryUri],
+    ['ref', f.sourceRepositoryRef],
+    ['trigger', f.buildTrigger],
+    ['run', f.runInvocationUri],
+  ];
+  return rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${printable(v as string)}`);
+}
+
+/**
+ * Certificate text reaches the terminal, and before verification anyone can have written it:
+ * control characters are shown escaped so they cannot move the cursor or forge lines.
+ */
+export const printable = (text: string): string =>
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,0 +1,16 @@
+// The in-process verifier and identity policy; no processes are spawned from here.
+export { readBundle, parseBundle, type SignatureBundle } from './bundle.js';
+export { certificateClaims, type CertificateClaims, type FulcioClaims } from './certificate-claims.js';
+export { GITHUB_ACTIONS_ISSUER, parseGitHubWorkflow, type GitHubWorkflow } from './github-workflow.js';
+export {
+  buildIdentityPolicy,
+  type IdentityPolicy,
+  type IdentityPolicyOptions,
+  type PolicyCheck,
+  type PolicyMismatch,
+  type PolicyResult,
+} from './policy.js';
+export type { StringMatcher } from './string-matcher.js';
+export { fetchPublicGoodTrustedRoot } from './public-good-root.js';
+export { loadTrustedRoot, parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPE, type TrustedRoot } from './trusted-root.js';
+export { verifyBlobInProcess, type VerifiedSignature, type VerifyBlobInput } from './verifier.js';

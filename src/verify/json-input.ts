@@ -1,0 +1,66 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { z } from 'zod';
+import { isGhcrBlobError, usageError } from '../core/errors.js';
+
+/**
+ * Bundles and trusted roots are a few kB. Anything past this is almost surely the blob passed
+ * where the bundle belongs; refusing it early avoids reading gigabytes into memory.
+ */
+export const MAX_JSON_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** Reads a small JSON input file; a missing, unreadable or oversized file is a USAGE error. */
+export async function readSmallFile(path: string, what: string): Promise<string> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw usageError(`${what} ${path} is not a regular file`);
+    size = info.size;
+  } catch (e) {
+    throw isGhcrBlobError(e) ? e : usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`);
+  }
+  if (size > MAX_JSON_INPUT_BYTES) {
+    throw usageError(
+      `${what} ${path} is ${size} bytes; a ${what} is a small JSON file`,
+      'Check the order of the arguments: was the signed file given in its place?',
+    );
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`);
+  }
+}
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export function parseJson(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON (truncated?): ${reasonOf(e)}` };
+  }
+}
+
+/** `tlogs[0].publicKey.validFor.start: Invalid input…`, for at most three zod issues. */
+export function describeZodError(error: z.ZodError): string {
+  const lines = error.issues.slice(0, 3).map((issue) => `${issuePath(issue.path)}: ${plain(issue.message)}`);
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return lines.join('; ') + more;
+}
+
+/** zod says "Invalid input: expected string, received undefined" for an absent field. */
+const plain = (message: string): string => (/received undefined$/.test(message) ? 'missing' : message);
+
+function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
+  return out === '' ? '(top level)' : out;
+}
+
+const FS_REASONS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied' };
+
+/** A short reason without the path again (Node's fs messages repeat it). */
+export const reasonOf = (e: unknown): string => {
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string') return FS_REASONS[e.code] ?? e.code;
+  return e instanceof Error ? e.message : String(e);
+};

@@ -1,0 +1,81 @@
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial } from '@sigstore/verify';
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+import { describeZodError, parseJson, readSmallFile, reasonOf } from './json-input.js';
+import { fetchPublicGoodTrustedRoot } from './public-good-root.js';
+
+export type { TrustedRoot } from '@sigstore/protobuf-specs';
+
+/** The one media type cosign (sigstore-go) accepts for a trusted root; both verifiers must agree. */
+export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'must be base64');
+const timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * A log key without validFor.start is refused: sigstore-go (cosign) refuses it, while
+ * sigstore-js would treat it as valid since 1970, so the two verifiers would disagree.
+ */
+const logInstance = z.looseObject({
+  baseUrl: z.string().min(1),
+  hashAlgorithm: z.literal('SHA2_256'),
+  publicKey: z.looseObject({
+    rawBytes: base64,
+    keyDetails: z.string().min(1),
+    validFor: z.looseObject({
+      start: z.iso.datetime({
+        offset: true,
+        error: (issue) => (issue.input === undefined ? 'missing; cosign refuses a log key without a validity start' : undefined),
+      }),
+      end: timestamp.optional(),
+    }),
+  }),
+  logId: z.looseObject({ keyId: base64 }),
+});
+
+const authority = z.looseObject({
+  certChain: z.looseObject({ certificates: z.array(z.looseObject({ rawBytes: base64 })).min(1) }),
+  validFor: z.looseObject({ start: timestamp.optional(), end: timestamp.optional() }).optional(),
+});
+
+/** Keyless verification needs a CA, a CT log (SCT) and a transparency log. */
+export const trustedRootSchema = z.looseObject({
+  mediaType: z.literal(TRUSTED_ROOT_MEDIA_TYPE, { error: `must be ${TRUSTED_ROOT_MEDIA_TYPE}` }),
+  tlogs: z.array(logInstance).min(1),
+  ctlogs: z.array(logInstance).min(1),
+  certificateAuthorities: z.array(authority).min(1),
+  timestampAuthorities: z.array(authority).optional(),
+});
+
+/**
+ * The trust anchors for verification. With a path: that TrustedRoot JSON file (offline, and
+ * what tests use). Without: the Sigstore public-good root, fetched and checked by TUF.
+ */
+export async function loadTrustedRoot(
+  path?: string,
+  fetchPublicGood: () => Promise<string> = fetchPublicGoodTrustedRoot,
+): Promise<TrustedRoot> {
+  if (path === undefined) return parseTrustedRoot(await fetchPublicGood(), 'the Sigstore public-good trusted root (TUF)');
+  return parseTrustedRoot(await readSmallFile(path, 'trusted root'), `trusted root ${path}`);
+}
+
+/** Validates TrustedRoot JSON text; `source` names it in errors (USAGE: it is an input). */
+export function parseTrustedRoot(text: string, source: string): TrustedRoot {
+  const json = parseJson(text);
+  if (!json.ok) throw usageError(`${source} is ${json.reason}`);
+  const checked = trustedRootSchema.safeParse(json.value);
+  if (!checked.success) {
+    throw usageError(
+      `${source} is not a valid Sigstore TrustedRoot: ${describeZodError(checked.error)}`,
+      `A trusted root is JSON with mediaType ${TRUSTED_ROOT_MEDIA_TYPE} (e.g. from cosign trusted-root create)`,
+    );
+  }
+  const root = TrustedRoot.fromJSON(checked.data);
+  try {
+    toTrustMaterial(root); // parses every key and certificate now, not halfway through a verify
+  } catch (e) {
+    throw usageError(`${source} holds a key or certificate that cannot be parsed: ${reasonOf(e)}`);
+  }
+  return root;
+}

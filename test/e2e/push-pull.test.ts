@@ -3,23 +3,13 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, listFilesRecursive, runCli, type CliResult } from '../support/cli.js';
+import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { craftArtifact, getManifest } from '../support/registry-api.js';
 import { registryDown, startRegistry, type Registry } from '../support/registry.js';
 import { GENERATIONS, toolsFor } from '../support/tools.js';
 
-const EXIT = { USAGE: 2, VERIFICATION_FAILED: 3, AUTH_FAILED: 4, NOT_FOUND: 5, TOOL_MISSING: 6, REGISTRY_UNREACHABLE: 7 };
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-/** A failure must name no secret, write nothing to HOME/DOCKER_CONFIG, and land nothing. */
-function expectCleanFailure(r: CliResult, code: number, secret: string, outDir?: string) {
-  expect(r.exitCode, r.stderr).toBe(code);
-  expect(r.stderr).toMatch(/^error: /m);
-  expect(r.stdout + r.stderr).not.toContain(secret);
-  expect(listFilesRecursive(r.home)).toEqual([]);
-  expect(listFilesRecursive(r.dockerConfig)).toEqual([]);
-  if (outDir) expect(listFilesRecursive(outDir)).toEqual([]);
-}
 
 describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
   let reg: Registry;
@@ -106,7 +96,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     ])('pull: %s', async (_n, ref, why) => {
       const parent = freshCliDirs().cwd;
       const r = await runCli(['pull', ref(reg.host), '-o', join(parent, 'out')], { env: { ...env, GHCR_TOKEN: reg.password } });
-      expectCleanFailure(r, EXIT.USAGE, reg.password, parent);
+      expectCleanFailure(r, EXIT.USAGE, [reg.password], [parent]);
       expect(r.stderr).toMatch(why);
     });
 
@@ -116,43 +106,43 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['a name with a colon', () => { const p = join(work, 'a:b.json'); writeFileSync(p, 'x'); return p; }, /contains ':'/],
     ])('push: %s', async (_n, path, why) => {
       const r = await push('octo/bad:v1', path());
-      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expectCleanFailure(r, EXIT.USAGE, [reg.password]);
       expect(r.stderr).toMatch(why);
     });
 
     it('push: an empty token on stdin', async () => {
       const r = await push('octo/bad:v1', file(), [], '');
-      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expectCleanFailure(r, EXIT.USAGE, [reg.password]);
       expect(r.stderr).toMatch(/stdin was empty/);
     });
 
     it('push: a --password flag is refused without echoing its value', async () => {
       const r = await runCli(['push', `${reg.host}/octo/bad:v1`, file(), `--password=${reg.password}`], { env });
-      expectCleanFailure(r, EXIT.USAGE, reg.password);
+      expectCleanFailure(r, EXIT.USAGE, [reg.password]);
       expect(r.stderr).toMatch(/no --password flag/);
     });
 
     it('push and pull: a wrong password is an auth failure that never shows either secret, even with --debug', async () => {
       const wrong = 'wrong-password-1234567';
       const r = await push('octo/bad:v1', file(), ['--debug'], wrong);
-      expectCleanFailure(r, EXIT.AUTH_FAILED, wrong);
+      expectCleanFailure(r, EXIT.AUTH_FAILED, [wrong]);
       const dir = join(freshCliDirs().cwd, 'out');
       const p = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '-o', dir, '-u', reg.username, '--debug'], { env: { ...env, GHCR_TOKEN: wrong } });
-      expectCleanFailure(p, EXIT.AUTH_FAILED, wrong);
+      expectCleanFailure(p, EXIT.AUTH_FAILED, [wrong]);
       expect(() => readdirSync(dir)).toThrow(); // the folder it created is gone again
     });
 
     it('pull: an unknown tag is not found', async () => {
       const dir = freshCliDirs().cwd;
       const r = await pull('octo/tools/report.json:nope', dir);
-      expectCleanFailure(r, EXIT.NOT_FOUND, reg.password, dir);
+      expectCleanFailure(r, EXIT.NOT_FOUND, [reg.password], [dir]);
     });
 
     it('pull: a registry that is down is unreachable', async () => {
       const down = await registryDown();
       const dir = freshCliDirs().cwd;
       const r = await runCli(['pull', `${down.host}/octo/x:v1`, '-o', dir], { env: { ...env, GHCR_TOKEN: reg.password } });
-      expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, reg.password, dir);
+      expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password], [dir]);
     });
 
     it.each([
@@ -167,7 +157,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       const dir = join(parent, 'out');
       mkdirSync(dir);
       const r = await pull(`octo/crafted:${tag}`, dir);
-      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, reg.password, dir);
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [dir]);
       expect(r.stderr).toMatch(why);
       expect(listFilesRecursive(parent)).toEqual([]);
     });
@@ -175,13 +165,13 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     it('pull: --expect-digest that does not match lands nothing', async () => {
       const dir = freshCliDirs().cwd;
       const r = await pull('octo/tools/report.json:v1', dir, ['--expect-digest', sha256('something else')]);
-      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, reg.password, dir);
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [dir]);
       expect(r.stderr).toMatch(/content digest mismatch/);
     });
 
     it('a missing or non-oras tool is a tool error with an install hint', async () => {
       const missing = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`], { env: { GHCR_BLOB_ORAS: '/nonexistent/oras' } });
-      expectCleanFailure(missing, EXIT.TOOL_MISSING, reg.password);
+      expectCleanFailure(missing, EXIT.TOOL_MISSING, [reg.password]);
       expect(missing.stderr).toMatch(/hint: install oras/);
       const notOras = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry], { env: {} });
       expect(notOras.exitCode).toBe(EXIT.TOOL_MISSING);
@@ -203,7 +193,7 @@ describe('TLS registry with a private CA', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
     const out = join(dir, 'out');
     const noCa = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username], { env });
-    expectCleanFailure(noCa, EXIT.REGISTRY_UNREACHABLE, reg.password);
+    expectCleanFailure(noCa, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(noCa.stderr).toMatch(/--ca-file/);
     const pulled = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username, '--ca-file', reg.caFile!], { env });
     expect(pulled.exitCode, pulled.stderr).toBe(0);

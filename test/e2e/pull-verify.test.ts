@@ -1,0 +1,205 @@
+// Issue 4's threats, end to end: a real registry, real oras and cosign (both generations), the
+// local Sigstore stack. Each attack must end with the verification exit code and nothing landed.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { craftArtifact, tagManifest } from '../support/registry-api.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+
+const RELEASE: MintTokenClaims = { repository: 'octo/tools', workflowPath: '.github/workflows/release.yml', ref: 'refs/heads/main' };
+const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
+const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign from %s', (gen: Generation) => {
+  let reg: Registry;
+  let stack: SigstoreStack;
+  let other: SigstoreStack; // another trust root
+  let tokens: Record<string, string>;
+  const env = () => ({ GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_BLOB_COSIGN: toolsFor(gen).cosign, GHCR_TOKEN: reg.password });
+  const secrets = () => [reg.password, ...Object.values(tokens)];
+
+  beforeAll(async () => {
+    [reg, stack, other] = await Promise.all([startRegistry({ generation: gen }), startSigstoreStack(), startSigstoreStack()]);
+    tokens = {
+      release: await stack.mintToken(RELEASE),
+      otherRepo: await stack.mintToken({ ...RELEASE, repository: 'octo/tools-evil' }),
+      otherWorkflow: await stack.mintToken({ ...RELEASE, workflowPath: '.github/workflows/release.yml.evil' }),
+      otherRef: await stack.mintToken({ ...RELEASE, ref: 'refs/heads/dev' }),
+      otherRoot: await other.mintToken(RELEASE),
+    };
+  });
+  afterAll(async () => Promise.all([reg?.stop(), stack?.close(), other?.close()]));
+
+  const fileWith = (content: string, name = 'report.json') => {
+    const path = join(freshCliDirs().cwd, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const ref = (tag: string) => `${reg.host}/octo/app:${tag}`;
+  const pushSigned = async (tag: string, content: string, token = tokens.release, s = stack) => {
+    const r = await runCli(['push', ref(tag), fileWith(content), '-u', reg.username, '--sign', '--identity-token-stdin',
+      '--signing-config', s.signingConfigPath, '--trusted-root', s.trustedRootPath, '--json'], { stdin: token, env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const pushPlain = async (tag: string, content: string) => {
+    const r = await runCli(['push', ref(tag), fileWith(content), '-u', reg.username, '--json'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const pullVerified = async (tag: string, extra: string[] = []) => {
+    const out = join(freshCliDirs().cwd, 'in');
+    const r = await runCli(['pull', ref(tag), '-o', out, '-u', reg.username, '--verify', ...POLICY, '--trusted-root', stack.trustedRootPath, ...extra], { env: env() });
+    return { r, out };
+  };
+  /** Attaches an arbitrary file as a bundle referrer, with raw oras (what an attacker could do). */
+  const attachRaw = async (subject: string, path: string) => {
+    const dir = join(path, '..');
+    const name = path.slice(dir.length + 1);
+    const r = await execa(toolsFor(gen).oras, ['attach', '--artifact-type', BUNDLE_TYPE, '-u', reg.username, '--password-stdin',
+      '--registry-config', join(freshCliDirs().home, 'cfg.json'), subject, `${name}:${BUNDLE_TYPE}`], { cwd: dir, input: reg.password, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+  };
+  /** A valid bundle over other bytes, signed by the release identity. */
+  const bundleForOtherBytes = async () => {
+    const other = fileWith('other bytes', 'other.json');
+    const r = await runCli(['sign', other, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath],
+      { stdin: tokens.release, env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return `${other}.sigstore.json`;
+  };
+
+  it('the good path: push --sign, then pull --verify lands exactly the signed bytes', async () => {
+    const pushed = await pushSigned('good', '{"release":1}');
+    expect(pushed.signature).toMatchObject({ identity: 'https://github.com/octo/tools/.github/workflows/release.yml@refs/heads/main', bundleDigest: expect.stringMatching(/^sha256:/) });
+    expect(pushed.file.digest).toBe(sha256('{"release":1}'));
+    const { r, out } = await pullVerified('good', ['--json', '--expect-digest', sha256('{"release":1}')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe('{"release":1}');
+    const json = JSON.parse(r.stdout);
+    expect(json.digest).toBe(pushed.digest);
+    expect(json.verification).toMatchObject({ identity: pushed.signature.identity, digest: sha256('{"release":1}'), signatureDigest: pushed.signature.digest, verifiers: ['sigstore-js', expect.stringMatching(/^cosign [23]$/)] });
+    for (const s of secrets()) expect(r.stdout + r.stderr).not.toContain(s);
+  });
+
+  it('verify <ref> checks the attached signature and writes nothing', async () => {
+    await pushSigned('remote', 'remote bytes');
+    const cwd = freshCliDirs().cwd;
+    const ok = await runCli(['verify', ref('remote'), '-u', reg.username, ...POLICY, '--trusted-root', stack.trustedRootPath, '--json'], { env: env(), cwd });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).verification.digest).toBe(sha256('remote bytes'));
+    expect(listFilesRecursive(cwd)).toEqual([]);
+    const evil = await runCli(['verify', ref('remote'), '-u', reg.username, '--github-workflow', 'octo/tools-evil/.github/workflows/release.yml', '--trusted-root', stack.trustedRootPath], { env: env(), cwd });
+    expectCleanFailure(evil, EXIT.VERIFICATION_FAILED, secrets(), [cwd]);
+  });
+
+  it('sign <ref> signs an already-pushed blob, which then verifies', async () => {
+    await pushPlain('later', 'signed later');
+    const before = await pullVerified('later');
+    expectCleanFailure(before.r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(before.r.stderr).toMatch(/no signature is attached/);
+    const signed = await runCli(['sign', ref('later'), '-u', reg.username, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath], { stdin: tokens.release, env: env() });
+    expect(signed.exitCode, signed.stderr).toBe(0);
+    const after = await pullVerified('later');
+    expect(after.r.exitCode, after.r.stderr).toBe(0);
+  });
+
+  it('threat 1: the tag is moved to a different, unsigned blob', async () => {
+    await pushSigned('t1', 'genuine');
+    await pushPlain('t1-evil', 'malware');
+    await tagManifest(reg, 'octo/app', 't1-evil', 't1');
+    const { r, out } = await pullVerified('t1');
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(r.stderr).toMatch(/no signature is attached/);
+    expect(() => listFilesRecursive(out)).toThrow(); // not even the folder
+  });
+
+  it.each([
+    ['another repository', 'otherRepo', /octo\/tools-evil/],
+    ['another workflow file', 'otherWorkflow', /release\.yml\.evil/],
+    ['another ref', 'otherRef', /refs\/heads\/dev/],
+  ])('threat 2: the tag is moved to a blob signed by %s', async (_n, who, signer) => {
+    const tag = `t2-${who}`;
+    await pushSigned(tag, 'genuine');
+    await pushSigned(`${tag}-evil`, 'malware', tokens[who]);
+    await tagManifest(reg, 'octo/app', `${tag}-evil`, tag);
+    const { r } = await pullVerified(tag);
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(r.stderr).toMatch(/1 signature found, by .*none matches the policy/);
+    expect(r.stderr).toMatch(signer);
+  });
+
+  it('threat 3: the signature is replaced by a bundle for different bytes', async () => {
+    const pushed = await pushPlain('t3', 'genuine');
+    await attachRaw(pushed.pinnedReference, await bundleForOtherBytes());
+    const { r } = await pullVerified('t3');
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(r.stderr).toMatch(/not the file this bundle signs/);
+  });
+
+  it('threat 3b: a bundle for different bytes joined to a valid one does not hide it', async () => {
+    const pushed = await pushSigned('t3b', 'genuine');
+    await attachRaw(pushed.pinnedReference, await bundleForOtherBytes());
+    const { r, out } = await pullVerified('t3b');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe('genuine');
+  });
+
+  it('threat 4: a valid bundle from another trust root', async () => {
+    await pushSigned('t4', 'genuine', tokens.otherRoot, other);
+    const { r } = await pullVerified('t4');
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+  });
+
+  it('threat 5: dozens of junk referrers: bounded, the valid one still found within the cap', async () => {
+    const pushed = await pushSigned('t5', 'genuine');
+    const junkOnly = await pushPlain('t5-junk', 'unsigned');
+    for (let i = 0; i < 33; i++) {
+      const junk = fileWith(`{"junk":${i}}`, `junk-${i}.json`);
+      await attachRaw(pushed.pinnedReference, junk);
+      await attachRaw(junkOnly.pinnedReference, junk);
+    }
+    const good = await pullVerified('t5');
+    expect(good.r.exitCode, good.r.stderr).toBe(0);
+    expect(good.r.stderr).toMatch(/34 signatures attached; examining the first 32 only/);
+    const bad = await pullVerified('t5-junk');
+    expectCleanFailure(bad.r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(bad.r.stderr).toMatch(/32 signatures found.*1 more not examined \(limit 32\)/);
+  }, 120_000);
+
+  it.each([
+    ['two layers', [{ content: 'a', title: 'a' }, { content: 'b', title: 'b' }], /2 layers/],
+    ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
+  ])('threat 6: a manifest with %s', async (_n, layers, why) => {
+    await craftArtifact(reg, 'octo/app', 't6', layers);
+    const { r } = await pullVerified('t6');
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+    expect(r.stderr).toMatch(why);
+  });
+
+  it('a wrong --expect-digest with --verify lands nothing', async () => {
+    await pushSigned('pin', 'pinned');
+    const { r } = await pullVerified('pin', ['--expect-digest', sha256('something else')]);
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
+  });
+
+  it('policy flags without --verify are refused, so nobody believes an unverified pull was verified', async () => {
+    const out = join(freshCliDirs().cwd, 'in');
+    const r = await runCli(['pull', ref('good'), '-o', out, '-u', reg.username, ...POLICY], { env: env() });
+    expectCleanFailure(r, EXIT.USAGE, secrets());
+    expect(r.stderr).toMatch(/--github-workflow only take effect with --verify/);
+  });
+
+  it('pull --verify without a policy is a usage error before any download', async () => {
+    const out = join(freshCliDirs().cwd, 'in');
+    const r = await runCli(['pull', ref('good'), '-o', out, '-u', reg.username, '--verify'], { env: env() });
+    expectCleanFailure(r, EXIT.USAGE, secrets());
+  });
+});

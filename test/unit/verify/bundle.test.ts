@@ -1,0 +1,107 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SerializedBundle } from '@sigstore/bundle';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GhcrBlobError } from '../../../src/core/errors.js';
+import { parseBundle, readBundle } from '../../../src/verify/bundle.js';
+import { githubClaims } from './support/github-claims.js';
+import { startMockSigstore } from './support/mock-sigstore.js';
+
+let v03: SerializedBundle;
+let v02: SerializedBundle;
+let dir: string;
+
+beforeAll(async () => {
+  const sigstore = await startMockSigstore();
+  try {
+    v03 = await sigstore.sign(Buffer.from('blob'), githubClaims());
+    v02 = await sigstore.sign(Buffer.from('blob'), githubClaims(), { format: 'v0.2' });
+  } finally {
+    await sigstore.close();
+  }
+  dir = await mkdtemp(join(tmpdir(), 'bundle-test-'));
+});
+afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+/** A deep copy of the v0.3 bundle, changed by `edit`, as JSON text. */
+function edited(edit: (b: any) => void): string {
+  const copy = structuredClone(v03);
+  edit(copy);
+  return JSON.stringify(copy);
+}
+
+function failure(text: string): GhcrBlobError {
+  try {
+    parseBundle(text, 'bundle x.sigstore.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(GhcrBlobError);
+    expect((e as GhcrBlobError).code).toBe('VERIFICATION_FAILED');
+    return e as GhcrBlobError;
+  }
+  return expect.unreachable('the bundle should be refused');
+}
+
+describe('parseBundle', () => {
+  it('accepts what cosign (v0.3) and sigstore-js (v0.2) write', () => {
+    expect(parseBundle(JSON.stringify(v03)).content.messageSignature.messageDigest.digest).toHaveLength(32);
+    expect(parseBundle(JSON.stringify(v02)).verificationMaterial.content.$case).toBe('x509CertificateChain');
+  });
+
+  const refused: Array<[string, () => string, RegExp]> = [
+    ['truncated JSON', () => JSON.stringify(v03).slice(0, 200), /x\.sigstore\.json is not valid JSON \(truncated\?\)/],
+    ['empty file', () => '', /not valid JSON/],
+    ['JSON that is not an object', () => '[]', /not a Sigstore signature bundle/],
+    ['a DSSE attestation', () => edited((b) => {
+      delete b.messageSignature;
+      b.dsseEnvelope = { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==', keyid: '' }] };
+    }), /DSSE envelope \(an attestation\), not a signature over a file/],
+    ['an unknown media type', () => edited((b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v0.4+json')), /mediaType/],
+    ['no message signature', () => edited((b) => delete b.messageSignature), /messageSignature/],
+    ['a sha384 digest', () => edited((b) => (b.messageSignature.messageDigest.algorithm = 'SHA2_384')), /messageSignature\.messageDigest\.algorithm/],
+    ['a short digest', () => edited((b) => (b.messageSignature.messageDigest.digest = Buffer.alloc(31).toString('base64'))), /must be 32 bytes/],
+    ['a digest that is not base64', () => edited((b) => (b.messageSignature.messageDigest.digest = 'not base64!')), /must be base64/],
+    ['a public key instead of a certificate', () => edited((b) => {
+      delete b.verificationMaterial.certificate;
+      b.verificationMaterial.publicKey = { hint: 'abc' };
+    }), /exactly one signing certificate/],
+    ['no transparency log entry', () => edited((b) => (b.verificationMaterial.tlogEntries = [])), /needs a transparency log entry/],
+    ['a log index that is not a number', () => edited((b) => (b.verificationMaterial.tlogEntries[0].logIndex = '-1')), /logIndex/],
+    ['v0.3 without inclusion proof', () => edited((b) => delete b.verificationMaterial.tlogEntries[0].inclusionProof), /not a valid Sigstore bundle: .*inclusionProof/],
+  ];
+  it.each(refused)('refuses %s', (_name, text, message) => {
+    expect(failure(text()).message).toMatch(message);
+  });
+});
+
+describe('readBundle', () => {
+  it('reads a bundle file', async () => {
+    const file = join(dir, 'ok.sigstore.json');
+    await writeFile(file, JSON.stringify(v03));
+    await expect(readBundle(file)).resolves.toMatchObject({ mediaType: v03.mediaType });
+  });
+
+  it('calls a missing file a USAGE error, naming it', async () => {
+    await expect(readBundle(join(dir, 'absent.json'))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/cannot read bundle .*absent\.json: no such file/),
+    });
+  });
+
+  it('refuses a huge file without reading it (the blob given in its place?)', async () => {
+    const file = join(dir, 'huge');
+    await writeFile(file, '');
+    await truncate(file, 17 * 1024 * 1024);
+    await expect(readBundle(file)).rejects.toMatchObject({ code: 'USAGE', recommendation: expect.stringMatching(/order of the arguments/) });
+  });
+
+  it('refuses a directory', async () => {
+    await expect(readBundle(dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/not a regular file/) });
+  });
+
+  it('calls a corrupt file VERIFICATION_FAILED', async () => {
+    const file = join(dir, 'corrupt.json');
+    await writeFile(file, '{"mediaType": ');
+    await expect(readBundle(file)).rejects.toMatchObject({ code: 'VERIFICATION_FAILED', message: expect.stringContaining(file) });
+  });
+});

@@ -1,0 +1,57 @@
+import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+import { describe, expect, it } from 'vitest';
+import { GhcrBlobError } from '../../../src/core/errors.js';
+import { PrehashedMessageSignature } from '../../../src/verify/prehashed-signature.js';
+
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const data = Buffer.from('the file, as bytes');
+const digest = createHash('sha256').update(data).digest();
+const der = sign('sha256', data, privateKey); // what cosign's ECDSA-P256-SHA256 produces
+
+/** The same signature with s replaced by n - s: equally valid ECDSA (Go and OpenSSL accept it). */
+function otherHalf(signature: Buffer): Buffer {
+  const sig = p256.Signature.fromBytes(signature, 'der');
+  return Buffer.from(new p256.Signature(sig.r, p256.Point.Fn.ORDER - sig.s).toBytes('der'));
+}
+
+describe('PrehashedMessageSignature', () => {
+  it('verifies a signature over the file from the digest alone', () => {
+    expect(new PrehashedMessageSignature(der, digest).verifySignature(publicKey)).toBe(true);
+  });
+
+  it('rejects another digest, another key, and a damaged signature', () => {
+    const otherDigest = createHash('sha256').update('other').digest();
+    expect(new PrehashedMessageSignature(der, otherDigest).verifySignature(publicKey)).toBe(false);
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    expect(new PrehashedMessageSignature(der, digest).verifySignature(stranger)).toBe(false);
+    const flipped = Buffer.from(der);
+    flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 1;
+    expect(new PrehashedMessageSignature(flipped, digest).verifySignature(publicKey)).toBe(false);
+    expect(new PrehashedMessageSignature(der.subarray(0, 20), digest).verifySignature(publicKey)).toBe(false);
+    expect(new PrehashedMessageSignature(Buffer.alloc(0), digest).verifySignature(publicKey)).toBe(false);
+  });
+
+  it('agrees with OpenSSL on both halves of s (cosign signatures are not normalised)', () => {
+    for (const signature of [der, otherHalf(der)]) {
+      expect(verify('sha256', data, publicKey, signature)).toBe(true);
+      expect(new PrehashedMessageSignature(signature, digest).verifySignature(publicKey)).toBe(true);
+    }
+  });
+
+  it('refuses a key that is not P-256, by name', () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey;
+    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(GhcrBlobError);
+    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(/secp384r1 key; only ECDSA P-256/);
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(ed)).toThrow(/ed25519 key/);
+  });
+
+  it('compares log entries exactly', () => {
+    const content = new PrehashedMessageSignature(der, digest);
+    expect(content.compareDigest(digest)).toBe(true);
+    expect(content.compareDigest(digest.subarray(0, 31))).toBe(false);
+    expect(content.compareSignature(Buffer.from(der))).toBe(true);
+    expect(content.compareSignature(otherHalf(der))).toBe(false);
+  });
+});

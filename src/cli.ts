@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
+import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
 import type { Deps } from './deps.js';
 import { readAllStdin } from './options/auth.js';
@@ -58,7 +59,23 @@ export function buildProgram(deps: Deps): Command {
   return program;
 }
 
+/**
+ * An interrupted pull must not leave its private folder (with a partial file) in the user's
+ * output folder. Children are stopped by execa's own exit cleanup.
+ */
+function cleanUpOnSignals(): void {
+  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const [signal, code] of Object.entries(codes)) {
+    process.once(signal, () => {
+      removeLiveTempDirsSync();
+      process.stderr.write(`error: interrupted by ${signal}\n`);
+      process.exit(code);
+    });
+  }
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  cleanUpOnSignals();
   const args = argv.slice(2);
   const debug = args.includes('--debug');
   const log = createLogger({ debug });

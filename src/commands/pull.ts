@@ -19,7 +19,7 @@ import { addToolOptions, findOras, toolOptionsSchema } from '../options/tools.js
 import { openOras } from '../tools/oras.js';
 import { addPolicyOptions, policyOptionsSchema } from '../options/policy.js';
 import { prepareReferrerCheck, refuseUnusedPolicy } from '../options/verification.js';
-import { verifyAgainstReferrers, type VerifiedBlob } from '../signing/verify-referrers.js';
+import { listSignatures, verifyAgainstReferrers, type VerifiedBlob } from '../signing/verify-referrers.js';
 import { verifiedJson } from '../signing/verify-file.js';
 
 export const pullOptionsSchema = authOptionsSchema
@@ -76,11 +76,12 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
     const target = join(outDir, blob.title);
     await refuseToClobber(target, opts.force);
+    const signatures = check ? await listSignatures(oras, blob, deps.log) : undefined;
     deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
     const file = await downloadBlob(oras, blob, work.path);
     let verified: VerifiedBlob | undefined;
-    if (check) {
-      verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run, log: deps.log }, check);
+    if (check && signatures) {
+      verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
       deps.log.info(`Verified: signed by ${verified.identity}; checked by ${verified.verifiers.join(' and ')}`);
     }
     // The bytes moved into place are the bytes just verified: no second download.

@@ -19,7 +19,7 @@ import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../op
 import { addToolOptions, findOras, toolOptionsSchema } from '../options/tools.js';
 import { prepareReferrerCheck } from '../options/verification.js';
 import { verifiedJson, verifyFile, type VerifiedFile } from '../signing/verify-file.js';
-import { verifyAgainstReferrers } from '../signing/verify-referrers.js';
+import { listSignatures, verifyAgainstReferrers } from '../signing/verify-referrers.js';
 import { openOras } from '../tools/oras.js';
 
 export const verifyOptionsSchema = policyOptionsSchema
@@ -50,8 +50,9 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   const work = await privateTempDir();
   try {
     const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
+    const signatures = await listSignatures(oras, blob, deps.log);
     const file = await downloadBlob(oras, blob, work.path);
-    const verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run, log: deps.log }, check);
+    const verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
     return {
       reference: refArg,
       digest: blob.digest,

@@ -1,6 +1,6 @@
 /** Filesystem steps that must never half-write: private temp folders and atomic moves. */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { link, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,9 +12,31 @@ export interface TempDir {
   dispose(): Promise<void>;
 }
 
+/** Folders alive right now, so an interrupt can still remove them (see cli.ts). */
+const live = new Set<string>();
+
 export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-blob-'): Promise<TempDir> {
   const path = await mkdtemp(join(parent, prefix));
-  return { path, dispose: () => rm(path, { recursive: true, force: true }) };
+  live.add(path);
+  return {
+    path,
+    dispose: async () => {
+      await rm(path, { recursive: true, force: true });
+      live.delete(path);
+    },
+  };
+}
+
+/** For signal handlers: synchronous, best effort, never throws. */
+export function removeLiveTempDirsSync(): void {
+  for (const path of live) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // nothing more can be done while exiting
+    }
+  }
+  live.clear();
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Engine } from '../options/policy.js';
 import type { Runner } from '../tools/exec.js';
 import type { CosignTool } from '../tools/cosign.js';
 import type { Oras } from '../tools/oras.js';
+import type { Descriptor } from '../tools/oci.js';
 import { readBundle, type IdentityPolicy, type TrustedRoot } from '../verify/index.js';
 import { fetchCandidateBundle, listBundleReferrers, MAX_CANDIDATES } from './referrers.js';
 import { bundleSigner } from './signer.js';
@@ -31,23 +32,33 @@ export interface VerifiedBlob extends VerifiedFile {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export async function verifyAgainstReferrers(
-  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner; log: Logger },
-  check: ReferrerCheck,
-): Promise<VerifiedBlob> {
-  const { candidates, skipped } = await listBundleReferrers(ctx.oras, ctx.blob);
-  if (candidates.length === 0) {
-    throw verificationError(`no signature is attached to ${ctx.blob.pinnedReference}`, ['sign it with `ghcr-blob push --sign` or `ghcr-blob sign REF`']);
+export interface SignatureList {
+  candidates: Descriptor[];
+  skipped: number;
+}
+
+/** Listed before the blob is downloaded: an unsigned artifact fails without moving gigabytes. */
+export async function listSignatures(oras: Oras, blob: ResolvedBlob, log: Logger): Promise<SignatureList> {
+  const listed = await listBundleReferrers(oras, blob);
+  if (listed.candidates.length === 0) {
+    throw verificationError(`no signature is attached to ${blob.pinnedReference}`, ['sign it with `ghcr-blob push --sign` or `ghcr-blob sign REF`']);
   }
-  if (skipped > 0) ctx.log.info(`${candidates.length + skipped} signatures attached; examining the first ${MAX_CANDIDATES} only`);
+  if (listed.skipped > 0) log.info(`${listed.candidates.length + listed.skipped} signatures attached; examining the first ${MAX_CANDIDATES} only`);
+  return listed;
+}
+
+export async function verifyAgainstReferrers(
+  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
+  check: ReferrerCheck,
+  { candidates, skipped }: SignatureList,
+): Promise<VerifiedBlob> {
   const rejected: string[] = [];
   const signers: string[] = [];
   for (const [i, referrer] of candidates.entries()) {
     try {
       const bundlePath = await fetchCandidateBundle(ctx.oras, ctx.blob, referrer, join(ctx.workDir, `signature-${i}`));
       const bundle = await readBundle(bundlePath);
-      const signer = bundleSigner(bundle)?.san ?? 'an unknown signer';
-      signers.push(signer);
+      signers.push(bundleSigner(bundle)?.san ?? 'an unknown signer');
       const verified = await verifyFile({ file: ctx.file, bundlePath, bundle, ...check }, ctx.run);
       return { ...verified, signatureDigest: referrer.digest };
     } catch (e) {

@@ -35,7 +35,8 @@ export function regexpMatcher(base: string, source: string): StringMatcher {
     expected: re.effective,
     // Why whole-string: cosign's regexps are searches; only ^(?:…)$ keeps `…-evil` out.
     test: (actual) => actual !== undefined && re.test(actual),
-    describe: () => `matching ${re.effective}`,
+    // Show the pattern as given; the ^(?:…)$ wrapping is ours and would only confuse.
+    describe: () => `matching ${re.source}`,
     cosignFlags: () => [`${base}-regexp`, re.effective],
   };
 }

@@ -1,0 +1,28 @@
+// The published artifact, not the work tree: `npm pack`, install the tarball into an empty
+// project, and run the installed bin.
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/tools.js';
+
+it('npm pack produces a tarball that installs and runs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-pack-'));
+  const packed = await execa('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: REPO_ROOT });
+  const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+  const files = info.files.map((f) => f.path);
+  expect(files).toEqual(expect.arrayContaining(['bin/ghcr-blob.js', 'dist/cli.js', 'README.md', 'LICENSE', 'package.json']));
+  expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('.tools/'))).toEqual([]);
+
+  const project = join(dir, 'project');
+  mkdirSync(project);
+  await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, info.filename)], { cwd: project });
+  const bin = join(project, 'node_modules', '.bin', 'ghcr-blob');
+  const version = await execa(bin, ['--version']);
+  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  const help = await execa(bin, ['pull', '--help']);
+  expect(help.stdout).toMatch(/Examples:/);
+  expect(help.stdout).toMatch(/--verify/);
+  expect(readdirSync(join(project, 'node_modules'))).toContain('ghcr-blob');
+}, 180_000);

@@ -1,4 +1,3 @@
-import { initTUF } from '@sigstore/tuf';
 import { GhcrBlobError } from '../core/errors.js';
 
 const TRUSTED_ROOT_TARGET = 'trusted_root.json';
@@ -13,6 +12,8 @@ const TRUSTED_ROOT_TARGET = 'trusted_root.json';
  */
 export async function fetchPublicGoodTrustedRoot(options: { cachePath?: string } = {}): Promise<string> {
   try {
+    // Loaded on demand: the TUF client and its HTTP stack cost ~150 ms at every start otherwise.
+    const { initTUF } = await import('@sigstore/tuf');
     const tuf = await initTUF(options.cachePath === undefined ? {} : { cachePath: options.cachePath });
     return await tuf.getTarget(TRUSTED_ROOT_TARGET);
   } catch (e) {

@@ -4,7 +4,7 @@
  * the bundle to the artifact as a referrer.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
@@ -31,12 +31,25 @@ export const signOptionsSchema = identityTokenOptionsSchema
   .extend({ bundle: z.string().min(1).optional(), force: z.boolean().default(false), json: z.boolean().default(false) });
 type SignOptions = z.infer<typeof signOptionsSchema>;
 
+/** Settled before any token is read: the bundle must land in a folder and never on the input. */
+async function checkBundleDestination(file: string, bundlePath: string, force: boolean): Promise<void> {
+  const folder = await stat(dirname(bundlePath)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw usageError(`cannot write the bundle: ${dirname(bundlePath)} is not a folder`);
+  const existing = await stat(bundlePath).catch(() => undefined);
+  if (!existing) return;
+  const input = await stat(file);
+  // Same device and inode: the same file, whatever the path spelling or hard link.
+  if (existing.dev === input.dev && existing.ino === input.ino) {
+    throw usageError(`--bundle ${bundlePath} is the file being signed`, 'use the default <file>.sigstore.json or another path');
+  }
+  if (!existing.isFile()) throw usageError(`${bundlePath} exists and is not a file`);
+  if (!force) throw usageError(`${bundlePath} already exists`, 'pass --force to replace it, or --bundle PATH');
+}
+
 async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
   const file = await checkRegularFile(fileArg);
   const bundlePath = resolve(opts.bundle ?? `${file}.sigstore.json`);
-  if (!opts.force && (await stat(bundlePath).catch(() => undefined))) {
-    throw usageError(`${bundlePath} already exists`, 'pass --force to replace it, or --bundle PATH');
-  }
+  await checkBundleDestination(file, bundlePath, opts.force);
   const cosign = await findCosign(opts, deps);
   const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
   deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);

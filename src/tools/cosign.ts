@@ -81,7 +81,10 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
     await fifo.feed(done);
     const out = await done;
     if (out.exitCode !== 0) {
-      throw new GhcrBlobError('INTERNAL', `cosign sign-blob failed: ${cosignCause(out.stderr)}`, {
+      const cause = cosignCause(out.stderr);
+      // Fulcio refusing the token is an authentication failure, not a bug.
+      const refused = /\b(401|403)\b|unauthorized|forbidden|invalid identity token|token.*expired/i.test(out.stderr);
+      throw new GhcrBlobError(refused ? 'AUTH_FAILED' : 'INTERNAL', `cosign sign-blob failed: ${cause}`, {
         recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
       });
     }

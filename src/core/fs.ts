@@ -16,7 +16,16 @@ export interface TempDir {
 const live = new Set<string>();
 
 export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-blob-'): Promise<TempDir> {
-  const path = await mkdtemp(join(parent, prefix));
+  let path: string;
+  try {
+    path = await mkdtemp(join(parent, prefix));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT') {
+      throw usageError(`cannot write in ${parent} (${code})`, 'choose a folder you can write to');
+    }
+    throw e;
+  }
   live.add(path);
   return {
     path,

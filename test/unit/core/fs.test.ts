@@ -1,0 +1,59 @@
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRegularFile, moveIntoPlace, privateTempDir, removeLiveTempDirsSync, sha256File } from '../../../src/core/fs.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'ghcr-blob-fs-'));
+
+describe('moveIntoPlace', () => {
+  it('never replaces an existing file without overwrite, and leaves both intact', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'new'), 'new');
+    writeFileSync(join(dir, 'target'), 'old');
+    await expect(moveIntoPlace(join(dir, 'new'), join(dir, 'target'), false)).rejects.toMatchObject({ code: 'USAGE' });
+    expect(readFileSync(join(dir, 'target'), 'utf8')).toBe('old');
+    expect(readFileSync(join(dir, 'new'), 'utf8')).toBe('new');
+  });
+
+  it('moves (no copy left behind), and replaces with overwrite', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a'), 'A');
+    await moveIntoPlace(join(dir, 'a'), join(dir, 'b'), false);
+    expect(readdirSync(dir)).toEqual(['b']);
+    writeFileSync(join(dir, 'c'), 'C');
+    await moveIntoPlace(join(dir, 'c'), join(dir, 'b'), true);
+    expect(readdirSync(dir)).toEqual(['b']);
+    expect(readFileSync(join(dir, 'b'), 'utf8')).toBe('C');
+  });
+});
+
+describe('private temp folders', () => {
+  it('are 0700 and removed by dispose or by the interrupt path', async () => {
+    const dir = scratch();
+    const a = await privateTempDir(dir);
+    const b = await privateTempDir(dir);
+    const { statSync } = await import('node:fs');
+    expect(statSync(a.path).mode & 0o777).toBe(0o700);
+    await a.dispose();
+    expect(readdirSync(dir)).toEqual([b.path.slice(dir.length + 1)]);
+    removeLiveTempDirsSync();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('report an unwritable parent as a usage error', async () => {
+    const dir = scratch();
+    chmodSync(dir, 0o500);
+    const asRoot = process.getuid?.() === 0; // root ignores permissions; a missing parent still fails
+    await expect(privateTempDir(asRoot ? join(dir, 'missing') : dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/cannot write in/) });
+  });
+});
+
+it('checkRegularFile and sha256File', async () => {
+  const dir = scratch();
+  writeFileSync(join(dir, 'f'), 'abc');
+  expect(await checkRegularFile(join(dir, 'f'))).toBe(join(dir, 'f'));
+  await expect(checkRegularFile(dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/not a regular file/) });
+  await expect(checkRegularFile(join(dir, 'nope'))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/no such file/) });
+  expect(await sha256File(join(dir, 'f'))).toBe('sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+});

@@ -8,5 +8,6 @@ export default defineConfig({
   outDir: 'dist',
   clean: true,
   sourcemap: true,
-  splitting: false,
+  // Chunks let each command load only what it needs (the Sigstore stack is ~0.3 s to start).
+  splitting: true,
 });

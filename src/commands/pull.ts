@@ -1,105 +1,11 @@
-/**
- * `pull <ref> -o DIR`: resolve once, pull by digest into a private folder inside DIR, check,
- * then move the one file into place. On any failure DIR is left as it was.
- */
-import { mkdir, rmdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+/** `pull`: registration only; the work is in pull-run.ts, loaded when the command runs. */
 import { Option, type Command } from 'commander';
-import { z } from 'zod';
-import { usageError } from '../core/errors.js';
-import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import { DIGEST, formatReference, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
-import { downloadBlob, resolveBlob } from '../artifact/download.js';
-import { addAuthOptions, authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { addAuthOptions } from '../options/auth.js';
 import { addOutputOptions, printResult } from '../options/output.js';
-import { parseOptions } from '../options/parse.js';
-import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
-import { addToolOptions, findOras, toolOptionsSchema } from '../options/tools.js';
-import { openOras } from '../tools/oras.js';
-import { addPolicyOptions, policyOptionsSchema } from '../options/policy.js';
-import { prepareReferrerCheck, refuseUnusedPolicy } from '../options/verification.js';
-import { listSignatures, verifyAgainstReferrers, type VerifiedBlob } from '../signing/verify-referrers.js';
-import { verifiedJson } from '../signing/verify-file.js';
-
-export const pullOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(policyOptionsSchema.shape)
-  .extend({
-    verify: z.boolean().default(false),
-    output: z.string().min(1).default('.'),
-    force: z.boolean().default(false),
-    expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
-    json: z.boolean().default(false),
-  });
-export type PullOptions = z.infer<typeof pullOptionsSchema>;
-
-export interface PullResult {
-  reference: string;
-  digest: string;
-  pinnedReference: string;
-  file: { path: string; name: string; size: number; digest: string; mediaType: string };
-  verification?: ReturnType<typeof verifiedJson> & { signatureDigest: string };
-}
-
-async function prepareOutputDir(dir: string): Promise<{ created: boolean }> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info && !info.isDirectory()) throw usageError(`${dir} exists and is not a folder`);
-  if (info) return { created: false };
-  await mkdir(dir, { recursive: true });
-  return { created: true };
-}
-
-async function refuseToClobber(target: string, force: boolean): Promise<void> {
-  const info = await stat(target).catch(() => undefined);
-  if (!info) return;
-  if (!info.isFile()) throw usageError(`${target} exists and is not a file`);
-  if (!force) throw usageError(`${target} already exists`, 'pass --force to replace it');
-}
-
-export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise<PullResult> {
-  const opts = parseOptions(pullOptionsSchema, raw);
-  if (!opts.verify) refuseUnusedPolicy(opts, '--verify');
-  const ref = parseReference(refArg);
-  // The policy, cosign and the trust material are settled before anything is downloaded.
-  const check = opts.verify ? await prepareReferrerCheck(opts, deps) : undefined;
-  const remote = await checkRemoteOptions(opts);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
-  const outDir = resolve(opts.output);
-  const { created } = await prepareOutputDir(outDir);
-  // Same filesystem as the destination, so the final step is a rename, not a copy.
-  const work = await privateTempDir(outDir);
-  let landed = false;
-  try {
-    const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
-    const target = join(outDir, blob.title);
-    await refuseToClobber(target, opts.force);
-    const signatures = check ? await listSignatures(oras, blob, deps.log) : undefined;
-    deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
-    const file = await downloadBlob(oras, blob, work.path);
-    let verified: VerifiedBlob | undefined;
-    if (check && signatures) {
-      verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
-      deps.log.info(`Verified: signed by ${verified.identity}; checked by ${verified.verifiers.join(' and ')}`);
-    }
-    // The bytes moved into place are the bytes just verified: no second download.
-    await moveIntoPlace(file, target, opts.force);
-    landed = true;
-    return {
-      reference: formatReference(ref),
-      digest: blob.digest,
-      pinnedReference: blob.pinnedReference,
-      file: { path: target, name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
-      ...(verified ? { verification: { ...verifiedJson(verified), signatureDigest: verified.signatureDigest } } : {}),
-    };
-  } finally {
-    await work.dispose();
-    await oras.dispose();
-    if (!landed && created) await rmdir(outDir).catch(() => {});
-  }
-}
+import { addPolicyOptions } from '../options/policy.js';
+import { addRemoteOptions } from '../options/remote.js';
+import { addToolOptions } from '../options/tools.js';
 
 export function addPullOptions(cmd: Command): Command {
   cmd
@@ -128,6 +34,7 @@ Examples:
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
     --github-workflow octo/tools/.github/workflows/release.yml`);
   cmd.action(async (ref: string, raw: unknown) => {
+    const { runPull } = await import('./pull-run.js');
     const result = await runPull(ref, raw, deps);
     deps.log.info(`Pulled ${result.pinnedReference} → ${result.file.path}`);
     printResult(deps, (raw as { json?: boolean }).json, result, [result.file.path]);

@@ -1,108 +1,12 @@
-/**
- * `push <ref> <file> [--sign]`: one regular file becomes one OCI artifact with one titled
- * layer. With --sign, its bytes are signed keyless and the bundle is attached as a referrer.
- */
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+/** `push`: registration only; the work is in push-run.ts, loaded when the command runs. */
 import { Option, type Command } from 'commander';
-import { z } from 'zod';
-import { usageError } from '../core/errors.js';
-import { checkRegularFile, privateTempDir } from '../core/fs.js';
-import { formatReference, parseReference, pinned } from '../core/reference.js';
 import type { Deps } from '../deps.js';
-import { resolveBlob } from '../artifact/download.js';
-import { addAuthOptions, authOptionsSchema, resolveCredentials } from '../options/auth.js';
-import { addIdentityTokenOptions, identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
+import { addAuthOptions } from '../options/auth.js';
+import { addIdentityTokenOptions } from '../options/identity-token.js';
 import { addOutputOptions, printResult } from '../options/output.js';
-import { parseOptions } from '../options/parse.js';
-import { addRemoteOptions, checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
-import { addSigningOptions, signingOptionsSchema, signingServices, refuseStdinTwice } from '../options/sigstore.js';
-import { addToolOptions, findCosign, findOras, toolOptionsSchema } from '../options/tools.js';
-import { signAndAttach, type SignatureAttached } from '../signing/sign-remote.js';
-import { openOras } from '../tools/oras.js';
-
-const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}$/;
-
-export const pushOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(identityTokenOptionsSchema.shape)
-  .extend(signingOptionsSchema.shape)
-  .extend({
-    artifactType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/vnd.example+json').optional(),
-    mediaType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/json').default('application/octet-stream'),
-    annotation: z.array(z.string().regex(/^[^=\s]+=/, 'must be key=value')).default([]),
-    sign: z.boolean().default(false),
-    json: z.boolean().default(false),
-  });
-
-export interface PushResult {
-  reference: string;
-  digest: string;
-  pinnedReference: string;
-  mediaType: string;
-  artifactType?: string;
-  file: { name: string; size: number; mediaType: string; digest?: string };
-  signature?: SignatureAttached;
-}
-
-async function checkFile(path: string): Promise<{ path: string; dir: string; name: string; size: number }> {
-  const full = await checkRegularFile(path, 'push takes exactly one file; archive a folder first (tar czf)');
-  const name = basename(full);
-  // oras reads `a:b` as path:mediaType; refuse rather than push a file under a wrong name.
-  if (name.includes(':')) throw usageError(`${path}: the file name contains ':'`, 'rename the file; the name is stored as the artifact\'s title');
-  return { path: full, dir: dirname(full), name, size: (await stat(full)).size };
-}
-
-export async function runPush(refArg: string, fileArg: string, raw: unknown, deps: Deps): Promise<PushResult> {
-  const opts = parseOptions(pushOptionsSchema, raw);
-  const ref = parseReference(refArg);
-  if (!ref.tag || ref.digest) throw usageError(`push needs a tag, not a digest: ${refArg}`, 'e.g. ghcr.io/OWNER/NAME:v1');
-  if (!opts.sign && (opts.identityTokenStdin || opts.signingConfig || opts.trustedRoot)) {
-    throw usageError('--identity-token-stdin, --signing-config and --trusted-root only apply with --sign');
-  }
-  refuseStdinTwice(opts);
-  const remote = await checkRemoteOptions(opts);
-  const file = await checkFile(fileArg);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  // Everything signing needs is settled before anything is pushed.
-  const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
-  const token = opts.sign ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin }) : undefined;
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
-  const work = await privateTempDir();
-  try {
-    deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
-    const pushed = await oras.push({
-      cwd: file.dir,
-      reference: formatReference(ref),
-      fileArg: `${file.name}:${opts.mediaType}`,
-      artifactType: opts.artifactType,
-      annotations: opts.annotation,
-    });
-    const result: PushResult = {
-      reference: formatReference(ref),
-      digest: pushed.digest,
-      pinnedReference: pinned(ref, pushed.digest),
-      mediaType: pushed.mediaType,
-      artifactType: pushed.artifactType,
-      file: { name: file.name, size: file.size, mediaType: opts.mediaType },
-    };
-    if (cosign && token) {
-      deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
-      const blob = await resolveBlob(oras, parseReference(result.pinnedReference), work.path);
-      result.file.digest = blob.layer.digest;
-      result.signature = await signAndAttach(
-        { oras, blob, file: file.path, workDir: work.path, cosign, run: deps.run },
-        { identityToken: token.token, secrets: token.secrets },
-        signingServices(opts),
-      );
-    }
-    return result;
-  } finally {
-    await work.dispose();
-    await oras.dispose();
-  }
-}
+import { addRemoteOptions } from '../options/remote.js';
+import { addSigningOptions } from '../options/sigstore.js';
+import { addToolOptions } from '../options/tools.js';
 
 export function registerPush(program: Command, deps: Deps): void {
   const cmd = program
@@ -126,6 +30,7 @@ Examples:
   # GitHub Actions release job (permissions: packages: write, id-token: write)
   ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign --password-stdin <<<"$GITHUB_TOKEN"`);
   cmd.action(async (ref: string, file: string, raw: unknown) => {
+    const { runPush } = await import('./push-run.js');
     const result = await runPush(ref, file, raw, deps);
     deps.log.info(`Pushed ${result.pinnedReference}`);
     if (result.signature) deps.log.info(`Signed as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`);

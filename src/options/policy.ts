@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { buildIdentityPolicy, type IdentityPolicy } from '../verify/index.js';
+import type { IdentityPolicy } from '../verify/policy.js';
 
 export const ENGINES = ['both', 'sigstore'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -31,6 +31,8 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(new Option('--engine <engine>', 'both: cosign and the in-process verifier must accept; sigstore: in-process only').choices(ENGINES).default('both'));
 }
 
-export function policyFrom(opts: PolicyOptions): IdentityPolicy {
+/** Loaded on demand: the RE2 engine is only needed when something is verified. */
+export async function policyFrom(opts: PolicyOptions): Promise<IdentityPolicy> {
+  const { buildIdentityPolicy } = await import('../verify/policy.js');
   return buildIdentityPolicy(opts);
 }

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Deps } from '../deps.js';
 import type { ReferrerCheck } from '../signing/verify-referrers.js';
-import { loadTrustedRoot } from '../verify/index.js';
 import { policyFrom, type PolicyOptions } from './policy.js';
 import { findCosign, type ToolOptions } from './tools.js';
 
@@ -26,9 +25,10 @@ export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string)
 }
 
 export async function prepareReferrerCheck(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<ReferrerCheck> {
-  const policy = policyFrom(opts);
+  const policy = await policyFrom(opts);
   const cosign = opts.engine === 'sigstore' ? undefined : await findCosign(opts, deps);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
+  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
   return { policy, cosign, trustedRoot: await loadTrustedRoot(trustedRootPath), trustedRootPath, engine: opts.engine };
 }

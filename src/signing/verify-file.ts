@@ -1,7 +1,8 @@
 /**
  * Two independent verifiers must both accept: the in-process one (sigstore-js, exact policy
- * checks, streamed digest) and `cosign verify-blob`. The in-process one runs first: it gives the
- * better explanation when it rejects, and spares a cosign run on junk.
+ * checks, streamed digest) and `cosign verify-blob`. They run side by side (each reads the file
+ * once); when both reject, the in-process reason is shown, as it explains more. Junk never gets
+ * here: bundles are parsed before.
  */
 import type { Engine } from '../options/policy.js';
 import type { Runner } from '../tools/exec.js';
@@ -27,11 +28,14 @@ export interface VerifiedFile extends VerifiedSignature {
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
-  const verified = await verifyBlobInProcess({ filePath: req.file, bundle, trustedRoot: req.trustedRoot, policy: req.policy });
-  if (req.engine === 'sigstore') return { ...verified, verifiers: ['sigstore-js'] };
+  const inProcess = verifyBlobInProcess({ filePath: req.file, bundle, trustedRoot: req.trustedRoot, policy: req.policy });
+  if (req.engine === 'sigstore') return { ...(await inProcess), verifiers: ['sigstore-js'] };
   // With no --trusted-root cosign fetches the same public-good root through its own TUF client.
-  await verifyBlob(req.cosign!, run, { file: req.file, bundlePath: req.bundlePath, trustedRootPath: req.trustedRootPath, policyFlags: req.policy.cosignFlags() });
-  return { ...verified, verifiers: ['sigstore-js', `cosign ${req.cosign!.generation}`] };
+  const byCosign = verifyBlob(req.cosign!, run, { file: req.file, bundlePath: req.bundlePath, trustedRootPath: req.trustedRootPath, policyFlags: req.policy.cosignFlags() });
+  const [ours, theirs] = await Promise.allSettled([inProcess, byCosign]);
+  if (ours.status === 'rejected') throw ours.reason;
+  if (theirs.status === 'rejected') throw theirs.reason;
+  return { ...ours.value, verifiers: ['sigstore-js', `cosign ${req.cosign!.generation}`] };
 }
 
 /** The documented --json shape of a verification. */

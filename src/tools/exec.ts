@@ -4,7 +4,6 @@
  * - secrets only on stdin (never argv, never env),
  * - their output back as strings; callers show it only through `redact`.
  */
-import { execa } from 'execa';
 import { GhcrBlobError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import type { Logger } from '../core/log.js';
@@ -56,6 +55,8 @@ export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process
   return async (req) => {
     const secrets = req.secrets ?? [];
     log.debug(`run ${redact([req.file, ...req.args].join(' '), secrets)}`);
+    // Loaded on first use: --help and --version never start a process.
+    const { execa } = await import('execa');
     const result = await execa(req.file, [...req.args], {
       cwd: req.cwd,
       env: childEnv(parentEnv, req.env),

@@ -6,7 +6,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { privateTempDir } from '../core/fs.js';
 
 export interface SecretFifo {
@@ -22,6 +21,7 @@ export async function createSecretFifo(secret: string): Promise<SecretFifo> {
   const dir = await privateTempDir();
   const path = join(dir.path, 'token');
   // Node has no mkfifo(); coreutils' mkfifo takes only the path, never the secret.
+  const { execa } = await import('execa');
   await execa('mkfifo', ['-m', '600', path], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, extendEnv: false });
   return {
     path,

@@ -184,7 +184,8 @@ describe.each(GENERATIONS)('harness against real oras (%s)', (gen) => {
 
   it('leak scanner sees oras run and no password while it pushes with --password-stdin', async () => {
     const src = freshDir('scan');
-    writeFileSync(join(src, 'f.bin'), Buffer.alloc(4 << 20, 7));
+    // Big enough that the push outlasts several scans even on an idle machine (4 MiB did not).
+    writeFileSync(join(src, 'f.bin'), Buffer.alloc(96 << 20, 7));
     const scanner = await startLeakScanner(reg.password);
     const push = await oras.run(['push', `${reg.host}/support/scan:v1`, 'f.bin', ...auth(reg)], {
       stdin: reg.password,

@@ -1,10 +1,12 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkRegularFile, moveIntoPlace, privateTempDir, removeLiveTempDirsSync, sha256File } from '../../../src/core/fs.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'ghcr-blob-fs-'));
+const made: string[] = [];
+const scratch = () => { const d = mkdtempSync(join(tmpdir(), 'ghcr-blob-fs-')); made.push(d); return d; };
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 describe('moveIntoPlace', () => {
   it('never replaces an existing file without overwrite, and leaves both intact', async () => {

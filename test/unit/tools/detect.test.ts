@@ -1,8 +1,8 @@
 // Tool detection against tiny fake executables: versions and flag sets as oras/cosign print them.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/log.js';
 import { detectCosign } from '../../../src/tools/cosign.js';
 import { createRunner } from '../../../src/tools/exec.js';
@@ -10,6 +10,7 @@ import { locateTool } from '../../../src/tools/locate.js';
 import { detectOras } from '../../../src/tools/oras.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-fake-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fake(name: string, script: string): string {
   const path = join(dir, name);
   writeFileSync(path, `#!/bin/sh\n${script}\n`);

@@ -1,0 +1,89 @@
+/**
+ * `sign <file>`: keyless signing through cosign, writing a Sigstore bundle next to the file.
+ * `sign <ref>`: pulls the pinned artifact into a private folder, signs those bytes and attaches
+ * the bundle to the artifact as a referrer.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { parseReference, type Reference } from '../core/reference.js';
+import type { Deps } from '../deps.js';
+import { downloadBlob, resolveBlob } from '../artifact/download.js';
+import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
+import { parseOptions } from '../options/parse.js';
+import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { refuseStdinTwice, signingOptionsSchema, signingServices } from '../options/sigstore.js';
+import { findCosign, findOras, toolOptionsSchema } from '../options/tools.js';
+import { signFile } from '../signing/sign-file.js';
+import { signAndAttach } from '../signing/sign-remote.js';
+import { openOras } from '../tools/oras.js';
+
+export const signOptionsSchema = identityTokenOptionsSchema
+  .extend(signingOptionsSchema.shape)
+  .extend(toolOptionsSchema.shape)
+  .extend(authOptionsSchema.shape)
+  .extend(remoteOptionsSchema.shape)
+  .extend({ bundle: z.string().min(1).optional(), force: z.boolean().default(false), json: z.boolean().default(false) });
+type SignOptions = z.infer<typeof signOptionsSchema>;
+
+/** Settled before any token is read: the bundle must land in a folder and never on the input. */
+async function checkBundleDestination(file: string, bundlePath: string, force: boolean): Promise<void> {
+  const folder = await stat(dirname(bundlePath)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw usageError(`cannot write the bundle: ${dirname(bundlePath)} is not a folder`);
+  const existing = await stat(bundlePath).catch(() => undefined);
+  if (!existing) return;
+  const input = await stat(file);
+  // Same device and inode: the same file, whatever the path spelling or hard link.
+  if (existing.dev === input.dev && existing.ino === input.ino) {
+    throw usageError(`--bundle ${bundlePath} is the file being signed`, 'use the default <file>.sigstore.json or another path');
+  }
+  if (!existing.isFile()) throw usageError(`${bundlePath} exists and is not a file`);
+  if (!force) throw usageError(`${bundlePath} already exists`, 'pass --force to replace it, or --bundle PATH');
+}
+
+async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
+  const file = await checkRegularFile(fileArg);
+  const bundlePath = resolve(opts.bundle ?? `${file}.sigstore.json`);
+  await checkBundleDestination(file, bundlePath, opts.force);
+  const cosign = await findCosign(opts, deps);
+  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);
+  return signFile(cosign, deps.run, { file, bundlePath, overwrite: opts.force, identityToken: token.token, secrets: token.secrets, services: signingServices(opts) });
+}
+
+async function signRemote(ref: Reference, refArg: string, opts: SignOptions, deps: Deps) {
+  if (opts.bundle || opts.force) throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
+  refuseStdinTwice(opts);
+  const remote = await checkRemoteOptions(opts);
+  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  const cosign = await findCosign(opts, deps);
+  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const work = await privateTempDir();
+  try {
+    const blob = await resolveBlob(oras, ref, work.path);
+    const file = await downloadBlob(oras, blob, work.path);
+    deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);
+    const signature = await signAndAttach({ oras, blob, file, workDir: work.path, cosign, run: deps.run }, { identityToken: token.token, secrets: token.secrets }, signingServices(opts));
+    return { reference: refArg, digest: blob.digest, pinnedReference: blob.pinnedReference, file: { name: blob.title, digest: blob.layer.digest }, signature };
+  } finally {
+    await work.dispose();
+    await oras.dispose();
+  }
+}
+
+/** A path that exists is a file to sign; otherwise the argument must be a reference. */
+export async function runSign(target: string, raw: unknown, deps: Deps) {
+  const opts = parseOptions(signOptionsSchema, raw);
+  if (await stat(target).catch(() => undefined)) return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
+  let ref: Reference;
+  try {
+    ref = parseReference(target);
+  } catch {
+    throw usageError(`${target}: no such file, and not a registry reference`);
+  }
+  return { kind: 'ref' as const, ...(await signRemote(ref, target, opts, deps)) };
+}

@@ -1,0 +1,78 @@
+/**
+ * `verify <file> --bundle PATH` or `verify <ref>` (the attached signatures; writes nothing),
+ * always with an identity policy: both verifiers must accept. The policy is required and
+ * checked before anything is read; any rejection exits with VERIFICATION_FAILED.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { DIGEST, parseReference } from '../core/reference.js';
+import type { Deps } from '../deps.js';
+import { downloadBlob, resolveBlob } from '../artifact/download.js';
+import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { parseOptions } from '../options/parse.js';
+import { policyOptionsSchema } from '../options/policy.js';
+import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { findOras, toolOptionsSchema } from '../options/tools.js';
+import { prepareReferrerCheck } from '../options/verification.js';
+import { verifiedJson, verifyFile, type VerifiedFile } from '../signing/verify-file.js';
+import { listSignatures, verifyAgainstReferrers } from '../signing/verify-referrers.js';
+import { openOras } from '../tools/oras.js';
+
+export const verifyOptionsSchema = policyOptionsSchema
+  .extend(toolOptionsSchema.shape)
+  .extend(authOptionsSchema.shape)
+  .extend(remoteOptionsSchema.shape)
+  .extend({
+    bundle: z.string().min(1).optional(),
+    expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
+    json: z.boolean().default(false),
+  });
+type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
+
+async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps) {
+  const check = await prepareReferrerCheck(opts, deps);
+  const file = await checkRegularFile(fileArg);
+  const verified = await verifyFile({ file, bundlePath: resolve(opts.bundle!), ...check }, deps.run);
+  return verifiedJson(verified);
+}
+
+/** Pulls the pinned artifact into a private folder, verifies it there, then removes it. */
+async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
+  const ref = parseReference(refArg);
+  const check = await prepareReferrerCheck(opts, deps);
+  const remote = await checkRemoteOptions(opts);
+  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const work = await privateTempDir();
+  try {
+    const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
+    const signatures = await listSignatures(oras, blob, deps.log);
+    const file = await downloadBlob(oras, blob, work.path);
+    const verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
+    return {
+      reference: refArg,
+      digest: blob.digest,
+      pinnedReference: blob.pinnedReference,
+      file: { name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
+      verification: { ...verifiedJson(verified), signatureDigest: verified.signatureDigest },
+    };
+  } finally {
+    await work.dispose();
+    await oras.dispose();
+  }
+}
+
+export async function runVerify(target: string, raw: unknown, deps: Deps) {
+  const opts = parseOptions(verifyOptionsSchema, raw);
+  if (opts.bundle) {
+    if (opts.passwordStdin || opts.username || opts.expectDigest) throw usageError('--bundle verifies a local file; registry options do not apply');
+    return verifyLocalFile(target, opts, deps);
+  }
+  return verifyRemote(target, opts, deps);
+}
+
+export function describeVerified(v: Pick<VerifiedFile, 'identity' | 'issuer' | 'verifiers'>): string {
+  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); checked by ${v.verifiers.join(' and ')}`;
+}

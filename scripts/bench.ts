@@ -17,12 +17,12 @@ import { closeSync, cpSync, mkdirSync, symlinkSync, mkdtempSync, openSync, rmSyn
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startRegistry, type Registry } from '../test/support/registry.js';
 import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore/index.js';
 import { cosignGeneration, signBlobArgs, verifyBlobArgs, type CosignGeneration } from '../test/support/sigstore/cosign-cli.js';
 import { onProcessDeath } from '../test/support/on-death.js';
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../test/support/tools.js';
+import { parseFlags, runScript, UsageError } from './lib/cli-script.js';
 
 /** Set by snapshotCli(): the bench runs a private copy of the built CLI. */
 let CLI_BIN = join(REPO_ROOT, 'bin', 'ghcr-blob.js');
@@ -49,18 +49,6 @@ const OPS = ['push', 'pull', 'sign', 'verify', 'verify-inproc'] as const;
 type Op = (typeof OPS)[number];
 
 // ── options ──────────────────────────────────────────────────────────────────────────────────
-
-/** A mistake on the command line: reported as one line, exit 2. */
-class UsageError extends Error {}
-
-/** parseArgs, with its complaints (unknown option, missing value) turned into usage errors. */
-function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 interface Size {
   label: string;
@@ -484,12 +472,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    // A usage mistake needs its message, not a stack trace; anything else gets both.
-    const text = err instanceof UsageError || !(err instanceof Error) ? String((err as Error)?.message ?? err) : err.stack ?? err.message;
-    process.stderr.write(`\nbench failed: ${redact(text)}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
-  },
-);
+runScript('bench', main, redact);

@@ -15,11 +15,11 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startRegistry, type Registry } from '../test/support/registry.js';
 import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore/index.js';
 import { onProcessDeath } from '../test/support/on-death.js';
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../test/support/tools.js';
+import { parseFlags, runScript, UsageError } from './lib/cli-script.js';
 
 const CLI_BIN = join(REPO_ROOT, 'bin', 'ghcr-blob.js');
 
@@ -234,18 +234,6 @@ function oneShotSteps(s: Scene): Section {
   ] };
 }
 
-/** A mistake on the command line: reported as one line, exit 2. */
-class UsageError extends Error {}
-
-/** parseArgs, with its complaints (unknown option, missing value) turned into usage errors. */
-function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
 function parseGeneration(): Generation {
   const { values } = parseFlags({ options: { generation: { type: 'string', default: 'sid' } }, strict: true });
   const gen = values.generation as Generation;
@@ -347,12 +335,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    // A usage mistake needs its message, not a stack trace; anything else gets both.
-    const text = err instanceof UsageError || !(err instanceof Error) ? String((err as Error)?.message ?? err) : err.stack ?? err.message;
-    process.stderr.write(`\ndemo failed: ${text}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
-  },
-);
+runScript('demo', main);

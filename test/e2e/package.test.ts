@@ -10,7 +10,9 @@ import { REPO_ROOT } from '../support/tools.js';
 it('npm pack produces a tarball that installs and runs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-pack-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const packed = await execa('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: REPO_ROOT });
+  // --ignore-scripts: `npm test` has built dist/ already, and prepack's rebuild would pull dist/
+  // from under the other e2e files running the CLI at the same moment.
+  const packed = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], { cwd: REPO_ROOT });
   const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
   expect(files).toEqual(expect.arrayContaining(['bin/ghcr-blob.js', 'dist/cli.js', 'README.md', 'LICENSE', 'package.json']));

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
 import { EXIT, expectCleanFailure } from '../support/expect.js';
-import { craftArtifact, tagManifest } from '../support/registry-api.js';
+import { craftArtifact, listTags, tagManifest } from '../support/registry-api.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
@@ -195,6 +195,30 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     const r = await runCli(['pull', ref('good'), '-o', out, '-u', reg.username, ...POLICY], { env: env() });
     expectCleanFailure(r, EXIT.USAGE, secrets());
     expect(r.stderr).toMatch(/--github-workflow only take effect with --verify/);
+  });
+
+  it('push --sign pushes nothing when signing cannot happen (no token, no cosign, two stdin secrets)', async () => {
+    const file = fileWith('never pushed');
+    const base = ['push', ref('unsigned-never'), file, '-u', reg.username, '--sign', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath];
+    const noToken = await runCli(base, { env: env() });
+    expectCleanFailure(noToken, EXIT.USAGE, secrets());
+    expect(noToken.stderr).toMatch(/no identity token/);
+    const noCosign = await runCli([...base, '--identity-token-stdin'], { stdin: tokens.release, env: { ...env(), GHCR_BLOB_COSIGN: '/nonexistent/cosign' } });
+    expectCleanFailure(noCosign, EXIT.TOOL_MISSING, secrets());
+    const twoSecrets = await runCli([...base, '--identity-token-stdin', '--password-stdin'], { stdin: tokens.release, env: env() });
+    expectCleanFailure(twoSecrets, EXIT.USAGE, secrets());
+    expect(twoSecrets.stderr).toMatch(/both want stdin/);
+    expect(await listTags(reg, 'octo/app')).not.toContain('unsigned-never');
+  });
+
+  it('sign <ref>: an unknown tag is not found, and --bundle does not apply', async () => {
+    const sign = (target: string, extra: string[] = []) => runCli(['sign', target, '-u', reg.username, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath, ...extra], { stdin: tokens.release, env: env() });
+    expectCleanFailure(await sign(ref('no-such-tag')), EXIT.NOT_FOUND, secrets());
+    const withBundle = await sign(ref('good'), ['--bundle', 'x.json']);
+    expectCleanFailure(withBundle, EXIT.USAGE, secrets());
+    const neither = await sign('not-a-file-nor-a-reference');
+    expectCleanFailure(neither, EXIT.USAGE, secrets());
+    expect(neither.stderr).toMatch(/no such file, and not a registry reference/);
   });
 
   it('pull --verify without a policy is a usage error before any download', async () => {

@@ -17,7 +17,8 @@ export interface ResolvedBlob extends BlobManifest {
 
 export async function resolveBlob(oras: Oras, ref: Reference, workDir: string, expectDigest?: string): Promise<ResolvedBlob> {
   const manifestPath = join(workDir, 'manifest.json');
-  await oras.fetchManifest(formatReference(ref), manifestPath);
+  // With a digest, the digest is the name; a tag beside it is only a label (`repo:v1@sha256:…`).
+  await oras.fetchManifest(ref.digest ? pinned(ref, ref.digest) : formatReference(ref), manifestPath);
   const blob = await readBlobManifest(manifestPath, ref.digest);
   // Why exact: --expect-digest pins the file's bytes (its sha256, as `sha256sum` prints it).
   if (expectDigest && blob.layer.digest !== expectDigest) {

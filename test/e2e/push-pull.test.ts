@@ -64,6 +64,8 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     const r = await pull(`octo/tools/report.json@${manifest.digest}`, byDigest, ['--expect-digest', sha256('{"ok":true}\n')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(join(byDigest, 'report.json'));
+    const tagAndDigest = await pull(`octo/tools/report.json:v1@${manifest.digest}`, join(freshCliDirs().cwd, 't'));
+    expect(tagAndDigest.exitCode, tagAndDigest.stderr).toBe(0);
   });
 
   it('takes the token from GHCR_TOKEN, then GITHUB_TOKEN', async () => {

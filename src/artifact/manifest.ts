@@ -2,7 +2,7 @@
  * What a ghcr-blob artifact must look like before a single byte of it is downloaded: one OCI
  * image manifest with exactly one layer whose title is a plain file name.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
 import { imageManifestSchema, OCI_INDEX, TITLE_ANNOTATION, type Descriptor, type ImageManifest } from '../tools/oci.js';
@@ -55,7 +55,7 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobM
 }
 
 export async function readBlobManifest(path: string, expectedDigest?: string): Promise<BlobManifest> {
-  const bytes = await readFile(path);
-  if (bytes.length > MAX_MANIFEST_BYTES) throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
-  return parseBlobManifest(bytes, expectedDigest);
+  // Sized before it is read: a hostile registry must not make us load an arbitrary file.
+  if ((await stat(path)).size > MAX_MANIFEST_BYTES) throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
+  return parseBlobManifest(await readFile(path), expectedDigest);
 }

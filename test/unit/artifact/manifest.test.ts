@@ -47,3 +47,21 @@ describe('blob manifest', () => {
     expect(() => checkTitle(t)).toThrow(/plain file name/);
   });
 });
+
+describe('readBlobManifest', () => {
+  it('refuses a manifest over 4 MiB without parsing it', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readBlobManifest } = await import('../../../src/artifact/manifest.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-manifest-'));
+    try {
+      writeFileSync(join(dir, 'm.json'), Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
+      await expect(readBlobManifest(join(dir, 'm.json'))).rejects.toMatchObject({ code: 'VERIFICATION_FAILED', message: expect.stringMatching(/larger than 4 MiB/) });
+      writeFileSync(join(dir, 'm.json'), manifest([layer('ok.txt')]));
+      expect((await readBlobManifest(join(dir, 'm.json'))).title).toBe('ok.txt');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTitle, parseBlobManifest } from '../../../src/artifact/manifest.js';
+import { checkTitle, parseBlobManifest, readBlobManifest } from '../../../src/artifact/manifest.js';
 
 const digest = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 const layer = (title?: string) => ({
@@ -50,10 +53,6 @@ describe('blob manifest', () => {
 
 describe('readBlobManifest', () => {
   it('refuses a manifest over 4 MiB without parsing it', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { readBlobManifest } = await import('../../../src/artifact/manifest.js');
     const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-manifest-'));
     try {
       writeFileSync(join(dir, 'm.json'), Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));

@@ -1,41 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SerializedBundle } from '@sigstore/bundle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
 import { parseBundle } from '../../../src/verify/bundle.js';
 import { buildIdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
 import { verifyBlobInProcess } from '../../../src/verify/verifier.js';
-import { githubClaims, workflowSan } from './support/github-claims.js';
+import { workflowSan } from './support/github-claims.js';
 import { startMockSigstore, type MockSigstore } from './support/mock-sigstore.js';
+import { useSignedBlob } from './support/signed-blob.js';
 
 // A genuine bundle checked against trust anchors that are not the ones that made it: each
 // anchor (Fulcio CA, CT log, Rekor, TSA) must matter on its own.
-let sigstore: MockSigstore;
-let dir: string;
-let blob: string;
-let good: SerializedBundle;
-const data = randomBytes(1000);
-
-beforeAll(async () => {
-  sigstore = await startMockSigstore({ tsa: true });
-  dir = await mkdtemp(join(tmpdir(), 'trust-test-'));
-  blob = join(dir, 'blob.bin');
-  await writeFile(blob, data);
-  good = await sigstore.sign(data, githubClaims());
-});
-afterAll(async () => {
-  await sigstore?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fx = useSignedBlob(1000);
 
 async function rejection(root: Record<string, unknown>): Promise<GhcrBlobError> {
   const err = await verifyBlobInProcess({
-    filePath: blob,
-    bundle: parseBundle(JSON.stringify(good)),
+    filePath: fx.blob,
+    bundle: parseBundle(JSON.stringify(fx.good)),
     trustedRoot: parseTrustedRoot(JSON.stringify(root), 'test root'),
     policy: buildIdentityPolicy({ githubWorkflow: 'octo/tools/.github/workflows/release.yml' }),
   }).then(
@@ -62,7 +42,7 @@ describe('verifyBlobInProcess rejects the trust', () => {
   });
 
   const swap = (section: 'tlogs' | 'ctlogs' | 'certificateAuthorities' | 'timestampAuthorities') => {
-    const root = structuredClone(sigstore.trustedRoot) as Record<string, Array<Record<string, unknown>>>;
+    const root = structuredClone(fx.sigstore.trustedRoot) as Record<string, Array<Record<string, unknown>>>;
     root[section] = structuredClone(other.trustedRoot[section]) as Array<Record<string, unknown>>;
     return root;
   };

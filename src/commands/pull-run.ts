@@ -10,11 +10,11 @@ import { moveIntoPlace, privateTempDir } from '../core/fs.js';
 import { DIGEST, formatReference, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
 import { downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { authOptionsSchema } from '../options/auth.js';
 import { parseOptions } from '../options/parse.js';
-import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
-import { findOras, toolOptionsSchema } from '../options/tools.js';
-import { openOras } from '../tools/oras.js';
+import { connectRegistry } from '../options/registry.js';
+import { remoteOptionsSchema } from '../options/remote.js';
+import { toolOptionsSchema } from '../options/tools.js';
 import { policyOptionsSchema } from '../options/policy.js';
 import { prepareReferrerCheck, refuseUnusedPolicy } from '../options/verification.js';
 import type { VerifiedBlob } from '../signing/verify-referrers.js';
@@ -62,9 +62,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   const ref = parseReference(refArg);
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const check = opts.verify ? await prepareReferrerCheck(opts, deps) : undefined;
-  const remote = await checkRemoteOptions(opts);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const oras = await connectRegistry(opts, deps);
   const outDir = resolve(opts.output);
   const { created } = await prepareOutputDir(outDir);
   // Same filesystem as the destination, so the final step is a rename, not a copy.

@@ -6,18 +6,18 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
-import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { formatReference, parseReference, pinned } from '../core/reference.js';
 import type { Deps } from '../deps.js';
 import { resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { authOptionsSchema } from '../options/auth.js';
 import { identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
 import { parseOptions } from '../options/parse.js';
-import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { connectRegistry } from '../options/registry.js';
+import { remoteOptionsSchema } from '../options/remote.js';
 import { signingOptionsSchema, signingServices, refuseStdinTwice } from '../options/sigstore.js';
-import { findCosign, findOras, toolOptionsSchema } from '../options/tools.js';
+import { findCosign, toolOptionsSchema } from '../options/tools.js';
 import type { SignatureAttached } from '../signing/sign-remote.js';
-import { openOras } from '../tools/oras.js';
 
 const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}$/;
 
@@ -60,15 +60,13 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
     throw usageError('--identity-token-stdin, --signing-config and --trusted-root only apply with --sign');
   }
   refuseStdinTwice(opts);
-  const remote = await checkRemoteOptions(opts);
   const file = await checkFile(fileArg);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  // Everything signing needs is settled before anything is pushed.
-  const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
-  const token = opts.sign ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin }) : undefined;
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
-  const work = await privateTempDir();
+  const oras = await connectRegistry(opts, deps);
+  let work: TempDir | undefined;
   try {
+    // Everything signing needs is settled before anything is pushed.
+    const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
+    const token = opts.sign ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin }) : undefined;
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
     const pushed = await oras.push({
       cwd: file.dir,
@@ -87,6 +85,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
     };
     if (cosign && token) {
       deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
+      work = await privateTempDir();
       const blob = await resolveBlob(oras, parseReference(result.pinnedReference), work.path);
       result.file.digest = blob.layer.digest;
       // Loaded only when signing: the Sigstore stack is heavy to start.
@@ -99,7 +98,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
     }
     return result;
   } finally {
-    await work.dispose();
+    await work?.dispose();
     await oras.dispose();
   }
 }

@@ -11,15 +11,15 @@ import { checkRegularFile, privateTempDir } from '../core/fs.js';
 import { parseReference, type Reference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
 import { downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { authOptionsSchema } from '../options/auth.js';
 import { identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
 import { parseOptions } from '../options/parse.js';
-import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
+import { connectRegistry } from '../options/registry.js';
+import { remoteOptionsSchema } from '../options/remote.js';
 import { refuseStdinTwice, signingOptionsSchema, signingServices } from '../options/sigstore.js';
-import { findCosign, findOras, toolOptionsSchema } from '../options/tools.js';
+import { findCosign, toolOptionsSchema } from '../options/tools.js';
 import { signFile } from '../signing/sign-file.js';
 import { signAndAttach } from '../signing/sign-remote.js';
-import { openOras } from '../tools/oras.js';
 
 export const signOptionsSchema = identityTokenOptionsSchema
   .extend(signingOptionsSchema.shape)
@@ -57,13 +57,11 @@ async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
 async function signRemote(ref: Reference, refArg: string, opts: SignOptions, deps: Deps) {
   if (opts.bundle || opts.force) throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
   refuseStdinTwice(opts);
-  const remote = await checkRemoteOptions(opts);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  const cosign = await findCosign(opts, deps);
-  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const oras = await connectRegistry(opts, deps);
   const work = await privateTempDir();
   try {
+    const cosign = await findCosign(opts, deps);
+    const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
     const blob = await resolveBlob(oras, ref, work.path);
     const file = await downloadBlob(oras, blob, work.path);
     deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);

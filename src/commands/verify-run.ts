@@ -10,15 +10,15 @@ import { checkRegularFile, privateTempDir } from '../core/fs.js';
 import { DIGEST, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
 import { downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema, resolveCredentials } from '../options/auth.js';
+import { authOptionsSchema } from '../options/auth.js';
 import { parseOptions } from '../options/parse.js';
 import { policyOptionsSchema } from '../options/policy.js';
-import { checkRemoteOptions, remoteOptionsSchema } from '../options/remote.js';
-import { findOras, toolOptionsSchema } from '../options/tools.js';
+import { connectRegistry } from '../options/registry.js';
+import { remoteOptionsSchema } from '../options/remote.js';
+import { toolOptionsSchema } from '../options/tools.js';
 import { prepareReferrerCheck } from '../options/verification.js';
 import { verifiedJson, verifyFile, type VerifiedFile } from '../signing/verify-file.js';
 import { listSignatures, verifyAgainstReferrers } from '../signing/verify-referrers.js';
-import { openOras } from '../tools/oras.js';
 
 export const verifyOptionsSchema = policyOptionsSchema
   .extend(toolOptionsSchema.shape)
@@ -42,9 +42,7 @@ async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps)
 async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   const ref = parseReference(refArg);
   const check = await prepareReferrerCheck(opts, deps);
-  const remote = await checkRemoteOptions(opts);
-  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
-  const oras = await openOras(await findOras(opts, deps), deps.run, remote, credentials);
+  const oras = await connectRegistry(opts, deps);
   const work = await privateTempDir();
   try {
     const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);

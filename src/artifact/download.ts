@@ -27,6 +27,9 @@ export async function resolveBlob(oras: Oras, ref: Reference, workDir: string, e
   return { ...blob, pinnedReference: pinned(ref, blob.digest) };
 }
 
+/** The pulled file as --json describes it (pull adds its path). */
+export const describeFile = (blob: ResolvedBlob) => ({ name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType });
+
 /** Pulls the pinned artifact into `workDir/blob/` and returns the one file's path there. */
 export async function downloadBlob(oras: Oras, blob: ResolvedBlob, workDir: string): Promise<string> {
   const outDir = join(workDir, 'blob');

@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import { DIGEST, formatReference, parseReference } from '../core/reference.js';
+import { expectDigestSchema, formatReference, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
-import { downloadBlob, resolveBlob } from '../artifact/download.js';
+import { describeFile, downloadBlob, resolveBlob } from '../artifact/download.js';
 import { authOptionsSchema } from '../options/auth.js';
 import { parseOptions } from '../options/parse.js';
 import { connectRegistry } from '../options/registry.js';
@@ -28,7 +28,7 @@ export const pullOptionsSchema = authOptionsSchema
     verify: z.boolean().default(false),
     output: z.string().min(1).default('.'),
     force: z.boolean().default(false),
-    expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
+    expectDigest: expectDigestSchema,
     json: z.boolean().default(false),
   });
 export type PullOptions = z.infer<typeof pullOptionsSchema>;
@@ -89,7 +89,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       reference: formatReference(ref),
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
-      file: { path: target, name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
+      file: { path: target, ...describeFile(blob) },
       ...(verified ? { verification: { ...(await import('../signing/verify-file.js')).verifiedJson(verified), signatureDigest: verified.signatureDigest } } : {}),
     };
   } finally {

@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir } from '../core/fs.js';
-import { DIGEST, parseReference } from '../core/reference.js';
+import { expectDigestSchema, parseReference } from '../core/reference.js';
 import type { Deps } from '../deps.js';
-import { downloadBlob, resolveBlob } from '../artifact/download.js';
+import { describeFile, downloadBlob, resolveBlob } from '../artifact/download.js';
 import { authOptionsSchema } from '../options/auth.js';
 import { parseOptions } from '../options/parse.js';
 import { policyOptionsSchema } from '../options/policy.js';
@@ -26,7 +26,7 @@ export const verifyOptionsSchema = policyOptionsSchema
   .extend(remoteOptionsSchema.shape)
   .extend({
     bundle: z.string().min(1).optional(),
-    expectDigest: z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional(),
+    expectDigest: expectDigestSchema,
     json: z.boolean().default(false),
   });
 type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
@@ -53,7 +53,7 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
       reference: refArg,
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
-      file: { name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType },
+      file: describeFile(blob),
       verification: { ...verifiedJson(verified), signatureDigest: verified.signatureDigest },
     };
   } finally {

@@ -2,12 +2,16 @@
  * OCI references: `host[:port]/path[:tag][@digest]`, following the distribution reference
  * grammar. Parsed once, up front, so a malformed reference never reaches oras.
  */
+import { z } from 'zod';
 import { usageError } from './errors.js';
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** --expect-digest: the file's sha256, as `sha256sum` prints it, with the sha256: prefix. */
+export const expectDigestSchema = z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional();
 
 export interface Reference {
   host: string;

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# `npm test`: bootstrap, typecheck, then every test (unit + end-to-end against the real tools).
+# `npm test`: bootstrap, typecheck, format and lint checks, then every test (unit + end-to-end against the real tools).
 # Ends with one plain line "Tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 npx tsc --noEmit
+# Formatting and lint are part of the tests: a clean CI checkout fails on either.
+npx biome ci .
+npx eslint .
 results="$(mktemp -d)/vitest.json"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?

@@ -13,13 +13,28 @@
 // Peak RSS is that of the ghcr-blob Node process alone (not oras/cosign): a tiny preload reports
 // process.resourceUsage().maxRSS on exit over an extra pipe (fd 3), so nothing is guessed.
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, symlinkSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  symlinkSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startRegistry, type Registry } from '../test/support/registry.js';
 import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore/index.js';
-import { cosignGeneration, signBlobArgs, verifyBlobArgs, type CosignGeneration } from '../test/support/sigstore/cosign-cli.js';
+import {
+  cosignGeneration,
+  signBlobArgs,
+  verifyBlobArgs,
+  type CosignGeneration,
+} from '../test/support/sigstore/cosign-cli.js';
 import { onProcessDeath } from '../test/support/on-death.js';
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../test/support/tools.js';
 import { parseFlags, runScript, UsageError } from './lib/cli-script.js';
@@ -34,7 +49,8 @@ let CLI_BIN = join(REPO_ROOT, 'bin', 'ghcr-blob.js');
  */
 function snapshotCli(dir: string): void {
   mkdirSync(dir);
-  for (const part of ['bin', 'dist', 'package.json']) cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'package.json'])
+    cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
   CLI_BIN = join(dir, 'bin', 'ghcr-blob.js');
 }
@@ -55,17 +71,31 @@ interface Size {
   bytes: number;
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 function parseSize(text: string): Size {
   const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
-  if (!m || unit === undefined || Number(m[1]) <= 0) throw new UsageError(`bad size ${JSON.stringify(text)} (examples: 1KiB, 256MiB, 1GiB)`);
+  if (!m || unit === undefined || Number(m[1]) <= 0)
+    throw new UsageError(`bad size ${JSON.stringify(text)} (examples: 1KiB, 256MiB, 1GiB)`);
   return { label: formatBytes(Number(m[1]) * unit), bytes: Number(m[1]) * unit };
 }
 
 function formatBytes(n: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (n >= size && n % size === 0) return `${n / size} ${unit}`;
   }
   return `${n} B`;
@@ -91,10 +121,14 @@ function parseConfig(): Config {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a positive integer');
   const generations = values.generation === 'both' ? [...GENERATIONS] : [values.generation as Generation];
-  if (!generations.every((g) => GENERATIONS.includes(g))) throw new UsageError(`--generation must be both, ${GENERATIONS.join(' or ')}`);
+  if (!generations.every((g) => GENERATIONS.includes(g)))
+    throw new UsageError(`--generation must be both, ${GENERATIONS.join(' or ')}`);
   const ops = values.ops.split(',').map((o) => o.trim()) as Op[];
   if (!ops.every((o) => OPS.includes(o))) throw new UsageError(`--ops takes a list of ${OPS.join(', ')}`);
-  const sizes = values.sizes.split(',').map(parseSize).sort((a, b) => a.bytes - b.bytes);
+  const sizes = values.sizes
+    .split(',')
+    .map(parseSize)
+    .sort((a, b) => a.bytes - b.bytes);
   return { sizes, runs, generations, ops };
 }
 
@@ -185,7 +219,12 @@ function ghcrBlob(world: World, args: string[], stdin?: string): Invocation {
 }
 
 /** The two sides of one op for one file. `state` carries what later ops need (a pushed ref, a bundle). */
-function sides(world: World, op: Op, file: string, state: { ref?: string; bundle?: string }): { ghcr: Side; raw: Side } {
+function sides(
+  world: World,
+  op: Op,
+  file: string,
+  state: { ref?: string; bundle?: string },
+): { ghcr: Side; raw: Side } {
   const { registry, stack, tools } = world;
   const password = `${registry.password}\n`;
   const repoFor = (who: string) => `${registry.host}/bench/${world.gen}-${who}-${++unique}/${basename(file)}:v1`;
@@ -223,7 +262,15 @@ function sides(world: World, op: Op, file: string, state: { ref?: string; bundle
       };
       const after = (run: number) => rmSync(need(outs.get(run), 'out'), { recursive: true, force: true });
       return {
-        ghcr: { prepare: (run) => ghcrBlob(world, ['pull', ref, '-o', out(run, 'ghcr'), '-u', registry.username, '--password-stdin'], password), after },
+        ghcr: {
+          prepare: (run) =>
+            ghcrBlob(
+              world,
+              ['pull', ref, '-o', out(run, 'ghcr'), '-u', registry.username, '--password-stdin'],
+              password,
+            ),
+          after,
+        },
         raw: {
           prepare: (run) => ({
             command: tools.oras,
@@ -242,8 +289,21 @@ function sides(world: World, op: Op, file: string, state: { ref?: string; bundle
           prepare: () => {
             const bundle = `${fresh(world, 'ghcr')}.sigstore.json`;
             state.bundle ??= bundle; // the first bundle is what the verifies check
-            return ghcrBlob(world, ['sign', file, '--bundle', bundle, '--identity-token-stdin',
-              '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath], world.identityToken);
+            return ghcrBlob(
+              world,
+              [
+                'sign',
+                file,
+                '--bundle',
+                bundle,
+                '--identity-token-stdin',
+                '--signing-config',
+                stack.signingConfigPath,
+                '--trusted-root',
+                stack.trustedRootPath,
+              ],
+              world.identityToken,
+            );
           },
         },
         raw: {
@@ -251,7 +311,11 @@ function sides(world: World, op: Op, file: string, state: { ref?: string; bundle
           // heuristic); cosign 2 also needs the stack's keys in SIGSTORE_* variables.
           prepare: () => ({
             command: tools.cosign,
-            args: signBlobArgs(world.cosignGen, stack, { file, bundle: `${fresh(world, 'raw')}.sigstore.json`, tokenPath: world.identityTokenFile }),
+            args: signBlobArgs(world.cosignGen, stack, {
+              file,
+              bundle: `${fresh(world, 'raw')}.sigstore.json`,
+              tokenPath: world.identityTokenFile,
+            }),
             cwd: world.work,
             env: { ...world.baseEnv, ...(world.cosignGen === 2 ? stack.cosign2Env : {}) },
           }),
@@ -263,14 +327,29 @@ function sides(world: World, op: Op, file: string, state: { ref?: string; bundle
       const engine = op === 'verify-inproc' ? ['--engine', 'sigstore'] : [];
       return {
         ghcr: {
-          prepare: () => ghcrBlob(world, ['verify', file, '--bundle', bundle, '--github-workflow', GITHUB_WORKFLOW,
-            '--trusted-root', stack.trustedRootPath, ...engine]),
+          prepare: () =>
+            ghcrBlob(world, [
+              'verify',
+              file,
+              '--bundle',
+              bundle,
+              '--github-workflow',
+              GITHUB_WORKFLOW,
+              '--trusted-root',
+              stack.trustedRootPath,
+              ...engine,
+            ]),
         },
         raw: {
           prepare: () => ({
             command: tools.cosign,
-            args: verifyBlobArgs(world.cosignGen, { file, bundle, trustedRoot: stack.trustedRootPath,
-              identity: stack.identityFor(CLAIMS), issuer: stack.issuer }),
+            args: verifyBlobArgs(world.cosignGen, {
+              file,
+              bundle,
+              trustedRoot: stack.trustedRootPath,
+              identity: stack.identityFor(CLAIMS),
+              issuer: stack.issuer,
+            }),
             cwd: world.work,
             env: world.baseEnv,
           }),
@@ -308,35 +387,68 @@ const mib = (bytes: number): string => `${Math.round(bytes / 1024 ** 2)} MiB`;
 function printTable(header: string[], rows: string[][], rightAligned: Set<number>): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 }
 
-function report(cells: Cell[], startup: { cli: number[]; node: number[]; rss: number[] }, cfg: Config, seconds: number, loadAtStart: number): void {
+function report(
+  cells: Cell[],
+  startup: { cli: number[]; node: number[]; rss: number[] },
+  cfg: Config,
+  seconds: number,
+  loadAtStart: number,
+): void {
   console.log();
-  console.log(`ghcr-blob vs raw oras/cosign — median (min) of ${cfg.runs} run(s) each, wall clock, same machine, same run`);
+  console.log(
+    `ghcr-blob vs raw oras/cosign — median (min) of ${cfg.runs} run(s) each, wall clock, same machine, same run`,
+  );
   console.log();
   const rows = cells.map((c) => {
     const g = median(c.ghcr);
     const r = median(c.raw);
-    return [c.gen, c.op, c.size.label, `${ms(g)} (${ms(min(c.ghcr))})`, `${ms(r)} (${ms(min(c.raw))})`,
-      `${(g / r).toFixed(2)}×`, `${g - r >= 0 ? '+' : '−'}${ms(Math.abs(g - r))}`, c.rss.length ? mib(Math.max(...c.rss)) : '–'];
+    return [
+      c.gen,
+      c.op,
+      c.size.label,
+      `${ms(g)} (${ms(min(c.ghcr))})`,
+      `${ms(r)} (${ms(min(c.raw))})`,
+      `${(g / r).toFixed(2)}×`,
+      `${g - r >= 0 ? '+' : '−'}${ms(Math.abs(g - r))}`,
+      c.rss.length ? mib(Math.max(...c.rss)) : '–',
+    ];
   });
-  printTable(['tools', 'op', 'size', 'ghcr-blob', 'raw', 'ratio', 'overhead', 'ghcr-blob RSS'], rows, new Set([2, 3, 4, 5, 6, 7]));
+  printTable(
+    ['tools', 'op', 'size', 'ghcr-blob', 'raw', 'ratio', 'overhead', 'ghcr-blob RSS'],
+    rows,
+    new Set([2, 3, 4, 5, 6, 7]),
+  );
   console.log();
-  console.log(`startup  ghcr-blob --version: ${ms(median(startup.cli))} (${ms(min(startup.cli))}), RSS ${mib(Math.max(...startup.rss))}` +
-    `   node -e '' (the floor for any Node CLI): ${ms(median(startup.node))} (${ms(min(startup.node))})`);
+  console.log(
+    `startup  ghcr-blob --version: ${ms(median(startup.cli))} (${ms(min(startup.cli))}), RSS ${mib(Math.max(...startup.rss))}` +
+      `   node -e '' (the floor for any Node CLI): ${ms(median(startup.node))} (${ms(min(startup.node))})`,
+  );
   console.log();
-  console.log('raw      push/pull: oras … -u USER --password-stdin (push from the file\'s folder); sign: cosign sign-blob with the');
-  console.log('         same local Sigstore; verify: cosign verify-blob --certificate-identity … --certificate-oidc-issuer … --trusted-root.');
-  console.log('ghcr-blob verify runs cosign AND the in-process verifier; verify-inproc is --engine sigstore (in-process only).');
-  console.log('RSS is the ghcr-blob Node process\'s own peak (max over runs), excluding the oras/cosign it runs.');
+  console.log(
+    "raw      push/pull: oras … -u USER --password-stdin (push from the file's folder); sign: cosign sign-blob with the",
+  );
+  console.log(
+    '         same local Sigstore; verify: cosign verify-blob --certificate-identity … --certificate-oidc-issuer … --trusted-root.',
+  );
+  console.log(
+    'ghcr-blob verify runs cosign AND the in-process verifier; verify-inproc is --engine sigstore (in-process only).',
+  );
+  console.log("RSS is the ghcr-blob Node process's own peak (max over runs), excluding the oras/cosign it runs.");
   // A busy machine inflates Node's module loading far more than the small Go binaries' startup,
   // so the ratios are only comparable between runs at a similar load.
-  console.log(`${cells.length} cells in ${seconds.toFixed(0)} s on ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, Node ${process.version}; ` +
-    `1-min load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end.`);
+  console.log(
+    `${cells.length} cells in ${seconds.toFixed(0)} s on ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, Node ${process.version}; ` +
+      `1-min load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end.`,
+  );
 }
 
 // ── main ─────────────────────────────────────────────────────────────────────────────────────
@@ -354,7 +466,11 @@ function writeSample(path: string, bytes: number): void {
 
 const progress = (text: string): void => void process.stderr.write(text);
 
-async function measureStartup(env: NodeJS.ProcessEnv, cwd: string, runs: number): Promise<{ cli: number[]; node: number[]; rss: number[] }> {
+async function measureStartup(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  runs: number,
+): Promise<{ cli: number[]; node: number[]; rss: number[] }> {
   const out = { cli: [] as number[], node: [] as number[], rss: [] as number[] };
   for (let i = 0; i < runs; i++) {
     const cli = await timed({ command: process.execPath, args: [CLI_BIN, '--version'], cwd, env, rss: true });
@@ -365,7 +481,15 @@ async function measureStartup(env: NodeJS.ProcessEnv, cwd: string, runs: number)
   return out;
 }
 
-async function benchGeneration(gen: Generation, cfg: Config, stack: SigstoreStack, root: string, files: Map<Size, string>, undo: (() => unknown)[], cells: Cell[]): Promise<void> {
+async function benchGeneration(
+  gen: Generation,
+  cfg: Config,
+  stack: SigstoreStack,
+  root: string,
+  files: Map<Size, string>,
+  undo: (() => unknown)[],
+  cells: Cell[],
+): Promise<void> {
   const tools = toolsFor(gen);
   const [registry, cosignGen] = await Promise.all([startRegistry({ generation: gen }), cosignGeneration(tools.cosign)]);
   undo.push(() => registry.stop());
@@ -383,14 +507,33 @@ async function benchGeneration(gen: Generation, cfg: Config, stack: SigstoreStac
 
   const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: join(home, '.docker') };
   const world: World = {
-    gen, tools, cosignGen, registry, stack, work, baseEnv, identityToken, identityTokenFile,
-    cliEnv: { ...baseEnv, GHCR_BLOB_ORAS: tools.oras, GHCR_BLOB_COSIGN: tools.cosign, NODE_OPTIONS: `--require=${join(root, 'rss-preload.cjs')}` },
+    gen,
+    tools,
+    cosignGen,
+    registry,
+    stack,
+    work,
+    baseEnv,
+    identityToken,
+    identityTokenFile,
+    cliEnv: {
+      ...baseEnv,
+      GHCR_BLOB_ORAS: tools.oras,
+      GHCR_BLOB_COSIGN: tools.cosign,
+      NODE_OPTIONS: `--require=${join(root, 'rss-preload.cjs')}`,
+    },
   };
   progress(`\n${gen}: oras + cosign ${cosignGen} from .tools/${gen}, registry ${registry.host}\n`);
 
   // Ops run in order (push before pull, sign before verify) because later ones use what earlier
   // ones produced; each op still runs on its own, for a whole cell at a time.
-  const allOps = (ops: readonly Op[]) => OPS.filter((op) => ops.includes(op) || (op === 'push' && ops.includes('pull')) || (op === 'sign' && ops.some((o) => o.startsWith('verify'))));
+  const allOps = (ops: readonly Op[]) =>
+    OPS.filter(
+      (op) =>
+        ops.includes(op) ||
+        (op === 'push' && ops.includes('pull')) ||
+        (op === 'sign' && ops.some((o) => o.startsWith('verify'))),
+    );
   for (const [i, size] of cfg.sizes.entries()) {
     const file = need(files.get(size), 'sample');
     const state: { ref?: string; bundle?: string } = {};
@@ -406,7 +549,16 @@ async function benchGeneration(gen: Generation, cfg: Config, stack: SigstoreStac
         progress(`  ${warmup ? 'warm-up ' : ''}${op} ${size.label}: `);
         for (let run = 0; run < runs; run++) {
           // Alternate who goes first, so neither side always gets the warmer caches.
-          const order = run % 2 === 0 ? [['ghcr', ghcr], ['raw', raw]] as const : [['raw', raw], ['ghcr', ghcr]] as const;
+          const order =
+            run % 2 === 0
+              ? ([
+                  ['ghcr', ghcr],
+                  ['raw', raw],
+                ] as const)
+              : ([
+                  ['raw', raw],
+                  ['ghcr', ghcr],
+                ] as const);
           for (const [who, side] of order) {
             const t = await timed(side.prepare(run));
             side.after?.(run);
@@ -432,23 +584,34 @@ async function main(): Promise<number> {
   const loadAtStart = loadavg()[0] ?? 0;
   const undo: (() => unknown)[] = [];
   const cleanup = async (): Promise<void> => {
-    for (const fn of undo.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => {});
+    for (const fn of undo.splice(0).reverse())
+      await Promise.resolve()
+        .then(fn)
+        .catch(() => {});
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 
   try {
     const root = mkdtempSync(join(tmpdir(), 'ghcr-blob-bench-'));
     const deathHook = onProcessDeath('rm -rf "$1"', [root]); // even if we are SIGKILLed
-    undo.push(() => { deathHook.cancel(); rmSync(root, { recursive: true, force: true }); });
+    undo.push(() => {
+      deathHook.cancel();
+      rmSync(root, { recursive: true, force: true });
+    });
     // exit, not beforeExit: the CLI sets process.exitCode and lets the loop drain.
-    writeFileSync(join(root, 'rss-preload.cjs'),
-      "process.on('exit', () => { try { require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n");
+    writeFileSync(
+      join(root, 'rss-preload.cjs'),
+      "process.on('exit', () => { try { require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n",
+    );
 
     snapshotCli(join(root, 'cli'));
     const stack = await startSigstoreStack();
     undo.push(() => stack.close());
 
-    progress(`ghcr-blob bench: sizes ${cfg.sizes.map((s) => s.label).join(', ')}; ${cfg.runs} run(s); ${cfg.generations.join(' + ')}; ops ${cfg.ops.join(', ')}\n`);
+    progress(
+      `ghcr-blob bench: sizes ${cfg.sizes.map((s) => s.label).join(', ')}; ${cfg.runs} run(s); ${cfg.generations.join(' + ')}; ops ${cfg.ops.join(', ')}\n`,
+    );
     progress('progress shows ghcr-blob/raw per run\n');
     const files = new Map<Size, string>();
     for (const size of cfg.sizes) {
@@ -459,7 +622,11 @@ async function main(): Promise<number> {
       files.set(size, path);
     }
 
-    const startupEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, NODE_OPTIONS: `--require=${join(root, 'rss-preload.cjs')}` };
+    const startupEnv = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: root,
+      NODE_OPTIONS: `--require=${join(root, 'rss-preload.cjs')}`,
+    };
     const startup = await measureStartup(startupEnv, root, Math.max(5, cfg.runs * 2));
 
     const cells: Cell[] = [];

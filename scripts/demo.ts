@@ -44,7 +44,11 @@ const cyan = paint('36');
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const indent = (text: string, prefix = '  │ '): string =>
-  text.replace(/\s+$/, '').split('\n').map((l) => dim(prefix) + l).join('\n');
+  text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => dim(prefix) + l)
+    .join('\n');
 
 // ── one step = one CLI invocation ────────────────────────────────────────────────────────────
 
@@ -87,7 +91,11 @@ function displayCommand(step: Step): string {
 function runCli(ctx: Context, step: Step): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...ctx.env, ...step.env };
-    const child = spawn(process.execPath, [CLI_BIN, ...step.args], { cwd: ctx.workspace, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_BIN, ...step.args], {
+      cwd: ctx.workspace,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -111,7 +119,10 @@ async function runStep(ctx: Context, n: number, step: Step): Promise<boolean> {
 
   // stderr (progress, errors) first, then stdout (the result), as a terminal would show them.
   // The CLI promises never to print a secret; hold it to that here too, and never echo one.
-  let output = [r.stderr, r.stdout].map((s) => s.trimEnd()).filter(Boolean).join('\n');
+  let output = [r.stderr, r.stdout]
+    .map((s) => s.trimEnd())
+    .filter(Boolean)
+    .join('\n');
   let leaked = false;
   for (const secret of ctx.secrets) {
     if (output.includes(secret)) {
@@ -125,9 +136,11 @@ async function runStep(ctx: Context, n: number, step: Step): Promise<boolean> {
   if (step.expectExit === 0) {
     say((exitOk ? green('  ✓ exit 0') : red(`  ✗ exit ${r.exitCode} (expected 0)`)) + took);
   } else {
-    say((exitOk
-      ? green(`  ✓ rejected as expected (exit ${r.exitCode})`)
-      : red(`  ✗ exit ${r.exitCode}, expected a rejection with exit ${step.expectExit}`)) + took);
+    say(
+      (exitOk
+        ? green(`  ✓ rejected as expected (exit ${r.exitCode})`)
+        : red(`  ✗ exit ${r.exitCode}, expected a rejection with exit ${step.expectExit}`)) + took,
+    );
   }
   const broken = step.check?.();
   if (broken) say(red(`  ✗ ${broken}`));
@@ -161,77 +174,146 @@ function separateSteps(s: Scene): Section {
   const ref = `${s.repo}:v1`;
   const outDir = 'downloaded';
   const pulled = join(outDir, s.file);
-  return { title: 'Step by step: push, sign, pull, verify', steps: [
-    {
-      title: 'Push the file to the registry',
-      note: 'The token goes in on stdin: never in argv, never in a docker config file.',
-      args: ['push', ref, s.file, '-u', s.registry.username, '--password-stdin'],
-      stdin: s.registryToken,
-      expectExit: 0,
-    },
-    {
-      title: 'Sign it keyless with Sigstore',
-      note: `The OIDC token of ${TRUSTED_WORKFLOW}@${REF} buys a short-lived certificate; the signature is logged in Rekor.`,
-      args: ['sign', s.file, '--bundle', s.bundle, '--identity-token-stdin', '--signing-config', s.signingConfig, '--trusted-root', s.trustedRoot],
-      stdin: s.identityToken,
-      expectExit: 0,
-    },
-    {
-      title: 'Pull it into a fresh folder',
-      note: 'Resolves the tag once, checks the artifact\'s shape and the file\'s digest, then moves it into place.',
-      args: ['pull', ref, '-o', outDir, '-u', s.registry.username, '--password-stdin'],
-      stdin: s.registryToken,
-      expectExit: 0,
-      check: () => (existsSync(join(s.workspace, pulled)) ? undefined : `${pulled} is missing`),
-    },
-    {
-      title: 'Verify what was pulled',
-      note: 'Checks the signature, the certificate identity (exact, anchored) AND the OIDC issuer.',
-      args: ['verify', pulled, '--bundle', s.bundle, '--github-workflow', TRUSTED_WORKFLOW, '--trusted-root', s.trustedRoot],
-      expectExit: 0,
-    },
-    {
-      title: 'The protection: the wrong workflow is refused',
-      note: `Same file, same valid bundle, but the policy names ${IMPOSTOR_WORKFLOW}: the signer must match exactly.`,
-      args: ['verify', pulled, '--bundle', s.bundle, '--github-workflow', IMPOSTOR_WORKFLOW, '--trusted-root', s.trustedRoot],
-      expectExit: EXIT_VERIFICATION_FAILED,
-    },
-  ] };
+  return {
+    title: 'Step by step: push, sign, pull, verify',
+    steps: [
+      {
+        title: 'Push the file to the registry',
+        note: 'The token goes in on stdin: never in argv, never in a docker config file.',
+        args: ['push', ref, s.file, '-u', s.registry.username, '--password-stdin'],
+        stdin: s.registryToken,
+        expectExit: 0,
+      },
+      {
+        title: 'Sign it keyless with Sigstore',
+        note: `The OIDC token of ${TRUSTED_WORKFLOW}@${REF} buys a short-lived certificate; the signature is logged in Rekor.`,
+        args: [
+          'sign',
+          s.file,
+          '--bundle',
+          s.bundle,
+          '--identity-token-stdin',
+          '--signing-config',
+          s.signingConfig,
+          '--trusted-root',
+          s.trustedRoot,
+        ],
+        stdin: s.identityToken,
+        expectExit: 0,
+      },
+      {
+        title: 'Pull it into a fresh folder',
+        note: "Resolves the tag once, checks the artifact's shape and the file's digest, then moves it into place.",
+        args: ['pull', ref, '-o', outDir, '-u', s.registry.username, '--password-stdin'],
+        stdin: s.registryToken,
+        expectExit: 0,
+        check: () => (existsSync(join(s.workspace, pulled)) ? undefined : `${pulled} is missing`),
+      },
+      {
+        title: 'Verify what was pulled',
+        note: 'Checks the signature, the certificate identity (exact, anchored) AND the OIDC issuer.',
+        args: [
+          'verify',
+          pulled,
+          '--bundle',
+          s.bundle,
+          '--github-workflow',
+          TRUSTED_WORKFLOW,
+          '--trusted-root',
+          s.trustedRoot,
+        ],
+        expectExit: 0,
+      },
+      {
+        title: 'The protection: the wrong workflow is refused',
+        note: `Same file, same valid bundle, but the policy names ${IMPOSTOR_WORKFLOW}: the signer must match exactly.`,
+        args: [
+          'verify',
+          pulled,
+          '--bundle',
+          s.bundle,
+          '--github-workflow',
+          IMPOSTOR_WORKFLOW,
+          '--trusted-root',
+          s.trustedRoot,
+        ],
+        expectExit: EXIT_VERIFICATION_FAILED,
+      },
+    ],
+  };
 }
 
 /** The same story in two commands: the signature travels with the artifact, as a referrer. */
 function oneShotSteps(s: Scene): Section {
   const ref = `${s.repo}:v2`;
   const landed = (dir: string) => existsSync(join(s.workspace, dir, s.file));
-  return { title: 'One shot: push --sign, then pull --verify', steps: [
-    {
-      title: 'Push and sign in one command',
-      note: 'stdin carries the identity token here, so the registry token comes from $GHCR_TOKEN in the environment. The bundle is attached to the artifact in the registry.',
-      args: ['push', ref, s.file, '--sign', '-u', s.registry.username, '--identity-token-stdin',
-        '--signing-config', s.signingConfig, '--trusted-root', s.trustedRoot],
-      stdin: s.identityToken,
-      env: { GHCR_TOKEN: s.registryToken.value },
-      expectExit: 0,
-    },
-    {
-      title: 'Pull, verified before it lands',
-      note: 'Finds the attached signature, verifies the pulled bytes against the policy, and only then moves the file into place.',
-      args: ['pull', ref, '-o', 'verified', '--verify', '--github-workflow', TRUSTED_WORKFLOW, '--trusted-root', s.trustedRoot,
-        '-u', s.registry.username, '--password-stdin'],
-      stdin: s.registryToken,
-      expectExit: 0,
-      check: () => (landed('verified') ? undefined : `verified/${s.file} is missing`),
-    },
-    {
-      title: 'The protection: nothing unverified lands',
-      note: `The policy names ${IMPOSTOR_WORKFLOW}: the pull is refused and rejected/ stays empty.`,
-      args: ['pull', ref, '-o', 'rejected', '--verify', '--github-workflow', IMPOSTOR_WORKFLOW, '--trusted-root', s.trustedRoot,
-        '-u', s.registry.username, '--password-stdin'],
-      stdin: s.registryToken,
-      expectExit: EXIT_VERIFICATION_FAILED,
-      check: () => (landed('rejected') ? `rejected/${s.file} was written although verification failed` : undefined),
-    },
-  ] };
+  return {
+    title: 'One shot: push --sign, then pull --verify',
+    steps: [
+      {
+        title: 'Push and sign in one command',
+        note: 'stdin carries the identity token here, so the registry token comes from $GHCR_TOKEN in the environment. The bundle is attached to the artifact in the registry.',
+        args: [
+          'push',
+          ref,
+          s.file,
+          '--sign',
+          '-u',
+          s.registry.username,
+          '--identity-token-stdin',
+          '--signing-config',
+          s.signingConfig,
+          '--trusted-root',
+          s.trustedRoot,
+        ],
+        stdin: s.identityToken,
+        env: { GHCR_TOKEN: s.registryToken.value },
+        expectExit: 0,
+      },
+      {
+        title: 'Pull, verified before it lands',
+        note: 'Finds the attached signature, verifies the pulled bytes against the policy, and only then moves the file into place.',
+        args: [
+          'pull',
+          ref,
+          '-o',
+          'verified',
+          '--verify',
+          '--github-workflow',
+          TRUSTED_WORKFLOW,
+          '--trusted-root',
+          s.trustedRoot,
+          '-u',
+          s.registry.username,
+          '--password-stdin',
+        ],
+        stdin: s.registryToken,
+        expectExit: 0,
+        check: () => (landed('verified') ? undefined : `verified/${s.file} is missing`),
+      },
+      {
+        title: 'The protection: nothing unverified lands',
+        note: `The policy names ${IMPOSTOR_WORKFLOW}: the pull is refused and rejected/ stays empty.`,
+        args: [
+          'pull',
+          ref,
+          '-o',
+          'rejected',
+          '--verify',
+          '--github-workflow',
+          IMPOSTOR_WORKFLOW,
+          '--trusted-root',
+          s.trustedRoot,
+          '-u',
+          s.registry.username,
+          '--password-stdin',
+        ],
+        stdin: s.registryToken,
+        expectExit: EXIT_VERIFICATION_FAILED,
+        check: () => (landed('rejected') ? `rejected/${s.file} was written although verification failed` : undefined),
+      },
+    ],
+  };
 }
 
 function parseGeneration(): Generation {
@@ -259,12 +341,18 @@ async function main(): Promise<number> {
   try {
     const root = mkdtempSync(join(tmpdir(), 'ghcr-blob-demo-'));
     const deathHook = onProcessDeath('rm -rf "$1"', [root]);
-    undo.push(() => { deathHook.cancel(); rmSync(root, { recursive: true, force: true }); });
+    undo.push(() => {
+      deathHook.cancel();
+      rmSync(root, { recursive: true, force: true });
+    });
     const workspace = join(root, 'work');
     const home = join(root, 'home'); // a fresh HOME: proves nothing is read from or written to yours
     for (const d of [workspace, home, join(home, '.docker')]) mkdirSync(d);
 
-    say(bold('ghcr-blob demo') + dim(`  (Debian ${generation} tools: ${relative(REPO_ROOT, tools.oras)}, ${relative(REPO_ROOT, tools.cosign)})`));
+    say(
+      bold('ghcr-blob demo') +
+        dim(`  (Debian ${generation} tools: ${relative(REPO_ROOT, tools.oras)}, ${relative(REPO_ROOT, tools.cosign)})`),
+    );
     say();
 
     // Both services start in parallel (~100 ms each). allSettled, so that if one fails to start
@@ -288,14 +376,27 @@ async function main(): Promise<number> {
     copyFileSync(stack.trustedRootPath, join(workspace, 'sigstore', 'trusted-root.json'));
     copyFileSync(stack.signingConfigPath, join(workspace, 'sigstore', 'signing-config.json'));
     const file = 'report.json';
-    writeFileSync(join(workspace, file), `${JSON.stringify({ build: 42, status: 'green', tests: { passed: 128, failed: 0 } }, null, 2)}\n`);
+    writeFileSync(
+      join(workspace, file),
+      `${JSON.stringify({ build: 42, status: 'green', tests: { passed: 128, failed: 0 } }, null, 2)}\n`,
+    );
     say(`• sample file     ${file}  (in ${workspace})`);
-    say(dim(`  export GHCR_BLOB_ORAS=${relative(REPO_ROOT, tools.oras)} GHCR_BLOB_COSIGN=${relative(REPO_ROOT, tools.cosign)}`));
+    say(
+      dim(
+        `  export GHCR_BLOB_ORAS=${relative(REPO_ROOT, tools.oras)} GHCR_BLOB_COSIGN=${relative(REPO_ROOT, tools.cosign)}`,
+      ),
+    );
 
     const ctx: Context = {
       workspace,
       // A sealed environment: no GHCR_TOKEN/GITHUB_TOKEN or docker credentials from your shell.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: join(home, '.docker'), GHCR_BLOB_ORAS: tools.oras, GHCR_BLOB_COSIGN: tools.cosign },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        DOCKER_CONFIG: join(home, '.docker'),
+        GHCR_BLOB_ORAS: tools.oras,
+        GHCR_BLOB_COSIGN: tools.cosign,
+      },
       secrets: [registry.password, identityToken],
     };
     const scene: Scene = {

@@ -27,7 +27,9 @@ function refuseSecretFlags(args: readonly string[]): void {
     if (flag) {
       throw usageError(
         `ghcr-blob has no ${flag} flag: a secret on the command line is readable by every process on the machine (/proc/PID/cmdline) and stays in shell history`,
-        flag === '--identity-token' ? 'pipe it in with --identity-token-stdin' : 'pipe it in with --password-stdin, or set GHCR_TOKEN',
+        flag === '--identity-token'
+          ? 'pipe it in with --identity-token-stdin'
+          : 'pipe it in with --password-stdin, or set GHCR_TOKEN',
       );
     }
   }
@@ -45,7 +47,9 @@ function report(err: GhcrBlobError, debug: boolean): void {
 
 export function buildProgram(deps: Deps): Command {
   const program = new Command('ghcr-blob')
-    .description('Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.')
+    .description(
+      'Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.',
+    )
     .version(version, '-V, --version')
     .addOption(new Option('--debug', 'show the commands run and full errors (secrets redacted)'))
     .exitOverride()
@@ -55,7 +59,8 @@ export function buildProgram(deps: Deps): Command {
   registerPull(program, deps);
   registerSign(program, deps);
   registerVerify(program, deps);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
+  for (const cmd of program.commands)
+    cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
   return program;
 }
 
@@ -95,7 +100,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       // Help and --version end here too; commander has printed them already.
       return err.exitCode === 0 ? 0 : EXIT_CODES.USAGE;
     }
-    const known = isGhcrBlobError(err) ? err : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    const known = isGhcrBlobError(err)
+      ? err
+      : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     report(known, debug);
     return EXIT_CODES[known.code];
   }

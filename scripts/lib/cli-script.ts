@@ -19,7 +19,10 @@ export function runScript(name: string, main: () => Promise<number>, scrub: (tex
   main().then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      const text = err instanceof UsageError || !(err instanceof Error) ? String((err as Error)?.message ?? err) : err.stack ?? err.message;
+      const text =
+        err instanceof UsageError || !(err instanceof Error)
+          ? String((err as Error)?.message ?? err)
+          : (err.stack ?? err.message);
       process.stderr.write(`\n${name} failed: ${scrub(text)}\n`);
       process.exitCode = err instanceof UsageError ? 2 : 1;
     },

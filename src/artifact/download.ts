@@ -15,20 +15,32 @@ export interface ResolvedBlob extends BlobManifest {
   pinnedReference: string;
 }
 
-export async function resolveBlob(oras: Oras, ref: Reference, workDir: string, expectDigest?: string): Promise<ResolvedBlob> {
+export async function resolveBlob(
+  oras: Oras,
+  ref: Reference,
+  workDir: string,
+  expectDigest?: string,
+): Promise<ResolvedBlob> {
   const manifestPath = join(workDir, 'manifest.json');
   // With a digest, the digest is the name; a tag beside it is only a label (`repo:v1@sha256:…`).
   await oras.fetchManifest(ref.digest ? pinned(ref, ref.digest) : formatReference(ref), manifestPath);
   const blob = await readBlobManifest(manifestPath, ref.digest);
   // Why exact: --expect-digest pins the file's bytes (its sha256, as `sha256sum` prints it).
   if (expectDigest && blob.layer.digest !== expectDigest) {
-    throw verificationError(`content digest mismatch: expected ${expectDigest}, the artifact holds ${blob.layer.digest}`);
+    throw verificationError(
+      `content digest mismatch: expected ${expectDigest}, the artifact holds ${blob.layer.digest}`,
+    );
   }
   return { ...blob, pinnedReference: pinned(ref, blob.digest) };
 }
 
 /** The pulled file as --json describes it (pull adds its path). */
-export const describeFile = (blob: ResolvedBlob) => ({ name: blob.title, size: blob.layer.size, digest: blob.layer.digest, mediaType: blob.layer.mediaType });
+export const describeFile = (blob: ResolvedBlob) => ({
+  name: blob.title,
+  size: blob.layer.size,
+  digest: blob.layer.digest,
+  mediaType: blob.layer.mediaType,
+});
 
 /** Pulls the pinned artifact into `workDir/blob/` and returns the one file's path there. */
 export async function downloadBlob(oras: Oras, blob: ResolvedBlob, workDir: string): Promise<string> {
@@ -43,8 +55,15 @@ export async function downloadBlob(oras: Oras, blob: ResolvedBlob, workDir: stri
   }
   // Why exact: the manifest named these bytes; oras checked them while downloading, we check its report.
   const stat = await lstat(expected);
-  if (!stat.isFile() || stat.size !== blob.layer.size || written.digest !== blob.layer.digest || written.size !== blob.layer.size) {
-    throw verificationError(`the downloaded file does not match the manifest (${blob.layer.digest}, ${blob.layer.size} bytes)`);
+  if (
+    !stat.isFile() ||
+    stat.size !== blob.layer.size ||
+    written.digest !== blob.layer.digest ||
+    written.size !== blob.layer.size
+  ) {
+    throw verificationError(
+      `the downloaded file does not match the manifest (${blob.layer.digest}, ${blob.layer.size} bytes)`,
+    );
   }
   return expected;
 }

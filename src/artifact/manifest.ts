@@ -18,10 +18,13 @@ export interface BlobManifest {
 
 /** A title must name a file in the output folder and nothing else: no folders, no `..`. */
 export function checkTitle(title: string | undefined): string {
-  if (title === undefined || title === '') throw verificationError('the artifact\'s layer has no file name (title annotation)');
+  if (title === undefined || title === '')
+    throw verificationError("the artifact's layer has no file name (title annotation)");
   const plain = !/[/\\\0]/.test(title) && title !== '.' && title !== '..' && !/[\x00-\x1f\x7f]/.test(title);
   if (!plain || Buffer.byteLength(title) > 255) {
-    throw verificationError(`the artifact's file name ${JSON.stringify(title)} is not a plain file name; refusing to write it`);
+    throw verificationError(
+      `the artifact's file name ${JSON.stringify(title)} is not a plain file name; refusing to write it`,
+    );
   }
   return title;
 }
@@ -38,13 +41,18 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobM
   } catch {
     throw verificationError('the registry returned a manifest that is not JSON');
   }
-  if ((json as { mediaType?: unknown })?.mediaType === OCI_INDEX || Array.isArray((json as { manifests?: unknown })?.manifests)) {
+  if (
+    (json as { mediaType?: unknown })?.mediaType === OCI_INDEX ||
+    Array.isArray((json as { manifests?: unknown })?.manifests)
+  ) {
     throw verificationError('the reference names an image index (e.g. a multi-platform image), not a single file');
   }
   const parsed = imageManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw verificationError(`the manifest is not an OCI image manifest (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
+    throw verificationError(
+      `the manifest is not an OCI image manifest (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
+    );
   }
   const { layers } = parsed.data;
   if (layers.length !== 1) {
@@ -56,6 +64,7 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobM
 
 export async function readBlobManifest(path: string, expectedDigest?: string): Promise<BlobManifest> {
   // Sized before it is read: a hostile registry must not make us load an arbitrary file.
-  if ((await stat(path)).size > MAX_MANIFEST_BYTES) throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
+  if ((await stat(path)).size > MAX_MANIFEST_BYTES)
+    throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
   return parseBlobManifest(await readFile(path), expectedDigest);
 }

@@ -79,7 +79,11 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     const file = await downloadBlob(oras, blob, work.path);
     let verified: VerifiedBlob | undefined;
     if (check && verifying && signatures) {
-      verified = await verifying.verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
+      verified = await verifying.verifyAgainstReferrers(
+        { oras, blob, file, workDir: work.path, run: deps.run },
+        check,
+        signatures,
+      );
       deps.log.info(`Verified: signed by ${verified.identity}; checked by ${verified.verifiers.join(' and ')}`);
     }
     // The bytes moved into place are the bytes just verified: no second download.
@@ -90,7 +94,14 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
       file: { path: target, ...describeFile(blob) },
-      ...(verified ? { verification: { ...(await import('../signing/verify-file.js')).verifiedJson(verified), signatureDigest: verified.signatureDigest } } : {}),
+      ...(verified
+        ? {
+            verification: {
+              ...(await import('../signing/verify-file.js')).verifiedJson(verified),
+              signatureDigest: verified.signatureDigest,
+            },
+          }
+        : {}),
     };
   } finally {
     await work.dispose();
@@ -98,4 +109,3 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     if (!landed && created) await rmdir(outDir).catch(() => {});
   }
 }
-

@@ -11,8 +11,10 @@ export function addPullOptions(cmd: Command): Command {
   cmd
     .addOption(new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default('.'))
     .addOption(new Option('--force', 'replace an existing file of the same name'))
-    .addOption(new Option('--expect-digest <sha256:…>', 'refuse unless the file\'s sha256 is this'))
-    .addOption(new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'));
+    .addOption(new Option('--expect-digest <sha256:…>', "refuse unless the file's sha256 is this"))
+    .addOption(
+      new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
+    );
   addAuthOptions(cmd);
   addRemoteOptions(cmd);
   return cmd;
@@ -27,12 +29,15 @@ export function registerPull(program: Command, deps: Deps): void {
   addPolicyOptions(cmd);
   addToolOptions(cmd, ['oras', 'cosign']);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out          # token from GHCR_TOKEN / GITHUB_TOKEN
   ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
-    --github-workflow octo/tools/.github/workflows/release.yml`);
+    --github-workflow octo/tools/.github/workflows/release.yml`,
+  );
   cmd.action(async (ref: string, raw: unknown) => {
     const { runPull } = await import('./pull-run.js');
     const result = await runPull(ref, raw, deps);

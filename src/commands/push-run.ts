@@ -28,7 +28,10 @@ export const pushOptionsSchema = authOptionsSchema
   .extend(signingOptionsSchema.shape)
   .extend({
     artifactType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/vnd.example+json').optional(),
-    mediaType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/json').default('application/octet-stream'),
+    mediaType: z
+      .string()
+      .regex(MEDIA_TYPE, 'must be a media type like application/json')
+      .default('application/octet-stream'),
     annotation: z.array(z.string().regex(/^[^=\s]+=/, 'must be key=value')).default([]),
     sign: z.boolean().default(false),
     json: z.boolean().default(false),
@@ -48,14 +51,19 @@ async function checkFile(path: string): Promise<{ path: string; dir: string; nam
   const full = await checkRegularFile(path, 'push takes exactly one file; archive a folder first (tar czf)');
   const name = basename(full);
   // oras reads `a:b` as path:mediaType; refuse rather than push a file under a wrong name.
-  if (name.includes(':')) throw usageError(`${path}: the file name contains ':'`, 'rename the file; the name is stored as the artifact\'s title');
+  if (name.includes(':'))
+    throw usageError(
+      `${path}: the file name contains ':'`,
+      "rename the file; the name is stored as the artifact's title",
+    );
   return { path: full, dir: dirname(full), name, size: (await stat(full)).size };
 }
 
 export async function runPush(refArg: string, fileArg: string, raw: unknown, deps: Deps): Promise<PushResult> {
   const opts = parseOptions(pushOptionsSchema, raw);
   const ref = parseReference(refArg);
-  if (!ref.tag || ref.digest) throw usageError(`push needs a tag, not a digest: ${refArg}`, 'e.g. ghcr.io/OWNER/NAME:v1');
+  if (!ref.tag || ref.digest)
+    throw usageError(`push needs a tag, not a digest: ${refArg}`, 'e.g. ghcr.io/OWNER/NAME:v1');
   if (!opts.sign && (opts.identityTokenStdin || opts.signingConfig || opts.trustedRoot)) {
     throw usageError('--identity-token-stdin, --signing-config and --trusted-root only apply with --sign');
   }
@@ -66,7 +74,9 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   try {
     // Everything signing needs is settled before anything is pushed.
     const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
-    const token = opts.sign ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin }) : undefined;
+    const token = opts.sign
+      ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin })
+      : undefined;
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
     const pushed = await oras.push({
       cwd: file.dir,

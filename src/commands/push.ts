@@ -13,10 +13,14 @@ export function registerPush(program: Command, deps: Deps): void {
     .command('push')
     .description('push one file as an OCI artifact (and sign it with --sign)')
     .argument('<ref>', 'target, with a tag: ghcr.io/OWNER/NAME:TAG')
-    .argument('<file>', 'the file to push (its base name becomes the artifact\'s title)')
-    .addOption(new Option('--artifact-type <type>', 'the artifact\'s type (OCI artifactType)'))
-    .addOption(new Option('--media-type <type>', 'the file layer\'s media type').default('application/octet-stream'))
-    .addOption(new Option('--annotation <key=value>', 'manifest annotation (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .argument('<file>', "the file to push (its base name becomes the artifact's title)")
+    .addOption(new Option('--artifact-type <type>', "the artifact's type (OCI artifactType)"))
+    .addOption(new Option('--media-type <type>', "the file layer's media type").default('application/octet-stream'))
+    .addOption(
+      new Option('--annotation <key=value>', 'manifest annotation (repeatable)').argParser(
+        (v: string, prev: string[] = []) => [...prev, v],
+      ),
+    )
     .addOption(new Option('--sign', 'sign the file keyless (cosign) and attach the Sigstore bundle as a referrer'));
   addAuthOptions(cmd);
   addRemoteOptions(cmd);
@@ -24,16 +28,22 @@ export function registerPush(program: Command, deps: Deps): void {
   addSigningOptions(cmd);
   addToolOptions(cmd, ['oras', 'cosign']);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   echo "$GITHUB_TOKEN" | ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --password-stdin
   # GitHub Actions release job (permissions: packages: write, id-token: write)
-  ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign --password-stdin <<<"$GITHUB_TOKEN"`);
+  ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign --password-stdin <<<"$GITHUB_TOKEN"`,
+  );
   cmd.action(async (ref: string, file: string, raw: unknown) => {
     const { runPush } = await import('./push-run.js');
     const result = await runPush(ref, file, raw, deps);
     deps.log.info(`Pushed ${result.pinnedReference}`);
-    if (result.signature) deps.log.info(`Signed as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`);
+    if (result.signature)
+      deps.log.info(
+        `Signed as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`,
+      );
     printResult(deps, (raw as { json?: boolean }).json, result, [result.pinnedReference]);
   });
 }

@@ -26,7 +26,11 @@ export const signOptionsSchema = identityTokenOptionsSchema
   .extend(toolOptionsSchema.shape)
   .extend(authOptionsSchema.shape)
   .extend(remoteOptionsSchema.shape)
-  .extend({ bundle: z.string().min(1).optional(), force: z.boolean().default(false), json: z.boolean().default(false) });
+  .extend({
+    bundle: z.string().min(1).optional(),
+    force: z.boolean().default(false),
+    json: z.boolean().default(false),
+  });
 type SignOptions = z.infer<typeof signOptionsSchema>;
 
 /** Settled before any token is read: the bundle must land in a folder and never on the input. */
@@ -38,7 +42,10 @@ async function checkBundleDestination(file: string, bundlePath: string, force: b
   const input = await stat(file);
   // Same device and inode: the same file, whatever the path spelling or hard link.
   if (existing.dev === input.dev && existing.ino === input.ino) {
-    throw usageError(`--bundle ${bundlePath} is the file being signed`, 'use the default <file>.sigstore.json or another path');
+    throw usageError(
+      `--bundle ${bundlePath} is the file being signed`,
+      'use the default <file>.sigstore.json or another path',
+    );
   }
   if (!existing.isFile()) throw usageError(`${bundlePath} exists and is not a file`);
   if (!force) throw usageError(`${bundlePath} already exists`, 'pass --force to replace it, or --bundle PATH');
@@ -51,11 +58,19 @@ async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
   const cosign = await findCosign(opts, deps);
   const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
   deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);
-  return signFile(cosign, deps.run, { file, bundlePath, overwrite: opts.force, identityToken: token.token, secrets: token.secrets, services: signingServices(opts) });
+  return signFile(cosign, deps.run, {
+    file,
+    bundlePath,
+    overwrite: opts.force,
+    identityToken: token.token,
+    secrets: token.secrets,
+    services: signingServices(opts),
+  });
 }
 
 async function signRemote(ref: Reference, refArg: string, opts: SignOptions, deps: Deps) {
-  if (opts.bundle || opts.force) throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
+  if (opts.bundle || opts.force)
+    throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
   refuseStdinTwice(opts);
   const oras = await connectRegistry(opts, deps);
   const work = await privateTempDir();
@@ -65,8 +80,18 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
     const blob = await resolveBlob(oras, ref, work.path);
     const file = await downloadBlob(oras, blob, work.path);
     deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);
-    const signature = await signAndAttach({ oras, blob, file, workDir: work.path, cosign, run: deps.run }, { identityToken: token.token, secrets: token.secrets }, signingServices(opts));
-    return { reference: refArg, digest: blob.digest, pinnedReference: blob.pinnedReference, file: { name: blob.title, digest: blob.layer.digest }, signature };
+    const signature = await signAndAttach(
+      { oras, blob, file, workDir: work.path, cosign, run: deps.run },
+      { identityToken: token.token, secrets: token.secrets },
+      signingServices(opts),
+    );
+    return {
+      reference: refArg,
+      digest: blob.digest,
+      pinnedReference: blob.pinnedReference,
+      file: { name: blob.title, digest: blob.layer.digest },
+      signature,
+    };
   } finally {
     await work.dispose();
     await oras.dispose();
@@ -76,7 +101,8 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
 /** A path that exists is a file to sign; otherwise the argument must be a reference. */
 export async function runSign(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(signOptionsSchema, raw);
-  if (await stat(target).catch(() => undefined)) return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
+  if (await stat(target).catch(() => undefined))
+    return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
   let ref: Reference;
   try {
     ref = parseReference(target);

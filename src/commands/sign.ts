@@ -21,22 +21,29 @@ export function registerSign(program: Command, deps: Deps): void {
   addRemoteOptions(cmd);
   addToolOptions(cmd, ['oras', 'cosign']);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   # GitHub Actions, with permissions: id-token: write
   ghcr-blob sign ./report.json
   ghcr-blob sign ghcr.io/octo/tools/report.json:v1          # + packages: write
   # elsewhere, with an OIDC token for audience "sigstore"
-  ghcr-blob sign ./report.json --identity-token-stdin < token.jwt`);
+  ghcr-blob sign ./report.json --identity-token-stdin < token.jwt`,
+  );
   cmd.action(async (target: string, raw: unknown) => {
     const { runSign } = await import('./sign-run.js');
     const result = await runSign(target, raw, deps);
     const { kind, ...json } = result;
     if (kind === 'file') {
-      deps.log.info(`Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'}) → ${result.bundlePath}`);
+      deps.log.info(
+        `Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'}) → ${result.bundlePath}`,
+      );
       printResult(deps, (raw as { json?: boolean }).json, json, [result.bundlePath]);
     } else {
-      deps.log.info(`Signed ${result.pinnedReference} as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`);
+      deps.log.info(
+        `Signed ${result.pinnedReference} as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`,
+      );
       printResult(deps, (raw as { json?: boolean }).json, json, [result.signature.digest]);
     }
   });

@@ -48,7 +48,11 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
     const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
     const signatures = await listSignatures(oras, blob, deps.log);
     const file = await downloadBlob(oras, blob, work.path);
-    const verified = await verifyAgainstReferrers({ oras, blob, file, workDir: work.path, run: deps.run }, check, signatures);
+    const verified = await verifyAgainstReferrers(
+      { oras, blob, file, workDir: work.path, run: deps.run },
+      check,
+      signatures,
+    );
     return {
       reference: refArg,
       digest: blob.digest,
@@ -65,7 +69,8 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
 export async function runVerify(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(verifyOptionsSchema, raw);
   if (opts.bundle) {
-    if (opts.passwordStdin || opts.username || opts.expectDigest) throw usageError('--bundle verifies a local file; registry options do not apply');
+    if (opts.passwordStdin || opts.username || opts.expectDigest)
+      throw usageError('--bundle verifies a local file; registry options do not apply');
     return verifyLocalFile(target, opts, deps);
   }
   return verifyRemote(target, opts, deps);

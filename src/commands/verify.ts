@@ -10,23 +10,28 @@ import { addToolOptions } from '../options/tools.js';
 export function registerVerify(program: Command, deps: Deps): void {
   const cmd = program
     .command('verify')
-    .description('verify a file with its bundle, or an artifact with its attached signatures, against who must have signed')
+    .description(
+      'verify a file with its bundle, or an artifact with its attached signatures, against who must have signed',
+    )
     .argument('<file|ref>', 'a local file (with --bundle) or ghcr.io/OWNER/NAME:TAG')
     .addOption(new Option('--bundle <path>', 'the Sigstore bundle of a local file (e.g. <file>.sigstore.json)'))
-    .addOption(new Option('--expect-digest <sha256:…>', 'with a reference: refuse unless the file\'s sha256 is this'));
+    .addOption(new Option('--expect-digest <sha256:…>', "with a reference: refuse unless the file's sha256 is this"));
   addPolicyOptions(cmd);
   addAuthOptions(cmd);
   addRemoteOptions(cmd);
   addToolOptions(cmd, ['oras', 'cosign']);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   ghcr-blob verify ./report.json --bundle ./report.json.sigstore.json \\
     --github-workflow octo/tools/.github/workflows/release.yml@refs/heads/main
   ghcr-blob verify ./report.json --bundle b.json \\
     --certificate-identity https://github.com/octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0 \\
     --certificate-oidc-issuer https://token.actions.githubusercontent.com
-  ghcr-blob verify ghcr.io/octo/tools/report.json:v1 --github-workflow octo/tools/.github/workflows/release.yml`);
+  ghcr-blob verify ghcr.io/octo/tools/report.json:v1 --github-workflow octo/tools/.github/workflows/release.yml`,
+  );
   cmd.action(async (target: string, raw: unknown) => {
     const { runVerify, describeVerified } = await import('./verify-run.js');
     const result = await runVerify(target, raw, deps);

@@ -6,12 +6,16 @@ import { z } from 'zod';
 import { usageError } from './errors.js';
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** --expect-digest: the file's sha256, as `sha256sum` prints it, with the sha256: prefix. */
-export const expectDigestSchema = z.string().regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits').optional();
+export const expectDigestSchema = z
+  .string()
+  .regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits')
+  .optional();
 
 export interface Reference {
   host: string;
@@ -46,12 +50,17 @@ export function parseReference(input: string): Reference {
   if (colon >= 0) {
     tag = path.slice(colon + 1);
     path = path.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`tag "${tag}" may hold only letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')`);
+    if (!TAG.test(tag))
+      throw bad(
+        `tag "${tag}" may hold only letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')`,
+      );
   }
   if (path.length === 0 || path.length > 255) throw bad('repository name must be 1 to 255 characters');
   for (const component of path.split('/')) {
     if (!COMPONENT.test(component)) {
-      throw bad(`repository component "${component}" must be lower-case letters and digits, separated by '.', '_', '__' or '-'`);
+      throw bad(
+        `repository component "${component}" must be lower-case letters and digits, separated by '.', '_', '__' or '-'`,
+      );
     }
   }
   if (!tag && !digest) throw bad('it needs a tag (:v1) or a digest (@sha256:…)');

@@ -23,7 +23,9 @@ export type AuthOptions = z.infer<typeof authOptionsSchema>;
 export function addAuthOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-u, --username <name>', 'registry user name (default: $GITHUB_ACTOR, else a placeholder)'))
-    .addOption(new Option('--password-stdin', 'read the registry token from stdin (else $GHCR_TOKEN, then $GITHUB_TOKEN)'));
+    .addOption(
+      new Option('--password-stdin', 'read the registry token from stdin (else $GHCR_TOKEN, then $GITHUB_TOKEN)'),
+    );
 }
 
 /** Strips exactly one trailing line ending, as `docker login --password-stdin` does. */
@@ -39,12 +41,17 @@ export async function resolveCredentials(
   let secret: string | undefined;
   if (opts.passwordStdin) {
     secret = trimOneNewline(await readStdin());
-    if (secret.length === 0) throw usageError('--password-stdin was given but stdin was empty', 'pipe the token in: echo "$GITHUB_TOKEN" | ghcr-blob …');
+    if (secret.length === 0)
+      throw usageError(
+        '--password-stdin was given but stdin was empty',
+        'pipe the token in: echo "$GITHUB_TOKEN" | ghcr-blob …',
+      );
   } else {
     for (const name of ['GHCR_TOKEN', 'GITHUB_TOKEN'] as const) {
       const value = env[name];
       if (value === undefined) continue;
-      if (trimOneNewline(value).length === 0) throw usageError(`${name} is set but empty`, `unset it or give it a token`);
+      if (trimOneNewline(value).length === 0)
+        throw usageError(`${name} is set but empty`, `unset it or give it a token`);
       secret = trimOneNewline(value);
       break;
     }
@@ -53,7 +60,8 @@ export async function resolveCredentials(
     if (opts.username) throw usageError('--username needs a token', 'pass --password-stdin or set GHCR_TOKEN');
     return undefined; // oras may then use the user's existing docker credentials, read-only
   }
-  if (/[\r\n\0]/.test(secret)) throw usageError('the token contains a line break or NUL byte', 'pass exactly one token');
+  if (/[\r\n\0]/.test(secret))
+    throw usageError('the token contains a line break or NUL byte', 'pass exactly one token');
   return { username: opts.username ?? (env.GITHUB_ACTOR || PLACEHOLDER_USERNAME), secret };
 }
 

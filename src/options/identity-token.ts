@@ -13,7 +13,12 @@ export const identityTokenOptionsSchema = z.object({ identityTokenStdin: z.boole
 export type IdentityTokenOptions = z.infer<typeof identityTokenOptionsSchema>;
 
 export function addIdentityTokenOptions(cmd: Command): Command {
-  return cmd.addOption(new Option('--identity-token-stdin', 'read the OIDC identity token from stdin (default in GitHub Actions: the job\'s own token)'));
+  return cmd.addOption(
+    new Option(
+      '--identity-token-stdin',
+      "read the OIDC identity token from stdin (default in GitHub Actions: the job's own token)",
+    ),
+  );
 }
 
 const actionsTokenSchema = z.object({ value: z.string().min(1) });
@@ -30,21 +35,30 @@ async function fetchActionsToken(url: string, requestToken: string, doFetch: typ
   target.searchParams.set('audience', 'sigstore');
   let body: unknown;
   try {
-    const res = await doFetch(target, { headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' } });
+    const res = await doFetch(target, {
+      headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' },
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
   } catch (e) {
     // The message names neither the request token nor the response.
-    throw new GhcrBlobError('AUTH_FAILED', `could not get an identity token from GitHub Actions (${(e as Error).message})`, {
-      recommendation: 'give the job `permissions: id-token: write`',
-    });
+    throw new GhcrBlobError(
+      'AUTH_FAILED',
+      `could not get an identity token from GitHub Actions (${(e as Error).message})`,
+      {
+        recommendation: 'give the job `permissions: id-token: write`',
+      },
+    );
   }
   const parsed = actionsTokenSchema.safeParse(body);
   if (!parsed.success) throw new GhcrBlobError('AUTH_FAILED', 'GitHub Actions returned no identity token');
   return parsed.data.value;
 }
 
-export async function resolveIdentityToken(opts: IdentityTokenOptions, src: TokenSource): Promise<{ token: string; secrets: string[] }> {
+export async function resolveIdentityToken(
+  opts: IdentityTokenOptions,
+  src: TokenSource,
+): Promise<{ token: string; secrets: string[] }> {
   if (opts.identityTokenStdin) {
     const token = trimOneNewline(await src.readStdin()).trim();
     if (!token) throw usageError('--identity-token-stdin was given but stdin was empty');

@@ -7,6 +7,11 @@ export function addOutputOptions(cmd: Command): Command {
 }
 
 /** Prints either the JSON document or the human lines (data only: a digest, a path). */
-export function printResult(deps: Deps, json: boolean | undefined, result: unknown, humanLines: readonly string[]): void {
+export function printResult(
+  deps: Deps,
+  json: boolean | undefined,
+  result: unknown,
+  humanLines: readonly string[],
+): void {
   deps.writeOut(json ? `${JSON.stringify(result, null, 2)}\n` : humanLines.map((l) => `${l}\n`).join(''));
 }

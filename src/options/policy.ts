@@ -22,13 +22,27 @@ export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
 
 export function addPolicyOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--certificate-identity <uri>', 'the signer\'s exact certificate identity (SAN)'))
+    .addOption(new Option('--certificate-identity <uri>', "the signer's exact certificate identity (SAN)"))
     .addOption(new Option('--certificate-identity-regexp <re2>', 'identity as an RE2 regexp; must be anchored ^…$'))
-    .addOption(new Option('--github-workflow <owner/repo/.github/workflows/file[@ref]>', 'the GitHub workflow that must have signed (implies the GitHub Actions issuer)'))
+    .addOption(
+      new Option(
+        '--github-workflow <owner/repo/.github/workflows/file[@ref]>',
+        'the GitHub workflow that must have signed (implies the GitHub Actions issuer)',
+      ),
+    )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
-    .addOption(new Option('--trusted-root <file>', 'Sigstore TrustedRoot JSON, for a private or offline Sigstore (default: public-good, via TUF)'))
-    .addOption(new Option('--engine <engine>', 'both: cosign and the in-process verifier must accept; sigstore: in-process only').choices(ENGINES).default('both'));
+    .addOption(
+      new Option(
+        '--trusted-root <file>',
+        'Sigstore TrustedRoot JSON, for a private or offline Sigstore (default: public-good, via TUF)',
+      ),
+    )
+    .addOption(
+      new Option('--engine <engine>', 'both: cosign and the in-process verifier must accept; sigstore: in-process only')
+        .choices(ENGINES)
+        .default('both'),
+    );
 }
 
 /** Loaded on demand: the RE2 engine is only needed when something is verified. */

@@ -13,7 +13,9 @@ export type RemoteOptions = z.infer<typeof remoteOptionsSchema>;
 
 export function addRemoteOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--plain-http', 'talk HTTP, not HTTPS, to the registry (localhost:PORT is plain HTTP already)'))
+    .addOption(
+      new Option('--plain-http', 'talk HTTP, not HTTPS, to the registry (localhost:PORT is plain HTTP already)'),
+    )
     .addOption(new Option('--ca-file <path>', 'trust this CA certificate (PEM) for the registry'));
 }
 

@@ -13,7 +13,12 @@ export type SigningOptions = z.infer<typeof signingOptionsSchema>;
 
 export function addSigningOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--signing-config <file>', 'Sigstore SigningConfig JSON: which Fulcio, Rekor and TSA to use (default: public-good)'))
+    .addOption(
+      new Option(
+        '--signing-config <file>',
+        'Sigstore SigningConfig JSON: which Fulcio, Rekor and TSA to use (default: public-good)',
+      ),
+    )
     .addOption(new Option('--trusted-root <file>', 'Sigstore TrustedRoot JSON for that instance'));
 }
 
@@ -27,6 +32,9 @@ export function signingServices(opts: SigningOptions): SigstoreServices {
 /** stdin can carry one secret: the registry token or the identity token, not both. */
 export function refuseStdinTwice(opts: { passwordStdin?: boolean; identityTokenStdin?: boolean }): void {
   if (opts.passwordStdin && opts.identityTokenStdin) {
-    throw usageError('--password-stdin and --identity-token-stdin both want stdin', 'pass the registry token in GHCR_TOKEN instead');
+    throw usageError(
+      '--password-stdin and --identity-token-stdin both want stdin',
+      'pass the registry token in GHCR_TOKEN instead',
+    );
   }
 }

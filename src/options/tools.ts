@@ -14,7 +14,12 @@ export type ToolOptions = z.infer<typeof toolOptionsSchema>;
 
 export function addToolOptions(cmd: Command, tools: readonly ('oras' | 'cosign')[]): Command {
   for (const tool of tools) {
-    cmd.addOption(new Option(`--${tool} <path>`, `the ${tool} binary to run (default: $GHCR_BLOB_${tool.toUpperCase()}, else PATH)`));
+    cmd.addOption(
+      new Option(
+        `--${tool} <path>`,
+        `the ${tool} binary to run (default: $GHCR_BLOB_${tool.toUpperCase()}, else PATH)`,
+      ),
+    );
   }
   return cmd;
 }

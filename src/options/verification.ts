@@ -21,7 +21,11 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
 
 export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string): void {
   const given = POLICY_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
-  if (given.length > 0) throw usageError(`${given.join(', ')} only take effect with ${needed}`, `add ${needed}, or drop ${given.join(', ')}`);
+  if (given.length > 0)
+    throw usageError(
+      `${given.join(', ')} only take effect with ${needed}`,
+      `add ${needed}, or drop ${given.join(', ')}`,
+    );
 }
 
 export async function prepareReferrerCheck(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<ReferrerCheck> {

@@ -11,7 +11,9 @@ const pem = (label: string, der: Buffer): string =>
   `-----BEGIN ${label}-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
 
 export async function writeCosign2TrustFiles(root: TrustedRoot, dir: string): Promise<Record<string, string>> {
-  const fulcio = root.certificateAuthorities.flatMap((ca) => ca.certChain?.certificates ?? []).map((c) => pem('CERTIFICATE', c.rawBytes));
+  const fulcio = root.certificateAuthorities
+    .flatMap((ca) => ca.certChain?.certificates ?? [])
+    .map((c) => pem('CERTIFICATE', c.rawBytes));
   const key = (logs: TrustedRoot['tlogs']) => {
     const raw = logs.map((l) => l.publicKey?.rawBytes).filter((b): b is Buffer => b !== undefined && b.length > 0);
     return raw.map((b) => pem('PUBLIC KEY', b)).join('');

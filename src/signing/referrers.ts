@@ -31,7 +31,8 @@ export async function attachBundle(oras: Oras, blob: ResolvedBlob, bundlePath: s
   return { digest: attached.digest, bundleDigest: await sha256File(bundlePath) };
 }
 
-const repositoryOf = (blob: ResolvedBlob): string => blob.pinnedReference.slice(0, blob.pinnedReference.lastIndexOf('@'));
+const repositoryOf = (blob: ResolvedBlob): string =>
+  blob.pinnedReference.slice(0, blob.pinnedReference.lastIndexOf('@'));
 
 /** Checks a referrer's manifest before its bundle is downloaded. */
 async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<Descriptor> {
@@ -39,14 +40,24 @@ async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor,
   await oras.fetchManifest(`${repositoryOf(blob)}@${referrer.digest}`, manifestPath);
   const m = await readBlobManifest(manifestPath, referrer.digest);
   // Why exact: only a referrer whose subject is this very manifest speaks about these bytes.
-  if (m.manifest.subject?.digest !== blob.digest) throw verificationError(`referrer ${referrer.digest} is not about ${blob.digest}`);
-  if (m.layer.mediaType !== BUNDLE_MEDIA_TYPE) throw verificationError(`referrer ${referrer.digest} holds ${m.layer.mediaType}, not a Sigstore bundle`);
-  if (m.layer.size > MAX_BUNDLE_BYTES) throw verificationError(`referrer ${referrer.digest} holds a ${m.layer.size}-byte bundle (limit ${MAX_BUNDLE_BYTES})`);
+  if (m.manifest.subject?.digest !== blob.digest)
+    throw verificationError(`referrer ${referrer.digest} is not about ${blob.digest}`);
+  if (m.layer.mediaType !== BUNDLE_MEDIA_TYPE)
+    throw verificationError(`referrer ${referrer.digest} holds ${m.layer.mediaType}, not a Sigstore bundle`);
+  if (m.layer.size > MAX_BUNDLE_BYTES)
+    throw verificationError(
+      `referrer ${referrer.digest} holds a ${m.layer.size}-byte bundle (limit ${MAX_BUNDLE_BYTES})`,
+    );
   return m.layer;
 }
 
 /** Downloads one candidate bundle into `workDir` (created); junk → VERIFICATION_FAILED. */
-export async function fetchCandidateBundle(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<string> {
+export async function fetchCandidateBundle(
+  oras: Oras,
+  blob: ResolvedBlob,
+  referrer: Descriptor,
+  workDir: string,
+): Promise<string> {
   await mkdir(workDir, { recursive: true, mode: 0o700 });
   const layer = await bundleLayer(oras, blob, referrer, workDir);
   const bundlePath = join(workDir, 'bundle.json');
@@ -54,7 +65,10 @@ export async function fetchCandidateBundle(oras: Oras, blob: ResolvedBlob, refer
   return bundlePath;
 }
 
-export async function listBundleReferrers(oras: Oras, blob: ResolvedBlob): Promise<{ candidates: Descriptor[]; skipped: number }> {
+export async function listBundleReferrers(
+  oras: Oras,
+  blob: ResolvedBlob,
+): Promise<{ candidates: Descriptor[]; skipped: number }> {
   const all = await oras.discover(blob.pinnedReference, BUNDLE_MEDIA_TYPE);
   return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
 }

@@ -38,7 +38,10 @@ export interface SignedFile {
 async function cosign2Services(services: SigstoreServices, dir: string): Promise<Cosign2Services | undefined> {
   if (!services.signingConfigPath) return undefined; // public-good defaults built into cosign 2
   if (!services.trustedRootPath) {
-    throw usageError('with cosign 2, --signing-config needs --trusted-root too', 'cosign 2 reads a private Sigstore\'s keys from the trusted root');
+    throw usageError(
+      'with cosign 2, --signing-config needs --trusted-root too',
+      "cosign 2 reads a private Sigstore's keys from the trusted root",
+    );
   }
   const urls = await readSigningConfig(services.signingConfigPath);
   const env = await writeCosign2TrustFiles(await loadTrustedRoot(services.trustedRootPath), dir);

@@ -26,11 +26,19 @@ export async function signAndAttach(
   services: SigstoreServices,
 ): Promise<SignatureAttached> {
   const bundlePath = join(ctx.workDir, `${ctx.blob.title}.sigstore.json`);
-  const signed = await signFile(ctx.cosign, ctx.run, { file: ctx.file, bundlePath, overwrite: false, ...token, services });
+  const signed = await signFile(ctx.cosign, ctx.run, {
+    file: ctx.file,
+    bundlePath,
+    overwrite: false,
+    ...token,
+    services,
+  });
   // Why exact: if the file changed between push and sign, the signature would vouch for
   // bytes the registry does not hold.
   if (`sha256:${signed.sha256}` !== ctx.blob.layer.digest) {
-    throw verificationError(`the file changed while it was pushed: the registry holds ${ctx.blob.layer.digest}, the signature is over sha256:${signed.sha256}`);
+    throw verificationError(
+      `the file changed while it was pushed: the registry holds ${ctx.blob.layer.digest}, the signature is over sha256:${signed.sha256}`,
+    );
   }
   const attached = await attachBundle(ctx.oras, ctx.blob, bundlePath);
   return { ...attached, identity: signed.identity, issuer: signed.issuer, rekorLogIndex: signed.rekorLogIndex };

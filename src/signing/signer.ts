@@ -5,7 +5,12 @@ import type { SignatureBundle } from '../verify/index.js';
 
 export function bundleSigner(bundle: SignatureBundle): CertificateClaims | undefined {
   const material = bundle.verificationMaterial.content;
-  const der = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  const der =
+    material.$case === 'certificate'
+      ? material.certificate.rawBytes
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   if (!der) return undefined;
   try {
     return certificateClaims(X509Certificate.parse(Buffer.from(der)));

@@ -11,7 +11,10 @@ export const SIGNING_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.signingco
 const service = z.looseObject({
   url: z.url({ protocol: /^https?$/ }),
   majorApiVersion: z.number().int().positive(),
-  validFor: z.looseObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }).optional() }),
+  validFor: z.looseObject({
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }).optional(),
+  }),
 });
 type Service = z.infer<typeof service>;
 
@@ -28,19 +31,24 @@ export interface ServiceUrls {
   tsaUrl?: string;
 }
 
-const current = (s: Service, now: Date) => new Date(s.validFor.start) <= now && (!s.validFor.end || new Date(s.validFor.end) > now);
+const current = (s: Service, now: Date) =>
+  new Date(s.validFor.start) <= now && (!s.validFor.end || new Date(s.validFor.end) > now);
 
 export async function readSigningConfig(path: string, now = new Date()): Promise<ServiceUrls> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw usageError(`signing config ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not JSON'}`);
+    throw usageError(
+      `signing config ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not JSON'}`,
+    );
   }
   const parsed = signingConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw usageError(`signing config ${path} is not a SigningConfig v0.2 (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
+    throw usageError(
+      `signing config ${path} is not a SigningConfig v0.2 (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
+    );
   }
   const cfg = parsed.data;
   const fulcio = cfg.caUrls.find((s) => current(s, now));

@@ -7,7 +7,14 @@
 import type { Engine } from '../options/policy.js';
 import type { Runner } from '../tools/exec.js';
 import { verifyBlob, type CosignTool } from '../tools/cosign.js';
-import { readBundle, verifyBlobInProcess, type IdentityPolicy, type TrustedRoot, type VerifiedSignature, type SignatureBundle } from '../verify/index.js';
+import {
+  readBundle,
+  verifyBlobInProcess,
+  type IdentityPolicy,
+  type TrustedRoot,
+  type VerifiedSignature,
+  type SignatureBundle,
+} from '../verify/index.js';
 
 export interface VerifyFileRequest {
   file: string;
@@ -28,10 +35,20 @@ export interface VerifiedFile extends VerifiedSignature {
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
-  const inProcess = verifyBlobInProcess({ filePath: req.file, bundle, trustedRoot: req.trustedRoot, policy: req.policy });
+  const inProcess = verifyBlobInProcess({
+    filePath: req.file,
+    bundle,
+    trustedRoot: req.trustedRoot,
+    policy: req.policy,
+  });
   if (req.engine === 'sigstore') return { ...(await inProcess), verifiers: ['sigstore-js'] };
   // With no --trusted-root cosign fetches the same public-good root through its own TUF client.
-  const byCosign = verifyBlob(req.cosign!, run, { file: req.file, bundlePath: req.bundlePath, trustedRootPath: req.trustedRootPath, policyFlags: req.policy.cosignFlags() });
+  const byCosign = verifyBlob(req.cosign!, run, {
+    file: req.file,
+    bundlePath: req.bundlePath,
+    trustedRootPath: req.trustedRootPath,
+    policyFlags: req.policy.cosignFlags(),
+  });
   const [ours, theirs] = await Promise.allSettled([inProcess, byCosign]);
   if (ours.status === 'rejected') throw ours.reason;
   if (theirs.status === 'rejected') throw theirs.reason;

@@ -41,9 +41,14 @@ export interface SignatureList {
 export async function listSignatures(oras: Oras, blob: ResolvedBlob, log: Logger): Promise<SignatureList> {
   const listed = await listBundleReferrers(oras, blob);
   if (listed.candidates.length === 0) {
-    throw verificationError(`no signature is attached to ${blob.pinnedReference}`, ['sign it with `ghcr-blob push --sign` or `ghcr-blob sign REF`']);
+    throw verificationError(`no signature is attached to ${blob.pinnedReference}`, [
+      'sign it with `ghcr-blob push --sign` or `ghcr-blob sign REF`',
+    ]);
   }
-  if (listed.skipped > 0) log.info(`${listed.candidates.length + listed.skipped} signatures attached; examining the first ${MAX_CANDIDATES} only`);
+  if (listed.skipped > 0)
+    log.info(
+      `${listed.candidates.length + listed.skipped} signatures attached; examining the first ${MAX_CANDIDATES} only`,
+    );
   return listed;
 }
 

@@ -19,11 +19,15 @@ export async function detectCosign(path: string, run: Runner): Promise<CosignToo
   const help = await run({ file: path, args: ['sign-blob', '--help'] });
   const text = help.stdout + help.stderr;
   if (help.exitCode !== 0 || !text.includes('--identity-token')) {
-    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like cosign`, { recommendation: INSTALL_HINTS.cosign });
+    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like cosign`, {
+      recommendation: INSTALL_HINTS.cosign,
+    });
   }
   if (text.includes('--signing-config')) return { path, generation: 3 };
   if (text.includes('--new-bundle-format')) return { path, generation: 2 };
-  throw new GhcrBlobError('TOOL_MISSING', 'this cosign is too old (need 2.5 or later)', { recommendation: INSTALL_HINTS.cosign });
+  throw new GhcrBlobError('TOOL_MISSING', 'this cosign is too old (need 2.5 or later)', {
+    recommendation: INSTALL_HINTS.cosign,
+  });
 }
 
 /** Private Sigstore instance for cosign 2, derived from a SigningConfig and a TrustedRoot. */
@@ -54,7 +58,10 @@ export interface VerifyBlobRequest {
 
 /** The line cosign ends on when it fails ("Error: …"), shortened. */
 function cosignCause(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = [...lines].reverse().find((l) => /^Error:|^main\.go/.test(l)) ?? lines[lines.length - 1] ?? 'no message';
   const text = line.replace(/^(main\.go:\d+:\s*)?Error:\s*/, '');
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;

@@ -10,9 +10,26 @@ import type { Logger } from '../core/log.js';
 
 /** Variables a child may inherit: locating things, locale, proxies and TLS trust. Nothing else. */
 export const ENV_ALLOW_LIST: readonly string[] = [
-  'PATH', 'HOME', 'TMPDIR', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DOCKER_CONFIG', 'XDG_CONFIG_HOME', 'TUF_ROOT',
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'DOCKER_CONFIG',
+  'XDG_CONFIG_HOME',
+  'TUF_ROOT',
 ];
 
 export function childEnv(
@@ -72,7 +89,9 @@ export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process
       const missing = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
       throw new GhcrBlobError(
         missing ? 'TOOL_MISSING' : 'INTERNAL',
-        missing ? `cannot run ${req.file}: not found` : `cannot run ${req.file}: ${redact(result.shortMessage ?? "", secrets)}`,
+        missing
+          ? `cannot run ${req.file}: not found`
+          : `cannot run ${req.file}: ${redact(result.shortMessage ?? '', secrets)}`,
       );
     }
     const out = {

@@ -27,7 +27,9 @@ export async function createSecretFifo(secret: string): Promise<SecretFifo> {
     path,
     async feed(stop) {
       let stopped = false;
-      void stop.finally(() => { stopped = true; });
+      void stop.finally(() => {
+        stopped = true;
+      });
       while (!stopped) {
         try {
           // Non-blocking open fails with ENXIO until a reader has the FIFO open; a blocking

@@ -11,7 +11,8 @@ export type ToolName = 'oras' | 'cosign';
 
 export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   oras: 'install oras ≥ 1.2 (GitHub Actions: oras-project/setup-oras; Debian trixie: apt-get install oras), or pass --oras PATH',
-  cosign: 'install cosign 2.5+ or 3.x (GitHub Actions: sigstore/cosign-installer; Debian trixie: apt-get install cosign), or pass --cosign PATH',
+  cosign:
+    'install cosign 2.5+ or 3.x (GitHub Actions: sigstore/cosign-installer; Debian trixie: apt-get install cosign), or pass --cosign PATH',
 };
 
 const ENV_VARS: Readonly<Record<ToolName, string>> = { oras: 'GHCR_BLOB_ORAS', cosign: 'GHCR_BLOB_COSIGN' };
@@ -25,13 +26,19 @@ async function isExecutableFile(path: string): Promise<boolean> {
   }
 }
 
-export async function locateTool(name: ToolName, explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+export async function locateTool(
+  name: ToolName,
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const chosen = explicit ?? env[ENV_VARS[name]];
   if (chosen) {
     const path = resolve(chosen);
     if (await isExecutableFile(path)) return path;
     const from = explicit ? `--${name}` : ENV_VARS[name];
-    throw new GhcrBlobError('TOOL_MISSING', `${from} ${chosen}: not an executable file`, { recommendation: INSTALL_HINTS[name] });
+    throw new GhcrBlobError('TOOL_MISSING', `${from} ${chosen}: not an executable file`, {
+      recommendation: INSTALL_HINTS[name],
+    });
   }
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue; // a relative PATH entry would run whatever is in cwd

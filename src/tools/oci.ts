@@ -5,7 +5,9 @@ export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-export const digestSchema = z.string().regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a sha256/sha512 digest');
+export const digestSchema = z
+  .string()
+  .regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a sha256/sha512 digest');
 
 export const descriptorSchema = z.object({
   mediaType: z.string().min(1),

@@ -12,19 +12,50 @@ interface Rule {
 
 // Order matters: "basic credential not found" is an auth problem, not a missing artifact.
 const RULES: readonly Rule[] = [
-  { test: /basic credential not found|credential required/i, code: 'AUTH_FAILED', recommendation: 'give a token with --password-stdin or GHCR_TOKEN' },
-  { test: /\b401\b|unauthorized|authentication required/i, code: 'AUTH_FAILED', recommendation: 'check the user name and token (ghcr.io needs read:packages / write:packages)' },
-  { test: /\b403\b|forbidden|denied/i, code: 'AUTH_FAILED', recommendation: 'the token lacks permission for this repository' },
-  { test: /server gave HTTP response to HTTPS client/i, code: 'REGISTRY_UNREACHABLE', recommendation: 'this registry speaks plain HTTP: pass --plain-http' },
-  { test: /x509|certificate|tls:/i, code: 'REGISTRY_UNREACHABLE', recommendation: 'pass --ca-file with the registry\'s CA certificate' },
-  { test: /connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|connection reset|EOF$/im, code: 'REGISTRY_UNREACHABLE', recommendation: 'check the registry host and port, and that it is running' },
+  {
+    test: /basic credential not found|credential required/i,
+    code: 'AUTH_FAILED',
+    recommendation: 'give a token with --password-stdin or GHCR_TOKEN',
+  },
+  {
+    test: /\b401\b|unauthorized|authentication required/i,
+    code: 'AUTH_FAILED',
+    recommendation: 'check the user name and token (ghcr.io needs read:packages / write:packages)',
+  },
+  {
+    test: /\b403\b|forbidden|denied/i,
+    code: 'AUTH_FAILED',
+    recommendation: 'the token lacks permission for this repository',
+  },
+  {
+    test: /server gave HTTP response to HTTPS client/i,
+    code: 'REGISTRY_UNREACHABLE',
+    recommendation: 'this registry speaks plain HTTP: pass --plain-http',
+  },
+  {
+    test: /x509|certificate|tls:/i,
+    code: 'REGISTRY_UNREACHABLE',
+    recommendation: "pass --ca-file with the registry's CA certificate",
+  },
+  {
+    test: /connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|connection reset|EOF$/im,
+    code: 'REGISTRY_UNREACHABLE',
+    recommendation: 'check the registry host and port, and that it is running',
+  },
   { test: /invalid reference/i, code: 'USAGE' },
-  { test: /not found|\b404\b|name unknown|manifest unknown|blob unknown/i, code: 'NOT_FOUND', recommendation: 'check the repository, tag or digest' },
+  {
+    test: /not found|\b404\b|name unknown|manifest unknown|blob unknown/i,
+    code: 'NOT_FOUND',
+    recommendation: 'check the repository, tag or digest',
+  },
 ];
 
 /** The line that says what went wrong: oras prefixes it with "Error:". */
 export function causeLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => l.startsWith('Error')) ?? lines[0] ?? 'no message';
   const text = line.replace(/^Error:\s*/, '').replace(/^Error response from registry:\s*/, '');
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
@@ -33,5 +64,7 @@ export function causeLine(stderr: string): string {
 export function orasFailure(action: string, stderr: string): GhcrBlobError {
   const cause = causeLine(stderr);
   const rule = RULES.find((r) => r.test.test(cause)) ?? RULES.find((r) => r.test.test(stderr));
-  return new GhcrBlobError(rule?.code ?? 'INTERNAL', `${action} failed: ${cause}`, { recommendation: rule?.recommendation });
+  return new GhcrBlobError(rule?.code ?? 'INTERNAL', `${action} failed: ${cause}`, {
+    recommendation: rule?.recommendation,
+  });
 }

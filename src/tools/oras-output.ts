@@ -43,7 +43,10 @@ export function parseOrasJson<T>(schema: z.ZodType<T>, action: string, stdout: s
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new GhcrBlobError('INTERNAL', `${action}: unexpected oras output (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
+    throw new GhcrBlobError(
+      'INTERNAL',
+      `${action}: unexpected oras output (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
+    );
   }
   return parsed.data;
 }

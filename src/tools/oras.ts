@@ -12,7 +12,13 @@ import type { RemoteOptions } from '../options/remote.js';
 import type { Runner } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
-import { attachOutputSchema, discoverOutputSchema, parseOrasJson, pullOutputSchema, pushOutputSchema } from './oras-output.js';
+import {
+  attachOutputSchema,
+  discoverOutputSchema,
+  parseOrasJson,
+  pullOutputSchema,
+  pushOutputSchema,
+} from './oras-output.js';
 import type { Descriptor } from './oci.js';
 
 export interface OrasTool {
@@ -26,12 +32,16 @@ export async function detectOras(path: string, run: Runner): Promise<OrasTool> {
   const out = await run({ file: path, args: ['version'] });
   const m = /Version:\s*v?(\d+)\.(\d+)\.(\d+)/.exec(out.stdout);
   if (out.exitCode !== 0 || !m) {
-    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like oras (\`oras version\` failed)`, { recommendation: INSTALL_HINTS.oras });
+    throw new GhcrBlobError('TOOL_MISSING', `${path} does not look like oras (\`oras version\` failed)`, {
+      recommendation: INSTALL_HINTS.oras,
+    });
   }
   const [major, minor] = [Number(m[1]), Number(m[2])];
   const version = `${m[1]}.${m[2]}.${m[3]}`;
   if (major < 1 || (major === 1 && minor < 2)) {
-    throw new GhcrBlobError('TOOL_MISSING', `oras ${version} is too old (need 1.2 or later)`, { recommendation: INSTALL_HINTS.oras });
+    throw new GhcrBlobError('TOOL_MISSING', `oras ${version} is too old (need 1.2 or later)`, {
+      recommendation: INSTALL_HINTS.oras,
+    });
   }
   return { path, version, generation: major === 1 && minor === 2 ? '1.2' : '1.3' };
 }
@@ -63,7 +73,12 @@ export interface Oras {
   dispose(): Promise<void>;
 }
 
-export async function openOras(tool: OrasTool, run: Runner, remote: RemoteOptions, credentials?: Credentials): Promise<Oras> {
+export async function openOras(
+  tool: OrasTool,
+  run: Runner,
+  remote: RemoteOptions,
+  credentials?: Credentials,
+): Promise<Oras> {
   let configDir: TempDir | undefined;
   const authArgs: string[] = [];
   if (credentials) {
@@ -72,7 +87,10 @@ export async function openOras(tool: OrasTool, run: Runner, remote: RemoteOption
     await writeFile(registryConfig, '{}', { mode: 0o600 });
     authArgs.push('--username', credentials.username, '--password-stdin', '--registry-config', registryConfig);
   }
-  const remoteArgs = [...(remote.plainHttp ? ['--plain-http'] : []), ...(remote.caFile ? ['--ca-file', remote.caFile] : [])];
+  const remoteArgs = [
+    ...(remote.plainHttp ? ['--plain-http'] : []),
+    ...(remote.caFile ? ['--ca-file', remote.caFile] : []),
+  ];
 
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
   const invoke = async (action: string, flags: string[], positional: string[], cwd?: string): Promise<string> => {
@@ -103,13 +121,22 @@ export async function openOras(tool: OrasTool, run: Runner, remote: RemoteOption
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
     },
     async attach(subject, cwd, fileArg, artifactType) {
-      const out = await invoke('attach', ['attach', '--format', 'json', '--artifact-type', artifactType], [subject, fileArg], cwd);
+      const out = await invoke(
+        'attach',
+        ['attach', '--format', 'json', '--artifact-type', artifactType],
+        [subject, fileArg],
+        cwd,
+      );
       return parseOrasJson(attachOutputSchema, 'attach', out);
     },
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const out = await invoke('discover', ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType], [subject]);
+      const out = await invoke(
+        'discover',
+        ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],
+        [subject],
+      );
       return parseOrasJson(discoverOutputSchema, 'discover', out);
     },
     async fetchBlob(reference, outputPath) {

@@ -31,9 +31,12 @@ const tlogEntry = z.looseObject({
  * file's sha256. Only the parts we rely on are spelled out; @sigstore/bundle checks the rest.
  */
 export const signatureBundleSchema = z.looseObject({
-  mediaType: z.enum([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE], {
-    error: 'must be a Sigstore bundle media type, v0.1 to v0.3',
-  }),
+  mediaType: z.enum(
+    [BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE],
+    {
+      error: 'must be a Sigstore bundle media type, v0.1 to v0.3',
+    },
+  ),
   verificationMaterial: z
     .looseObject({
       certificate: rawBytes.optional(),
@@ -61,10 +64,9 @@ export function parseBundle(text: string, source = 'bundle'): SignatureBundle {
   const json = parseJson(text);
   if (!json.ok) throw verificationError(`${source} is ${json.reason}`);
   if (isObject(json.value) && 'dsseEnvelope' in json.value) {
-    throw verificationError(
-      `${source} holds a DSSE envelope (an attestation), not a signature over a file`,
-      ['expected: messageSignature, as written by cosign sign-blob --bundle'],
-    );
+    throw verificationError(`${source} holds a DSSE envelope (an attestation), not a signature over a file`, [
+      'expected: messageSignature, as written by cosign sign-blob --bundle',
+    ]);
   }
   const checked = signatureBundleSchema.safeParse(json.value);
   if (!checked.success) {

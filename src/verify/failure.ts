@@ -5,7 +5,8 @@ import type { PolicyMismatch } from './policy.js';
 
 /** Turns a @sigstore/verify error code into the check a person can act on. */
 const CHECKS: Record<string, string> = {
-  CERTIFICATE_ERROR: 'the signing certificate is not from a trusted Fulcio CA, was not valid at signing time, or lacks a trusted SCT',
+  CERTIFICATE_ERROR:
+    'the signing certificate is not from a trusted Fulcio CA, was not valid at signing time, or lacks a trusted SCT',
   PUBLIC_KEY_ERROR: 'the signing key is not trusted',
   SIGNATURE_ERROR: "the signature does not match the file's sha256",
   TIMESTAMP_ERROR: 'the signing time is not attested by a trusted transparency log or timestamp authority',
@@ -24,7 +25,11 @@ export function sigstoreFailure(e: unknown, claims: CertificateClaims): GhcrBlob
   const reason = e instanceof Error ? e.message : String(e);
   return new GhcrBlobError('VERIFICATION_FAILED', `signature rejected: ${check}`, {
     cause: e,
-    details: [`sigstore: ${reason}`, 'the certificate claims (unverified):', ...claimLines(claims).map((l) => `  ${l}`)],
+    details: [
+      `sigstore: ${reason}`,
+      'the certificate claims (unverified):',
+      ...claimLines(claims).map((l) => `  ${l}`),
+    ],
   });
 }
 

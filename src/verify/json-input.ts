@@ -57,7 +57,11 @@ function issuePath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-const FS_REASONS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied' };
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
 
 /** A short reason without the path again (Node's fs messages repeat it). */
 export const reasonOf = (e: unknown): string => {

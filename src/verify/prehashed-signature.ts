@@ -56,8 +56,14 @@ function p256Point(key: KeyObject): Uint8Array {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
     const kind = key.asymmetricKeyType === 'ec' ? `EC ${curve ?? '?'}` : String(key.asymmetricKeyType);
-    throw verificationError(`the signing certificate holds a ${kind} key; only ECDSA P-256 (cosign's default) is supported`);
+    throw verificationError(
+      `the signing certificate holds a ${kind} key; only ECDSA P-256 (cosign's default) is supported`,
+    );
   }
   const jwk = key.export({ format: 'jwk' });
-  return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+  return Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x ?? '', 'base64url'),
+    Buffer.from(jwk.y ?? '', 'base64url'),
+  ]);
 }

@@ -26,7 +26,8 @@ const logInstance = z.looseObject({
     validFor: z.looseObject({
       start: z.iso.datetime({
         offset: true,
-        error: (issue) => (issue.input === undefined ? 'missing; cosign refuses a log key without a validity start' : undefined),
+        error: (issue) =>
+          issue.input === undefined ? 'missing; cosign refuses a log key without a validity start' : undefined,
       }),
       end: timestamp.optional(),
     }),
@@ -56,7 +57,8 @@ export async function loadTrustedRoot(
   path?: string,
   fetchPublicGood: () => Promise<string> = fetchPublicGoodTrustedRoot,
 ): Promise<TrustedRoot> {
-  if (path === undefined) return parseTrustedRoot(await fetchPublicGood(), 'the Sigstore public-good trusted root (TUF)');
+  if (path === undefined)
+    return parseTrustedRoot(await fetchPublicGood(), 'the Sigstore public-good trusted root (TUF)');
   return parseTrustedRoot(await readSmallFile(path, 'trusted root'), `trusted root ${path}`);
 }
 

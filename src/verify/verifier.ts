@@ -77,9 +77,13 @@ function prehashedEntity(bundle: SignatureBundle, digest: Buffer): SignedEntity 
     return toPrehashedEntity(bundle, digest);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new GhcrBlobError('VERIFICATION_FAILED', `the bundle's certificate or timestamps cannot be parsed: ${reason}`, {
-      cause: e,
-    });
+    throw new GhcrBlobError(
+      'VERIFICATION_FAILED',
+      `the bundle's certificate or timestamps cannot be parsed: ${reason}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

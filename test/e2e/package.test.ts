@@ -12,17 +12,23 @@ it('npm pack produces a tarball that installs and runs', async () => {
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   // --ignore-scripts: `npm test` has built dist/ already, and prepack's rebuild would pull dist/
   // from under the other e2e files running the CLI at the same moment.
-  const packed = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], { cwd: REPO_ROOT });
+  const packed = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], {
+    cwd: REPO_ROOT,
+  });
   const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['bin/ghcr-blob.js', 'dist/cli.js', 'README.md', 'LICENSE', 'package.json']));
+  expect(files).toEqual(
+    expect.arrayContaining(['bin/ghcr-blob.js', 'dist/cli.js', 'README.md', 'LICENSE', 'package.json']),
+  );
   expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('.tools/'))).toEqual([]);
 
   const project = join(dir, 'project');
   mkdirSync(project);
   // Its own package.json, or npm would install into whichever parent folder has one.
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, info.filename)], { cwd: project });
+  await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, info.filename)], {
+    cwd: project,
+  });
   const bin = join(project, 'node_modules', '.bin', 'ghcr-blob');
   const version = await execa(bin, ['--version']);
   expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

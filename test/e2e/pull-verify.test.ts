@@ -12,7 +12,11 @@ import { startRegistry, type Registry } from '../support/registry.js';
 import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
-const RELEASE: MintTokenClaims = { repository: 'octo/tools', workflowPath: '.github/workflows/release.yml', ref: 'refs/heads/main' };
+const RELEASE: MintTokenClaims = {
+  repository: 'octo/tools',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/heads/main',
+};
 const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -22,11 +26,19 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   let stack: SigstoreStack;
   let other: SigstoreStack; // another trust root
   let tokens: Record<string, string>;
-  const env = () => ({ GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_BLOB_COSIGN: toolsFor(gen).cosign, GHCR_TOKEN: reg.password });
+  const env = () => ({
+    GHCR_BLOB_ORAS: toolsFor(gen).oras,
+    GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
+    GHCR_TOKEN: reg.password,
+  });
   const secrets = () => [reg.password, ...Object.values(tokens)];
 
   beforeAll(async () => {
-    [reg, stack, other] = await Promise.all([startRegistry({ generation: gen }), startSigstoreStack(), startSigstoreStack()]);
+    [reg, stack, other] = await Promise.all([
+      startRegistry({ generation: gen }),
+      startSigstoreStack(),
+      startSigstoreStack(),
+    ]);
     tokens = {
       release: await stack.mintToken(RELEASE),
       otherRepo: await stack.mintToken({ ...RELEASE, repository: 'octo/tools-evil' }),
@@ -44,8 +56,23 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   };
   const ref = (tag: string) => `${reg.host}/octo/app:${tag}`;
   const pushSigned = async (tag: string, content: string, token = tokens.release, s = stack) => {
-    const r = await runCli(['push', ref(tag), fileWith(content), '-u', reg.username, '--sign', '--identity-token-stdin',
-      '--signing-config', s.signingConfigPath, '--trusted-root', s.trustedRootPath, '--json'], { stdin: token, env: env() });
+    const r = await runCli(
+      [
+        'push',
+        ref(tag),
+        fileWith(content),
+        '-u',
+        reg.username,
+        '--sign',
+        '--identity-token-stdin',
+        '--signing-config',
+        s.signingConfigPath,
+        '--trusted-root',
+        s.trustedRootPath,
+        '--json',
+      ],
+      { stdin: token, env: env() },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     return JSON.parse(r.stdout);
   };
@@ -56,47 +83,109 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   };
   const pullVerified = async (tag: string, extra: string[] = []) => {
     const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(['pull', ref(tag), '-o', out, '-u', reg.username, '--verify', ...POLICY, '--trusted-root', stack.trustedRootPath, ...extra], { env: env() });
+    const r = await runCli(
+      [
+        'pull',
+        ref(tag),
+        '-o',
+        out,
+        '-u',
+        reg.username,
+        '--verify',
+        ...POLICY,
+        '--trusted-root',
+        stack.trustedRootPath,
+        ...extra,
+      ],
+      { env: env() },
+    );
     return { r, out };
   };
   /** Attaches an arbitrary file as a bundle referrer, with raw oras (what an attacker could do). */
   const attachRaw = async (subject: string, path: string) => {
     const dir = join(path, '..');
     const name = path.slice(dir.length + 1);
-    const r = await execa(toolsFor(gen).oras, ['attach', '--artifact-type', BUNDLE_TYPE, '-u', reg.username, '--password-stdin',
-      '--registry-config', join(freshCliDirs().home, 'cfg.json'), subject, `${name}:${BUNDLE_TYPE}`], { cwd: dir, input: reg.password, reject: false });
+    const r = await execa(
+      toolsFor(gen).oras,
+      [
+        'attach',
+        '--artifact-type',
+        BUNDLE_TYPE,
+        '-u',
+        reg.username,
+        '--password-stdin',
+        '--registry-config',
+        join(freshCliDirs().home, 'cfg.json'),
+        subject,
+        `${name}:${BUNDLE_TYPE}`,
+      ],
+      { cwd: dir, input: reg.password, reject: false },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
   };
   /** A valid bundle over other bytes, signed by the release identity. */
   const bundleForOtherBytes = async () => {
     const other = fileWith('other bytes', 'other.json');
-    const r = await runCli(['sign', other, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath],
-      { stdin: tokens.release, env: env() });
+    const r = await runCli(
+      [
+        'sign',
+        other,
+        '--identity-token-stdin',
+        '--signing-config',
+        stack.signingConfigPath,
+        '--trusted-root',
+        stack.trustedRootPath,
+      ],
+      { stdin: tokens.release, env: env() },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     return `${other}.sigstore.json`;
   };
 
   it('the good path: push --sign, then pull --verify lands exactly the signed bytes', async () => {
     const pushed = await pushSigned('good', '{"release":1}');
-    expect(pushed.signature).toMatchObject({ identity: 'https://github.com/octo/tools/.github/workflows/release.yml@refs/heads/main', bundleDigest: expect.stringMatching(/^sha256:/) });
+    expect(pushed.signature).toMatchObject({
+      identity: 'https://github.com/octo/tools/.github/workflows/release.yml@refs/heads/main',
+      bundleDigest: expect.stringMatching(/^sha256:/),
+    });
     expect(pushed.file.digest).toBe(sha256('{"release":1}'));
     const { r, out } = await pullVerified('good', ['--json', '--expect-digest', sha256('{"release":1}')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe('{"release":1}');
     const json = JSON.parse(r.stdout);
     expect(json.digest).toBe(pushed.digest);
-    expect(json.verification).toMatchObject({ identity: pushed.signature.identity, digest: sha256('{"release":1}'), signatureDigest: pushed.signature.digest, verifiers: ['sigstore-js', expect.stringMatching(/^cosign [23]$/)] });
+    expect(json.verification).toMatchObject({
+      identity: pushed.signature.identity,
+      digest: sha256('{"release":1}'),
+      signatureDigest: pushed.signature.digest,
+      verifiers: ['sigstore-js', expect.stringMatching(/^cosign [23]$/)],
+    });
     for (const s of secrets()) expect(r.stdout + r.stderr).not.toContain(s);
   });
 
   it('verify <ref> checks the attached signature and writes nothing', async () => {
     await pushSigned('remote', 'remote bytes');
     const cwd = freshCliDirs().cwd;
-    const ok = await runCli(['verify', ref('remote'), '-u', reg.username, ...POLICY, '--trusted-root', stack.trustedRootPath, '--json'], { env: env(), cwd });
+    const ok = await runCli(
+      ['verify', ref('remote'), '-u', reg.username, ...POLICY, '--trusted-root', stack.trustedRootPath, '--json'],
+      { env: env(), cwd },
+    );
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).verification.digest).toBe(sha256('remote bytes'));
     expect(listFilesRecursive(cwd)).toEqual([]);
-    const evil = await runCli(['verify', ref('remote'), '-u', reg.username, '--github-workflow', 'octo/tools-evil/.github/workflows/release.yml', '--trusted-root', stack.trustedRootPath], { env: env(), cwd });
+    const evil = await runCli(
+      [
+        'verify',
+        ref('remote'),
+        '-u',
+        reg.username,
+        '--github-workflow',
+        'octo/tools-evil/.github/workflows/release.yml',
+        '--trusted-root',
+        stack.trustedRootPath,
+      ],
+      { env: env(), cwd },
+    );
     expectCleanFailure(evil, EXIT.VERIFICATION_FAILED, secrets(), [cwd]);
   });
 
@@ -105,7 +194,20 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     const before = await pullVerified('later');
     expectCleanFailure(before.r, EXIT.VERIFICATION_FAILED, secrets());
     expect(before.r.stderr).toMatch(/no signature is attached/);
-    const signed = await runCli(['sign', ref('later'), '-u', reg.username, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath], { stdin: tokens.release, env: env() });
+    const signed = await runCli(
+      [
+        'sign',
+        ref('later'),
+        '-u',
+        reg.username,
+        '--identity-token-stdin',
+        '--signing-config',
+        stack.signingConfigPath,
+        '--trusted-root',
+        stack.trustedRootPath,
+      ],
+      { stdin: tokens.release, env: env() },
+    );
     expect(signed.exitCode, signed.stderr).toBe(0);
     const after = await pullVerified('later');
     expect(after.r.exitCode, after.r.stderr).toBe(0);
@@ -175,7 +277,14 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   }, 120_000);
 
   it.each([
-    ['two layers', [{ content: 'a', title: 'a' }, { content: 'b', title: 'b' }], /2 layers/],
+    [
+      'two layers',
+      [
+        { content: 'a', title: 'a' },
+        { content: 'b', title: 'b' },
+      ],
+      /2 layers/,
+    ],
     ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
   ])('threat 6: a manifest with %s', async (_n, layers, why) => {
     await craftArtifact(reg, 'octo/app', 't6', layers);
@@ -199,20 +308,52 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
 
   it('push --sign pushes nothing when signing cannot happen (no token, no cosign, two stdin secrets)', async () => {
     const file = fileWith('never pushed');
-    const base = ['push', ref('unsigned-never'), file, '-u', reg.username, '--sign', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath];
+    const base = [
+      'push',
+      ref('unsigned-never'),
+      file,
+      '-u',
+      reg.username,
+      '--sign',
+      '--signing-config',
+      stack.signingConfigPath,
+      '--trusted-root',
+      stack.trustedRootPath,
+    ];
     const noToken = await runCli(base, { env: env() });
     expectCleanFailure(noToken, EXIT.USAGE, secrets());
     expect(noToken.stderr).toMatch(/no identity token/);
-    const noCosign = await runCli([...base, '--identity-token-stdin'], { stdin: tokens.release, env: { ...env(), GHCR_BLOB_COSIGN: '/nonexistent/cosign' } });
+    const noCosign = await runCli([...base, '--identity-token-stdin'], {
+      stdin: tokens.release,
+      env: { ...env(), GHCR_BLOB_COSIGN: '/nonexistent/cosign' },
+    });
     expectCleanFailure(noCosign, EXIT.TOOL_MISSING, secrets());
-    const twoSecrets = await runCli([...base, '--identity-token-stdin', '--password-stdin'], { stdin: tokens.release, env: env() });
+    const twoSecrets = await runCli([...base, '--identity-token-stdin', '--password-stdin'], {
+      stdin: tokens.release,
+      env: env(),
+    });
     expectCleanFailure(twoSecrets, EXIT.USAGE, secrets());
     expect(twoSecrets.stderr).toMatch(/both want stdin/);
     expect(await listTags(reg, 'octo/app')).not.toContain('unsigned-never');
   });
 
   it('sign <ref>: an unknown tag is not found, and --bundle does not apply', async () => {
-    const sign = (target: string, extra: string[] = []) => runCli(['sign', target, '-u', reg.username, '--identity-token-stdin', '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath, ...extra], { stdin: tokens.release, env: env() });
+    const sign = (target: string, extra: string[] = []) =>
+      runCli(
+        [
+          'sign',
+          target,
+          '-u',
+          reg.username,
+          '--identity-token-stdin',
+          '--signing-config',
+          stack.signingConfigPath,
+          '--trusted-root',
+          stack.trustedRootPath,
+          ...extra,
+        ],
+        { stdin: tokens.release, env: env() },
+      );
     expectCleanFailure(await sign(ref('no-such-tag')), EXIT.NOT_FOUND, secrets());
     const withBundle = await sign(ref('good'), ['--bundle', 'x.json']);
     expectCleanFailure(withBundle, EXIT.USAGE, secrets());

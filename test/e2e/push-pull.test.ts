@@ -23,25 +23,49 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     work = freshCliDirs().cwd;
     writeFileSync(file(), '{"ok":true}\n');
     // Every test can rely on this artifact, whatever runs before it.
-    await craftArtifact(reg, 'octo/tools/report.json', 'v1', [{ content: '{"ok":true}\n', title: 'report.json', mediaType: 'application/octet-stream' }]);
+    await craftArtifact(reg, 'octo/tools/report.json', 'v1', [
+      { content: '{"ok":true}\n', title: 'report.json', mediaType: 'application/octet-stream' },
+    ]);
   });
   afterAll(async () => reg?.stop());
 
   const push = (ref: string, path: string, extra: string[] = [], stdin = reg.password) =>
-    runCli(['push', `${reg.host}/${ref}`, path, '-u', reg.username, '--password-stdin', ...extra], { stdin: `${stdin}\n`, env });
+    runCli(['push', `${reg.host}/${ref}`, path, '-u', reg.username, '--password-stdin', ...extra], {
+      stdin: `${stdin}\n`,
+      env,
+    });
   const pull = (ref: string, outDir: string, extra: string[] = []) =>
-    runCli(['pull', `${reg.host}/${ref}`, '-o', outDir, '-u', reg.username, '--password-stdin', ...extra], { stdin: reg.password, env });
+    runCli(['pull', `${reg.host}/${ref}`, '-o', outDir, '-u', reg.username, '--password-stdin', ...extra], {
+      stdin: reg.password,
+      env,
+    });
 
   it('pushes one file and pulls it back by tag and by digest, writing no credential anywhere', async () => {
-    const pushed = await push('octo/tools/report.json:v1', file(), ['--json', '--annotation', 'org.example.k=v', '--artifact-type', 'application/vnd.example.report+json']);
+    const pushed = await push('octo/tools/report.json:v1', file(), [
+      '--json',
+      '--annotation',
+      'org.example.k=v',
+      '--artifact-type',
+      'application/vnd.example.report+json',
+    ]);
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     const out = JSON.parse(pushed.stdout);
     const manifest = await getManifest(reg, 'octo/tools/report.json', 'v1');
-    expect(out).toMatchObject({ reference: `${reg.host}/octo/tools/report.json:v1`, digest: manifest.digest, pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}` });
+    expect(out).toMatchObject({
+      reference: `${reg.host}/octo/tools/report.json:v1`,
+      digest: manifest.digest,
+      pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}`,
+    });
     expect(manifest.json).toMatchObject({
       artifactType: 'application/vnd.example.report+json',
       annotations: { 'org.example.k': 'v' },
-      layers: [{ digest: sha256(readFileSync(file())), mediaType: 'application/octet-stream', annotations: { 'org.opencontainers.image.title': 'report.json' } }],
+      layers: [
+        {
+          digest: sha256(readFileSync(file())),
+          mediaType: 'application/octet-stream',
+          annotations: { 'org.opencontainers.image.title': 'report.json' },
+        },
+      ],
     });
     expect(pushed.stdout + pushed.stderr).not.toContain(reg.password);
     expect(listFilesRecursive(pushed.home)).toEqual([]);
@@ -56,12 +80,21 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       reference: `${reg.host}/octo/tools/report.json:v1`,
       digest: manifest.digest,
       pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}`,
-      file: { path: join(dir, 'report.json'), name: 'report.json', size: 12, digest: sha256('{"ok":true}\n'), mediaType: 'application/octet-stream' },
+      file: {
+        path: join(dir, 'report.json'),
+        name: 'report.json',
+        size: 12,
+        digest: sha256('{"ok":true}\n'),
+        mediaType: 'application/octet-stream',
+      },
     });
     expect(listFilesRecursive(pulled.home)).toEqual([]);
 
     const byDigest = join(freshCliDirs().cwd, 'd');
-    const r = await pull(`octo/tools/report.json@${manifest.digest}`, byDigest, ['--expect-digest', sha256('{"ok":true}\n')]);
+    const r = await pull(`octo/tools/report.json@${manifest.digest}`, byDigest, [
+      '--expect-digest',
+      sha256('{"ok":true}\n'),
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(join(byDigest, 'report.json'));
     const tagAndDigest = await pull(`octo/tools/report.json:v1@${manifest.digest}`, join(freshCliDirs().cwd, 't'));
@@ -70,7 +103,9 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
 
   it('takes the token from GHCR_TOKEN, then GITHUB_TOKEN', async () => {
     for (const name of ['GHCR_TOKEN', 'GITHUB_TOKEN']) {
-      const r = await runCli(['push', `${reg.host}/octo/env:${name.toLowerCase()}`, file(), '-u', reg.username], { env: { ...env, [name]: reg.password } });
+      const r = await runCli(['push', `${reg.host}/octo/env:${name.toLowerCase()}`, file(), '-u', reg.username], {
+        env: { ...env, [name]: reg.password },
+      });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(reg.password);
     }
@@ -97,7 +132,9 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['no registry host', () => 'octo/tools:v1', /registry host/],
     ])('pull: %s', async (_n, ref, why) => {
       const parent = freshCliDirs().cwd;
-      const r = await runCli(['pull', ref(reg.host), '-o', join(parent, 'out')], { env: { ...env, GHCR_TOKEN: reg.password } });
+      const r = await runCli(['pull', ref(reg.host), '-o', join(parent, 'out')], {
+        env: { ...env, GHCR_TOKEN: reg.password },
+      });
       expectCleanFailure(r, EXIT.USAGE, [reg.password], [parent]);
       expect(r.stderr).toMatch(why);
     });
@@ -105,7 +142,15 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     it.each([
       ['a missing file', () => join(work, 'nope.json'), /no such file/],
       ['a directory', () => work, /not a regular file/],
-      ['a name with a colon', () => { const p = join(work, 'a:b.json'); writeFileSync(p, 'x'); return p; }, /contains ':'/],
+      [
+        'a name with a colon',
+        () => {
+          const p = join(work, 'a:b.json');
+          writeFileSync(p, 'x');
+          return p;
+        },
+        /contains ':'/,
+      ],
     ])('push: %s', async (_n, path, why) => {
       const r = await push('octo/bad:v1', path());
       expectCleanFailure(r, EXIT.USAGE, [reg.password]);
@@ -129,7 +174,10 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       const r = await push('octo/bad:v1', file(), ['--debug'], wrong);
       expectCleanFailure(r, EXIT.AUTH_FAILED, [wrong]);
       const dir = join(freshCliDirs().cwd, 'out');
-      const p = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '-o', dir, '-u', reg.username, '--debug'], { env: { ...env, GHCR_TOKEN: wrong } });
+      const p = await runCli(
+        ['pull', `${reg.host}/octo/tools/report.json:v1`, '-o', dir, '-u', reg.username, '--debug'],
+        { env: { ...env, GHCR_TOKEN: wrong } },
+      );
       expectCleanFailure(p, EXIT.AUTH_FAILED, [wrong]);
       expect(() => readdirSync(dir)).toThrow(); // the folder it created is gone again
     });
@@ -143,7 +191,9 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     it('pull: a registry that is down is unreachable', async () => {
       const down = await registryDown();
       const dir = freshCliDirs().cwd;
-      const r = await runCli(['pull', `${down.host}/octo/x:v1`, '-o', dir], { env: { ...env, GHCR_TOKEN: reg.password } });
+      const r = await runCli(['pull', `${down.host}/octo/x:v1`, '-o', dir], {
+        env: { ...env, GHCR_TOKEN: reg.password },
+      });
       expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password], [dir]);
     });
 
@@ -151,7 +201,14 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
       ['an absolute title', [{ content: 'evil', title: '/tmp/x' }], /not a plain file name/],
       ['no title', [{ content: 'evil' }], /no file name/],
-      ['two layers', [{ content: 'a', title: 'a' }, { content: 'b', title: 'b' }], /2 layers/],
+      [
+        'two layers',
+        [
+          { content: 'a', title: 'a' },
+          { content: 'b', title: 'b' },
+        ],
+        /2 layers/,
+      ],
     ])('pull: a crafted artifact with %s is refused before anything lands', async (_n, layers, why) => {
       const tag = `crafted-${Math.random().toString(36).slice(2, 8)}`;
       await craftArtifact(reg, 'octo/crafted', tag, layers);
@@ -172,10 +229,15 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     });
 
     it('a missing or non-oras tool is a tool error with an install hint', async () => {
-      const missing = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`], { env: { GHCR_BLOB_ORAS: '/nonexistent/oras' } });
+      const missing = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`], {
+        env: { GHCR_BLOB_ORAS: '/nonexistent/oras' },
+      });
       expectCleanFailure(missing, EXIT.TOOL_MISSING, [reg.password]);
       expect(missing.stderr).toMatch(/hint: install oras/);
-      const notOras = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry], { env: {} });
+      const notOras = await runCli(
+        ['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry],
+        { env: {} },
+      );
       expect(notOras.exitCode).toBe(EXIT.TOOL_MISSING);
     });
   });
@@ -183,7 +245,9 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
 
 describe('TLS registry with a private CA', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ tls: true, generation: 'sid' }); });
+  beforeAll(async () => {
+    reg = await startRegistry({ tls: true, generation: 'sid' });
+  });
   afterAll(async () => reg?.stop());
 
   it.each(GENERATIONS)('works with --ca-file and is unreachable without it (oras from %s)', async (gen) => {
@@ -191,13 +255,19 @@ describe('TLS registry with a private CA', () => {
     const dir = freshCliDirs().cwd;
     const file = join(dir, 'tls.txt');
     writeFileSync(file, 'over tls');
-    const ok = await runCli(['push', `${reg.host}/octo/tls:${gen}`, file, '-u', reg.username, '--ca-file', reg.caFile!], { env });
+    const ok = await runCli(
+      ['push', `${reg.host}/octo/tls:${gen}`, file, '-u', reg.username, '--ca-file', reg.caFile!],
+      { env },
+    );
     expect(ok.exitCode, ok.stderr).toBe(0);
     const out = join(dir, 'out');
     const noCa = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username], { env });
     expectCleanFailure(noCa, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(noCa.stderr).toMatch(/--ca-file/);
-    const pulled = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username, '--ca-file', reg.caFile!], { env });
+    const pulled = await runCli(
+      ['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username, '--ca-file', reg.caFile!],
+      { env },
+    );
     expect(pulled.exitCode, pulled.stderr).toBe(0);
     expect(readFileSync(join(out, 'tls.txt'), 'utf8')).toBe('over tls');
   });

@@ -20,7 +20,9 @@ async function sha256File(path: string): Promise<string> {
 
 describe.each(GENERATIONS)('credentials during a %s push and pull of 256 MiB', (gen) => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ generation: gen }); });
+  beforeAll(async () => {
+    reg = await startRegistry({ generation: gen });
+  });
   afterAll(async () => reg?.stop());
 
   it('never appear in any /proc cmdline or environ, in output, HOME or DOCKER_CONFIG', async () => {
@@ -31,8 +33,15 @@ describe.each(GENERATIONS)('credentials during a %s push and pull of 256 MiB', (
     closeSync(fd);
     const env = { GHCR_BLOB_ORAS: toolsFor(gen).oras };
     const scanner = await startLeakScanner(reg.password);
-    const pushed = await runCli(['push', `${reg.host}/octo/big:v1`, file, '-u', reg.username, '--password-stdin'], { stdin: `${reg.password}\n`, env, ...dirs });
-    const pulled = await runCli(['pull', `${reg.host}/octo/big:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username, '--password-stdin'], { stdin: reg.password, env, ...dirs });
+    const pushed = await runCli(['push', `${reg.host}/octo/big:v1`, file, '-u', reg.username, '--password-stdin'], {
+      stdin: `${reg.password}\n`,
+      env,
+      ...dirs,
+    });
+    const pulled = await runCli(
+      ['pull', `${reg.host}/octo/big:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username, '--password-stdin'],
+      { stdin: reg.password, env, ...dirs },
+    );
     const report = await scanner.stop();
 
     expect(pushed.exitCode, pushed.stderr).toBe(0);
@@ -47,10 +56,13 @@ describe.each(GENERATIONS)('credentials during a %s push and pull of 256 MiB', (
     expect(readFileSync(join(dirs.cwd, 'out', 'big.bin')).length).toBe(SIZE);
   });
 
-  it('from GHCR_TOKEN: only in ghcr-blob\'s own environment (where the user put it), never a child\'s', async () => {
+  it("from GHCR_TOKEN: only in ghcr-blob's own environment (where the user put it), never a child's", async () => {
     const dirs = freshCliDirs();
     const scanner = await startLeakScanner(reg.password);
-    const pulled = await runCli(['pull', `${reg.host}/octo/big:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username], { env: { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password }, ...dirs });
+    const pulled = await runCli(['pull', `${reg.host}/octo/big:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username], {
+      env: { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password },
+      ...dirs,
+    });
     const report = await scanner.stop();
     expect(pulled.exitCode, pulled.stderr).toBe(0);
     expect(report.commsSeen).toContain('oras');

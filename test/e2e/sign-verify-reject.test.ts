@@ -8,7 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCliDirs } from '../support/cli.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import {
-  EXIT, GITHUB_ISSUER, RELEASE, SAN, WORKFLOW, byWorkflow, cosignPath, exactly, expectRefusal, shQuote, signedFixture, verify, writeScript,
+  EXIT,
+  GITHUB_ISSUER,
+  RELEASE,
+  SAN,
+  WORKFLOW,
+  byWorkflow,
+  cosignPath,
+  exactly,
+  expectRefusal,
+  shQuote,
+  signedFixture,
+  verify,
+  writeScript,
 } from './sign-verify.shared.js';
 
 const CONTENT = '{"report":"all green"}\n';
@@ -43,8 +55,16 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([stack?.close(), foreign?.close()]));
 
-const check = (f: Fixture, policy: string[], o: { gen?: 2 | 3; file?: string; bundle?: string; root?: string; cosign?: string } = {}) =>
-  verify(o.file ?? f.file, o.bundle ?? f.bundle, policy, { root: o.root ?? stack.trustedRootPath, gen: o.gen, cosign: o.cosign });
+const check = (
+  f: Fixture,
+  policy: string[],
+  o: { gen?: 2 | 3; file?: string; bundle?: string; root?: string; cosign?: string } = {},
+) =>
+  verify(o.file ?? f.file, o.bundle ?? f.bundle, policy, {
+    root: o.root ?? stack.trustedRootPath,
+    gen: o.gen,
+    cosign: o.cosign,
+  });
 
 const IDENTITY = /error: signature rejected: the certificate's identity \(SAN\) does not match the policy/;
 const ISSUER = /error: signature rejected: the certificate's OIDC issuer does not match the policy/;
@@ -52,22 +72,92 @@ const ISSUER = /error: signature rejected: the certificate's OIDC issuer does no
 describe.concurrent('identity and issuer: exact, never a near miss', () => {
   // [name, fixture, policy, failed check, the SAN the certificate really has]
   const rows: Array<[string, () => Fixture, string[], RegExp, string]> = [
-    ['identity that is a prefix of the SAN (no @ref)', () => good, exactly(`https://github.com/${WORKFLOW}`), IDENTITY, SAN],
-    ['identity that is a suffix of the SAN (no scheme)', () => good, exactly(SAN.replace('https://', '')), IDENTITY, SAN],
+    [
+      'identity that is a prefix of the SAN (no @ref)',
+      () => good,
+      exactly(`https://github.com/${WORKFLOW}`),
+      IDENTITY,
+      SAN,
+    ],
+    [
+      'identity that is a suffix of the SAN (no scheme)',
+      () => good,
+      exactly(SAN.replace('https://', '')),
+      IDENTITY,
+      SAN,
+    ],
     ['identity differing only in case', () => good, exactly(SAN.replace('octo', 'Octo')), IDENTITY, SAN],
     ['another workflow file, exact', () => good, exactly(SAN.replace('release.yml', 'ci.yml')), IDENTITY, SAN],
-    ['another workflow file, --github-workflow any ref', () => good, byWorkflow('octo/tools/.github/workflows/ci.yml'), IDENTITY, SAN],
+    [
+      'another workflow file, --github-workflow any ref',
+      () => good,
+      byWorkflow('octo/tools/.github/workflows/ci.yml'),
+      IDENTITY,
+      SAN,
+    ],
     ['another ref, exact', () => good, exactly(`https://github.com/${WORKFLOW}@refs/heads/main`), IDENTITY, SAN],
     ['another ref, --github-workflow @ref', () => good, byWorkflow(`${WORKFLOW}@refs/heads/main`), IDENTITY, SAN],
-    ['a ref that is a prefix of the signed one (v1.2 vs v1.2.0)', () => good, byWorkflow(`${WORKFLOW}@refs/tags/v1.2`), IDENTITY, SAN],
-    ['signed by octo/tools-evil, --github-workflow octo/tools any ref', () => toolsEvil, byWorkflow(WORKFLOW), IDENTITY, SAN_OF.toolsEvil],
-    ['signed by octo/tools-evil, --github-workflow octo/tools @ref', () => toolsEvil, byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), IDENTITY, SAN_OF.toolsEvil],
-    ['signed by octo/tools-evil, an anchored regexp for octo/tools', () => toolsEvil, ['--certificate-identity-regexp', '^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/tags/.+$', '--certificate-oidc-issuer', GITHUB_ISSUER], IDENTITY, SAN_OF.toolsEvil],
-    ['signed by another workflow of the repo, --github-workflow any ref', () => otherWorkflow, byWorkflow(WORKFLOW), IDENTITY, SAN_OF.otherWorkflow],
+    [
+      'a ref that is a prefix of the signed one (v1.2 vs v1.2.0)',
+      () => good,
+      byWorkflow(`${WORKFLOW}@refs/tags/v1.2`),
+      IDENTITY,
+      SAN,
+    ],
+    [
+      'signed by octo/tools-evil, --github-workflow octo/tools any ref',
+      () => toolsEvil,
+      byWorkflow(WORKFLOW),
+      IDENTITY,
+      SAN_OF.toolsEvil,
+    ],
+    [
+      'signed by octo/tools-evil, --github-workflow octo/tools @ref',
+      () => toolsEvil,
+      byWorkflow(`${WORKFLOW}@${RELEASE.ref}`),
+      IDENTITY,
+      SAN_OF.toolsEvil,
+    ],
+    [
+      'signed by octo/tools-evil, an anchored regexp for octo/tools',
+      () => toolsEvil,
+      [
+        '--certificate-identity-regexp',
+        '^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/tags/.+$',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+      ],
+      IDENTITY,
+      SAN_OF.toolsEvil,
+    ],
+    [
+      'signed by another workflow of the repo, --github-workflow any ref',
+      () => otherWorkflow,
+      byWorkflow(WORKFLOW),
+      IDENTITY,
+      SAN_OF.otherWorkflow,
+    ],
     ['wrong issuer', () => good, exactly(SAN, 'https://accounts.google.com'), ISSUER, SAN],
-    ['issuer with a suffix, --github-workflow (implied issuer)', () => evilIssuer, byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), ISSUER, SAN],
+    [
+      'issuer with a suffix, --github-workflow (implied issuer)',
+      () => evilIssuer,
+      byWorkflow(`${WORKFLOW}@${RELEASE.ref}`),
+      ISSUER,
+      SAN,
+    ],
     ['issuer with a suffix, exact issuer', () => evilIssuer, exactly(SAN), ISSUER, SAN],
-    ['issuer with a suffix, anchored issuer regexp', () => evilIssuer, ['--certificate-identity', SAN, '--certificate-oidc-issuer-regexp', '^https://token\\.actions\\.githubusercontent\\.com$'], ISSUER, SAN],
+    [
+      'issuer with a suffix, anchored issuer regexp',
+      () => evilIssuer,
+      [
+        '--certificate-identity',
+        SAN,
+        '--certificate-oidc-issuer-regexp',
+        '^https://token\\.actions\\.githubusercontent\\.com$',
+      ],
+      ISSUER,
+      SAN,
+    ],
   ];
 
   it.each(rows)('rejects %s', async (_name, fixture, policy, failed, actualSan) => {
@@ -115,8 +205,11 @@ describe.concurrent('bytes, trust root and bundle', () => {
   it('rejects a bundle from another trust root (and accepts it under its own)', async () => {
     const r = await check(fromForeign, byWorkflow(WORKFLOW));
     // sigstore-js checks the timestamps (foreign TSA and Rekor) before the chain (foreign Fulcio).
-    expectRefusal(r, EXIT.VERIFICATION_FAILED,
-      /signature rejected: the (signing certificate is not from a trusted Fulcio CA|signing time is not attested by a trusted transparency log or timestamp authority)/);
+    expectRefusal(
+      r,
+      EXIT.VERIFICATION_FAILED,
+      /signature rejected: the (signing certificate is not from a trusted Fulcio CA|signing time is not attested by a trusted transparency log or timestamp authority)/,
+    );
     const control = await check(fromForeign, byWorkflow(WORKFLOW), { root: foreign.trustedRootPath, gen: 2 });
     expect(control.exitCode, control.stderr).toBe(EXIT.OK);
   });
@@ -124,12 +217,22 @@ describe.concurrent('bytes, trust root and bundle', () => {
   const broken: Array<[string, () => string, RegExp]> = [
     ['not JSON', () => 'this is not a bundle', /is not valid JSON/],
     ['truncated', () => readFileSync(good.bundle, 'utf8').slice(0, 700), /is not valid JSON \(truncated\?\)/],
-    ['JSON of another shape', () => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }), /is not a Sigstore signature bundle: verificationMaterial/],
-    ['without its transparency log entry', () => {
-      const json = JSON.parse(readFileSync(good.bundle, 'utf8')) as { verificationMaterial: { tlogEntries: unknown[] } };
-      json.verificationMaterial.tlogEntries = [];
-      return JSON.stringify(json);
-    }, /needs a transparency log entry/],
+    [
+      'JSON of another shape',
+      () => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }),
+      /is not a Sigstore signature bundle: verificationMaterial/,
+    ],
+    [
+      'without its transparency log entry',
+      () => {
+        const json = JSON.parse(readFileSync(good.bundle, 'utf8')) as {
+          verificationMaterial: { tlogEntries: unknown[] };
+        };
+        json.verificationMaterial.tlogEntries = [];
+        return JSON.stringify(json);
+      },
+      /needs a transparency log entry/,
+    ],
   ];
   it.each(broken)('rejects a bundle that is %s', async (name, text, message) => {
     const bundle = join(work, `broken-${name.replace(/\W+/g, '-')}.json`);
@@ -143,34 +246,74 @@ describe.concurrent('bytes, trust root and bundle', () => {
     expectRefusal(r, EXIT.USAGE, /cannot read bundle .*no-such\.sigstore\.json: no such file/);
   });
 
-  it.each([2, 3] as const)('either verifier rejecting is enough: a cosign %i that trusts another root fails the verify', async (gen) => {
-    // A real cosign, but whatever --trusted-root it is handed is swapped for the foreign stack's;
-    // sigstore-js runs first with the right root and accepts (else its own message would show).
-    const wrapper = writeScript(join(work, `cosign-${gen}-foreign-root`), `
+  it.each([2, 3] as const)(
+    'either verifier rejecting is enough: a cosign %i that trusts another root fails the verify',
+    async (gen) => {
+      // A real cosign, but whatever --trusted-root it is handed is swapped for the foreign stack's;
+      // sigstore-js runs first with the right root and accepts (else its own message would show).
+      const wrapper = writeScript(
+        join(work, `cosign-${gen}-foreign-root`),
+        `
 for a in "$@"; do shift; if [ "$prev" = --trusted-root ]; then set -- "$@" ${shQuote(foreign.trustedRootPath)}; else set -- "$@" "$a"; fi; prev=$a; done
-exec ${shQuote(cosignPath(gen))} "$@"`);
-    const r = await check(good, byWorkflow(WORKFLOW), { cosign: wrapper });
-    expectRefusal(r, EXIT.VERIFICATION_FAILED, /^error: cosign rejected the signature: .*transparency log/m);
-  });
+exec ${shQuote(cosignPath(gen))} "$@"`,
+      );
+      const r = await check(good, byWorkflow(WORKFLOW), { cosign: wrapper });
+      expectRefusal(r, EXIT.VERIFICATION_FAILED, /^error: cosign rejected the signature: .*transparency log/m);
+    },
+  );
 });
 
 describe.concurrent('unsafe or missing policy: usage error before any work', () => {
   // No such file or bundle, and a cosign that leaves a mark if it is ever run: the policy must be
   // refused first, on its own.
   const rows: Array<[string, string[], RegExp]> = [
-    ['an unanchored identity regexp', ['--certificate-identity-regexp', 'https://github\\.com/octo/tools/.*', '--certificate-oidc-issuer', GITHUB_ISSUER], /--certificate-identity-regexp .* is not anchored: it must start with \^/],
-    ['an identity regexp open at the end', ['--certificate-identity-regexp', '^https://github\\.com/octo/tools', '--certificate-oidc-issuer', GITHUB_ISSUER], /is not anchored: it must end with an unescaped \$/],
-    ['an identity regexp with a top-level |', ['--certificate-identity-regexp', '^https://x$|https://github\\.com/octo/tools', '--certificate-oidc-issuer', GITHUB_ISSUER], /is not anchored: it has a top-level \|/],
-    ['an unanchored issuer regexp', ['--certificate-identity', SAN, '--certificate-oidc-issuer-regexp', 'token\\.actions\\.githubusercontent\\.com'], /--certificate-oidc-issuer-regexp .* is not anchored/],
+    [
+      'an unanchored identity regexp',
+      [
+        '--certificate-identity-regexp',
+        'https://github\\.com/octo/tools/.*',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+      ],
+      /--certificate-identity-regexp .* is not anchored: it must start with \^/,
+    ],
+    [
+      'an identity regexp open at the end',
+      ['--certificate-identity-regexp', '^https://github\\.com/octo/tools', '--certificate-oidc-issuer', GITHUB_ISSUER],
+      /is not anchored: it must end with an unescaped \$/,
+    ],
+    [
+      'an identity regexp with a top-level |',
+      [
+        '--certificate-identity-regexp',
+        '^https://x$|https://github\\.com/octo/tools',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+      ],
+      /is not anchored: it has a top-level \|/,
+    ],
+    [
+      'an unanchored issuer regexp',
+      ['--certificate-identity', SAN, '--certificate-oidc-issuer-regexp', 'token\\.actions\\.githubusercontent\\.com'],
+      /--certificate-oidc-issuer-regexp .* is not anchored/,
+    ],
     ['no identity', ['--certificate-oidc-issuer', GITHUB_ISSUER], /verifying needs the signer's identity/],
     ['no issuer', ['--certificate-identity', SAN], /verifying needs the OIDC issuer/],
-    ['two identities', [...byWorkflow(WORKFLOW), '--certificate-identity', SAN], /--certificate-identity and --github-workflow conflict/],
+    [
+      'two identities',
+      [...byWorkflow(WORKFLOW), '--certificate-identity', SAN],
+      /--certificate-identity and --github-workflow conflict/,
+    ],
   ];
 
   it.each(rows)('refuses %s', async (name, policy, message) => {
     const marker = join(work, `ran-${name.replace(/\W+/g, '-')}`);
     const cosign = writeScript(`${marker}.sh`, `: > ${shQuote(marker)}\nexec ${shQuote(cosignPath(3))} "$@"`);
-    const r = await check(good, policy, { file: join(work, 'no-such-file'), bundle: join(work, 'no-such-bundle'), cosign });
+    const r = await check(good, policy, {
+      file: join(work, 'no-such-file'),
+      bundle: join(work, 'no-such-bundle'),
+      cosign,
+    });
     expectRefusal(r, EXIT.USAGE, message);
     expect(existsSync(marker)).toBe(false);
   });

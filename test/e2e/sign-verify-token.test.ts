@@ -15,7 +15,11 @@ import { EXIT, GITHUB_ISSUER, RELEASE, SAN, cosignPath, expectRefusal, sign, typ
 const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`; // what GitHub puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN
 const SERVED_CLAIMS = { ...RELEASE, ref: 'refs/heads/main' }; // distinct, to prove the served token was the one used
 
-interface TokenRequest { authorization: string | undefined; audience: string | null; apiVersion: string | null }
+interface TokenRequest {
+  authorization: string | undefined;
+  audience: string | null;
+  apiVersion: string | null;
+}
 
 let stack: SigstoreStack;
 let actions: Server;
@@ -27,11 +31,17 @@ const tokenRequests: TokenRequest[] = [];
 async function startActionsTokenService(): Promise<void> {
   actions = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const seen = { authorization: req.headers.authorization, audience: url.searchParams.get('audience'), apiVersion: url.searchParams.get('api-version') };
+    const seen = {
+      authorization: req.headers.authorization,
+      audience: url.searchParams.get('audience'),
+      apiVersion: url.searchParams.get('api-version'),
+    };
     tokenRequests.push(seen);
     const [scheme, credential] = (seen.authorization ?? '').split(' ');
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (scheme?.toLowerCase() !== 'bearer' || credential !== REQUEST_TOKEN) return reply(401, { message: 'bad request token' });
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (scheme?.toLowerCase() !== 'bearer' || credential !== REQUEST_TOKEN)
+      return reply(401, { message: 'bad request token' });
     if (seen.audience !== 'sigstore') return reply(400, { message: 'wrong audience' });
     reply(200, { count: 1, value: servedToken });
   });
@@ -40,7 +50,15 @@ async function startActionsTokenService(): Promise<void> {
   actionsUrl = `http://127.0.0.1:${(actions.address() as AddressInfo).port}/_apis/distributedtask/hubs/build/plans/p/jobs/j/idtoken?api-version=2.0`;
 }
 
-const signingArgs = (file: string) => ['sign', file, '--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath, '--json'];
+const signingArgs = (file: string) => [
+  'sign',
+  file,
+  '--signing-config',
+  stack.signingConfigPath,
+  '--trusted-root',
+  stack.trustedRootPath,
+  '--json',
+];
 function workDir(): CliDirs & { file: string } {
   const dirs = freshCliDirs();
   const file = join(dirs.cwd, 'report.json');
@@ -59,16 +77,27 @@ afterAll(async () => {
 });
 
 describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
-  it('fetches the job\'s token itself (bearer request token, audience sigstore) and signs; neither credential leaks', async () => {
+  it("fetches the job's token itself (bearer request token, audience sigstore) and signs; neither credential leaks", async () => {
     const w = workDir();
     const scanner = await startLeakScanner(REQUEST_TOKEN);
     const r = await runCli([...signingArgs(w.file), '--debug'], {
-      ...w, env: { GHCR_BLOB_COSIGN: cosignPath(2), ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN },
+      ...w,
+      env: {
+        GHCR_BLOB_COSIGN: cosignPath(2),
+        ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+      },
     });
     const scan = await scanner.stop();
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
-    expect(JSON.parse(r.stdout)).toMatchObject({ bundlePath: `${w.file}.sigstore.json`, identity: SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref), issuer: GITHUB_ISSUER });
-    expect(tokenRequests).toEqual([{ authorization: expect.stringMatching(/^bearer /i), audience: 'sigstore', apiVersion: '2.0' }]);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      bundlePath: `${w.file}.sigstore.json`,
+      identity: SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref),
+      issuer: GITHUB_ISSUER,
+    });
+    expect(tokenRequests).toEqual([
+      { authorization: expect.stringMatching(/^bearer /i), audience: 'sigstore', apiVersion: '2.0' },
+    ]);
     for (const secret of [REQUEST_TOKEN, servedToken]) {
       expect(r.stdout + r.stderr).not.toContain(secret);
       for (const dir of [w.home, w.dockerConfig, w.cwd]) expect(filesContainingString(dir, secret)).toEqual([]);
@@ -83,9 +112,18 @@ describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
     const wrong = `ghs_${randomBytes(18).toString('hex')}`;
     const before = { token: tokenRequests.length, stack: stack.requests.length };
     const r = await runCli([...signingArgs(w.file), '--debug'], {
-      ...w, env: { GHCR_BLOB_COSIGN: cosignPath(3), ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: wrong },
+      ...w,
+      env: {
+        GHCR_BLOB_COSIGN: cosignPath(3),
+        ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: wrong,
+      },
     });
-    expectRefusal(r, EXIT.AUTH_FAILED, /could not get an identity token from GitHub Actions \(HTTP 401\)/, [wrong, REQUEST_TOKEN, servedToken]);
+    expectRefusal(r, EXIT.AUTH_FAILED, /could not get an identity token from GitHub Actions \(HTTP 401\)/, [
+      wrong,
+      REQUEST_TOKEN,
+      servedToken,
+    ]);
     expect(r.stderr).toMatch(/^hint: .*id-token: write/m);
     expect(tokenRequests.length).toBe(before.token + 1); // it did ask…
     expect(stack.requests.length).toBe(before.stack); // …and never went on to Fulcio
@@ -103,14 +141,25 @@ describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
 
 describe.concurrent('a token on the command line, or not a token on stdin: refused, not echoed', () => {
   const rows: Array<[string, (token: string) => string[], RegExp]> = [
-    ['--identity-token TOKEN', (t) => ['--identity-token', t], /ghcr-blob has no --identity-token flag[^]*^hint: pipe it in with --identity-token-stdin/m],
+    [
+      '--identity-token TOKEN',
+      (t) => ['--identity-token', t],
+      /ghcr-blob has no --identity-token flag[^]*^hint: pipe it in with --identity-token-stdin/m,
+    ],
     ['--identity-token=TOKEN', (t) => [`--identity-token=${t}`], /ghcr-blob has no --identity-token flag/],
-    ['--identity-token-stdin=TOKEN', (t) => [`--identity-token-stdin=${t}`], /unknown option '--identity-token-stdin=…'/],
+    [
+      '--identity-token-stdin=TOKEN',
+      (t) => [`--identity-token-stdin=${t}`],
+      /unknown option '--identity-token-stdin=…'/,
+    ],
   ];
   it.each(rows)('%s', async (_name, flag, message) => {
     const w = workDir();
     const token = await stack.mintToken(RELEASE);
-    const r = await runCli([...signingArgs(w.file), ...flag(token)], { ...w, env: { GHCR_BLOB_COSIGN: cosignPath(3) } });
+    const r = await runCli([...signingArgs(w.file), ...flag(token)], {
+      ...w,
+      env: { GHCR_BLOB_COSIGN: cosignPath(3) },
+    });
     expectRefusal(r, EXIT.USAGE, message, [token]);
     expect(readdirSync(w.cwd)).toEqual(['report.json']);
   });
@@ -118,7 +167,11 @@ describe.concurrent('a token on the command line, or not a token on stdin: refus
   it('stdin holding something other than a JWT (say, a PAT piped by mistake)', async () => {
     const w = workDir();
     const pat = `ghp_${randomBytes(18).toString('hex')}`;
-    const r = await runCli([...signingArgs(w.file), '--identity-token-stdin'], { ...w, stdin: `${pat}\n`, env: { GHCR_BLOB_COSIGN: cosignPath(3) } });
+    const r = await runCli([...signingArgs(w.file), '--identity-token-stdin'], {
+      ...w,
+      stdin: `${pat}\n`,
+      env: { GHCR_BLOB_COSIGN: cosignPath(3) },
+    });
     expectRefusal(r, EXIT.USAGE, /stdin does not hold an OIDC identity token/, [pat]);
     expect(readdirSync(w.cwd)).toEqual(['report.json']);
   });

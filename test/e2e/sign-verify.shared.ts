@@ -18,7 +18,11 @@ export const cosignPath = (gen: Gen): string => toolsFor(gen === 2 ? 'trixie' : 
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 /** The release job every "good" bundle comes from. */
-export const RELEASE = { repository: 'octo/tools', workflowPath: '.github/workflows/release.yml', ref: 'refs/tags/v1.2.0' } satisfies MintTokenClaims;
+export const RELEASE = {
+  repository: 'octo/tools',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/tags/v1.2.0',
+} satisfies MintTokenClaims;
 export const WORKFLOW = 'octo/tools/.github/workflows/release.yml';
 /** Written out, not derived: this is the SAN real Fulcio gives that job (job_workflow_ref). */
 export const SAN = 'https://github.com/octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0';
@@ -27,7 +31,10 @@ export const sha256Hex = (path: string): string => createHash('sha256').update(r
 
 export const byWorkflow = (spec: string): string[] => ['--github-workflow', spec];
 export const exactly = (identity: string, issuer = GITHUB_ISSUER): string[] => [
-  '--certificate-identity', identity, '--certificate-oidc-issuer', issuer,
+  '--certificate-identity',
+  identity,
+  '--certificate-oidc-issuer',
+  issuer,
 ];
 
 export interface SignWith {
@@ -43,7 +50,16 @@ export interface SignWith {
 
 /** `ghcr-blob sign FILE --identity-token-stdin --json` against the stack. */
 export function sign(file: string, o: SignWith): Promise<CliResult> {
-  const args = ['sign', file, '--identity-token-stdin', '--signing-config', o.stack.signingConfigPath, '--trusted-root', o.stack.trustedRootPath, '--json'];
+  const args = [
+    'sign',
+    file,
+    '--identity-token-stdin',
+    '--signing-config',
+    o.stack.signingConfigPath,
+    '--trusted-root',
+    o.stack.trustedRootPath,
+    '--json',
+  ];
   if (o.bundle) args.push('--bundle', o.bundle);
   args.push(...(o.extra ?? []));
   return runCli(args, { stdin: o.token, env: { GHCR_BLOB_COSIGN: cosignPath(o.gen), ...o.env }, ...o.dirs });
@@ -51,12 +67,16 @@ export function sign(file: string, o: SignWith): Promise<CliResult> {
 
 /** A fixture: writes `content` to a fresh folder, signs it as `claims`, returns file and bundle. */
 export async function signedFixture(
-  stack: SigstoreStack, gen: Gen, content: string, claims: MintTokenClaims = RELEASE,
+  stack: SigstoreStack,
+  gen: Gen,
+  content: string,
+  claims: MintTokenClaims = RELEASE,
 ): Promise<{ file: string; bundle: string }> {
   const file = join(freshCliDirs().cwd, 'report.json');
   writeFileSync(file, content);
   const r = await sign(file, { gen, stack, token: await stack.mintToken(claims) });
-  if (r.exitCode !== 0) throw new Error(`fixture: cosign ${gen} could not sign as ${JSON.stringify(claims)}: ${r.stderr}`);
+  if (r.exitCode !== 0)
+    throw new Error(`fixture: cosign ${gen} could not sign as ${JSON.stringify(claims)}: ${r.stderr}`);
   return { file, bundle: `${file}.sigstore.json` };
 }
 
@@ -72,9 +92,12 @@ export interface VerifyWith {
 /** `ghcr-blob verify FILE --bundle B POLICY… --trusted-root R --json`. */
 export function verify(file: string, bundle: string, policy: string[], o: VerifyWith): Promise<CliResult> {
   const cosign = o.cosign === undefined ? cosignPath(o.gen ?? 3) : o.cosign;
-  return runCli(['verify', file, '--bundle', bundle, ...policy, '--trusted-root', o.root, '--json', ...(o.extra ?? [])], {
-    env: { ...(cosign === null ? {} : { GHCR_BLOB_COSIGN: cosign }), ...o.env },
-  });
+  return runCli(
+    ['verify', file, '--bundle', bundle, ...policy, '--trusted-root', o.root, '--json', ...(o.extra ?? [])],
+    {
+      env: { ...(cosign === null ? {} : { GHCR_BLOB_COSIGN: cosign }), ...o.env },
+    },
+  );
 }
 
 /**

@@ -5,11 +5,29 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesContainingString, freshCliDirs, listFilesRecursive, type CliDirs, type CliResult } from '../support/cli.js';
+import {
+  filesContainingString,
+  freshCliDirs,
+  listFilesRecursive,
+  type CliDirs,
+  type CliResult,
+} from '../support/cli.js';
 import { startLeakScanner, type ScanReport } from '../support/proc-scanner.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import {
-  EXIT, GENS, GITHUB_ISSUER, RELEASE, SAN, WORKFLOW, byWorkflow, exactly, expectRefusal, sha256Hex, sign, verify, type Gen,
+  EXIT,
+  GENS,
+  GITHUB_ISSUER,
+  RELEASE,
+  SAN,
+  WORKFLOW,
+  byWorkflow,
+  exactly,
+  expectRefusal,
+  sha256Hex,
+  sign,
+  verify,
+  type Gen,
 } from './sign-verify.shared.js';
 
 let stack: SigstoreStack;
@@ -38,9 +56,21 @@ beforeAll(async () => {
   // form (one trailing newline), with --bundle and --debug (which shows the commands run).
   const scanner = await startLeakScanner(token);
   const from = Date.now();
-  const runs = await Promise.all(GENS.map((gen) => gen === 3
-    ? sign(file, { gen, stack, token, dirs, env: { TMPDIR: tmp } })
-    : sign(file, { gen, stack, token: `${token}\n`, bundle: bundleFor(gen), dirs, env: { TMPDIR: tmp }, extra: ['--debug'] })));
+  const runs = await Promise.all(
+    GENS.map((gen) =>
+      gen === 3
+        ? sign(file, { gen, stack, token, dirs, env: { TMPDIR: tmp } })
+        : sign(file, {
+            gen,
+            stack,
+            token: `${token}\n`,
+            bundle: bundleFor(gen),
+            dirs,
+            env: { TMPDIR: tmp },
+            extra: ['--debug'],
+          }),
+    ),
+  );
   window = { from, to: Date.now() };
   scan = await scanner.stop();
   GENS.forEach((gen, i) => signed.set(gen, { run: runs[i]!, bundle: bundleFor(gen) }));
@@ -48,12 +78,18 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe.each(GENS)('cosign %i signs through the CLI', (gen) => {
-  it('writes a v0.3 bundle for the file\'s sha256, naming the signer', () => {
+  it("writes a v0.3 bundle for the file's sha256, naming the signer", () => {
     const { run, bundle } = signed.get(gen)!;
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain(`with cosign ${gen}`);
     const out = JSON.parse(run.stdout);
-    expect(out).toEqual({ bundlePath: bundle, sha256: sha256Hex(file), identity: SAN, issuer: GITHUB_ISSUER, rekorLogIndex: expect.any(Number) });
+    expect(out).toEqual({
+      bundlePath: bundle,
+      sha256: sha256Hex(file),
+      identity: SAN,
+      issuer: GITHUB_ISSUER,
+      rekorLogIndex: expect.any(Number),
+    });
     const json = JSON.parse(readFileSync(bundle, 'utf8'));
     expect(json.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
     expect(Buffer.from(json.messageSignature.messageDigest.digest, 'base64').toString('hex')).toBe(sha256Hex(file));
@@ -67,7 +103,8 @@ it('never lets the identity token into /proc cmdline/environ, output, or a file'
   expect(scan.commsSeen).toContain('cosign'); // the scan overlapped the signing
   expect(scan.scans).toBeGreaterThan(5);
   for (const { run } of signed.values()) expect(run.stdout + run.stderr).not.toContain(token); // …but not the token
-  for (const dir of [dirs.home, dirs.dockerConfig, dirs.cwd, tmp]) expect(filesContainingString(dir, token)).toEqual([]);
+  for (const dir of [dirs.home, dirs.dockerConfig, dirs.cwd, tmp])
+    expect(filesContainingString(dir, token)).toEqual([]);
   expect(readdirSync(tmp)).toEqual([]); // the FIFO and its private folder are gone
   expect(readdirSync(dirs.cwd).sort()).toEqual(['bundles', 'report.json', 'report.json.sigstore.json']); // no staging left
   expect(listFilesRecursive(dirs.home)).toEqual([]);
@@ -77,7 +114,10 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
   const matrix = GENS.flatMap((signer) => GENS.map((verifier) => [signer, verifier] as const));
 
   it.each(matrix)('a cosign %i bundle, verified with cosign %i (--github-workflow @ref)', async (signer, verifier) => {
-    const r = await verify(file, bundleOf(signer), byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), { root: stack.trustedRootPath, gen: verifier });
+    const r = await verify(file, bundleOf(signer), byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), {
+      root: stack.trustedRootPath,
+      gen: verifier,
+    });
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({
@@ -105,23 +145,43 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
   it.each([
     ['exact identity and issuer', exactly(SAN), 2],
     ['--github-workflow without @ref (any ref of that file)', byWorkflow(WORKFLOW), 3],
-    ['anchored identity and issuer regexps', ['--certificate-identity-regexp', '^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/tags/v1\\.[0-9]+\\.[0-9]+$', '--certificate-oidc-issuer-regexp', '^https://token\\.actions\\.githubusercontent\\.com$'], 2],
+    [
+      'anchored identity and issuer regexps',
+      [
+        '--certificate-identity-regexp',
+        '^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/tags/v1\\.[0-9]+\\.[0-9]+$',
+        '--certificate-oidc-issuer-regexp',
+        '^https://token\\.actions\\.githubusercontent\\.com$',
+      ],
+      2,
+    ],
   ] as const)('accepts %s', async (_name, policy, gen) => {
     const r = await verify(file, bundleOf(gen === 2 ? 3 : 2), [...policy], { root: stack.trustedRootPath, gen });
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
-    expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: SAN, verifiers: ['sigstore-js', `cosign ${gen}`] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      verified: true,
+      identity: SAN,
+      verifiers: ['sigstore-js', `cosign ${gen}`],
+    });
   });
 });
 
 describe.concurrent('--engine and a missing cosign', () => {
   const nowhere = () => join(dirs.cwd, 'no-such-cosign');
 
-  it.each(GENS)('--engine sigstore verifies a cosign %i bundle in-process alone, without any cosign, and says so', async (gen) => {
-    const r = await verify(file, bundleOf(gen), byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), { root: stack.trustedRootPath, cosign: nowhere(), extra: ['--engine', 'sigstore'] });
-    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
-    expect(r.stderr).toMatch(/in-process verifier only \(--engine sigstore\)/);
-    expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: SAN, verifiers: ['sigstore-js'] });
-  });
+  it.each(GENS)(
+    '--engine sigstore verifies a cosign %i bundle in-process alone, without any cosign, and says so',
+    async (gen) => {
+      const r = await verify(file, bundleOf(gen), byWorkflow(`${WORKFLOW}@${RELEASE.ref}`), {
+        root: stack.trustedRootPath,
+        cosign: nowhere(),
+        extra: ['--engine', 'sigstore'],
+      });
+      expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+      expect(r.stderr).toMatch(/in-process verifier only \(--engine sigstore\)/);
+      expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: SAN, verifiers: ['sigstore-js'] });
+    },
+  );
 
   it('--engine both (the default) with GHCR_BLOB_COSIGN pointing nowhere: tool missing', async () => {
     const r = await verify(file, bundleOf(3), byWorkflow(WORKFLOW), { root: stack.trustedRootPath, cosign: nowhere() });
@@ -131,7 +191,12 @@ describe.concurrent('--engine and a missing cosign', () => {
 
   it('--engine both with no cosign on PATH: tool missing', async () => {
     const emptyBin = freshCliDirs().cwd;
-    const r = await verify(file, bundleOf(2), byWorkflow(WORKFLOW), { root: stack.trustedRootPath, cosign: null, env: { PATH: emptyBin }, extra: ['--engine', 'both'] });
+    const r = await verify(file, bundleOf(2), byWorkflow(WORKFLOW), {
+      root: stack.trustedRootPath,
+      cosign: null,
+      env: { PATH: emptyBin },
+      extra: ['--engine', 'both'],
+    });
     expectRefusal(r, EXIT.TOOL_MISSING, /cosign not found on PATH/);
   });
 });
@@ -139,7 +204,11 @@ describe.concurrent('--engine and a missing cosign', () => {
 describe.concurrent('sign refuses a bundle path it cannot safely write, before any signing', () => {
   const rows: Array<[string, (cwd: string) => string[], RegExp]> = [
     // Spelled differently on purpose: the check must compare resolved paths, not strings.
-    ['the signed file itself (--bundle bundles/../report.json --force)', (cwd) => ['--bundle', join(cwd, 'bundles', '..', 'report.json'), '--force'], /report\.json/],
+    [
+      'the signed file itself (--bundle bundles/../report.json --force)',
+      (cwd) => ['--bundle', join(cwd, 'bundles', '..', 'report.json'), '--force'],
+      /report\.json/,
+    ],
     ['a folder that does not exist', (cwd) => ['--bundle', join(cwd, 'no-such-folder', 'b.json')], /no-such-folder/],
   ];
   it.each(rows)('%s: usage error, file untouched, nothing written', async (_name, bundleArgs, names) => {

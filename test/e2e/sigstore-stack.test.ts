@@ -9,8 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  installedCosigns, runCosign, signBlobArgs, verifyBlobArgs,
-  type CosignBinary, type CosignGeneration, type CosignRun,
+  installedCosigns,
+  runCosign,
+  signBlobArgs,
+  verifyBlobArgs,
+  type CosignBinary,
+  type CosignGeneration,
+  type CosignRun,
 } from '../support/sigstore/cosign-cli.js';
 import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
 import { readBundle, signerCertificate, verifyInProcess } from '../support/sigstore/inspect.js';
@@ -31,12 +36,19 @@ const timings: string[] = [];
 
 // The token goes in a 0600 file: cosign 3 reads an --identity-token value longer
 // than 255 bytes as a path, and a GitHub-shaped JWT is ~1.4 KiB.
-async function sign(bin: CosignBinary, claims: MintTokenClaims = CLAIMS, on = stack): Promise<CosignRun & { bundle: string }> {
+async function sign(
+  bin: CosignBinary,
+  claims: MintTokenClaims = CLAIMS,
+  on = stack,
+): Promise<CosignRun & { bundle: string }> {
   const tokenPath = join(work, `token-${randomUUID()}`);
   await writeFile(tokenPath, await on.mintToken(claims), { mode: 0o600 });
   const bundle = join(work, `bundle-${randomUUID()}.json`);
   const env = bin.gen === 2 ? on.cosign2Env : {};
-  const run = await runCosign(bin, signBlobArgs(bin.gen, on, { file: artifact, bundle, tokenPath }), { home: work, env });
+  const run = await runCosign(bin, signBlobArgs(bin.gen, on, { file: artifact, bundle, tokenPath }), {
+    home: work,
+    env,
+  });
   return { ...run, bundle };
 }
 
@@ -54,8 +66,11 @@ function bundleOf(gen: CosignGeneration): Promise<string> {
 
 function verify(bin: CosignBinary, bundle: string, o: { identity?: string; issuer?: string; root?: string } = {}) {
   const args = verifyBlobArgs(bin.gen, {
-    file: artifact, bundle, trustedRoot: o.root ?? stack.trustedRootPath,
-    identity: o.identity ?? stack.identityFor(CLAIMS), issuer: o.issuer ?? stack.issuer,
+    file: artifact,
+    bundle,
+    trustedRoot: o.root ?? stack.trustedRootPath,
+    identity: o.identity ?? stack.identityFor(CLAIMS),
+    issuer: o.issuer ?? stack.issuer,
   });
   return runCosign(bin, args, { home: work }); // no SIGSTORE_* variables: the trusted root must suffice
 }
@@ -85,7 +100,9 @@ it('starts fast on loopback, twice, with independent trust roots', async () => {
   expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(stack.tsaUrl).toBe(`${stack.url}/api/v1/timestamp`);
   expect(foreign.url).not.toBe(stack.url);
-  const [a, b] = await Promise.all([stack, foreign].map(async (s) => JSON.parse(await readFile(s.trustedRootPath, 'utf8'))));
+  const [a, b] = await Promise.all(
+    [stack, foreign].map(async (s) => JSON.parse(await readFile(s.trustedRootPath, 'utf8'))),
+  );
   expect(a.certificateAuthorities[0].certChain).not.toEqual(b.certificateAuthorities[0].certChain);
   for (const key of [...a.tlogs, ...a.ctlogs]) expect(key.publicKey.validFor.start).toBeTruthy(); // cosign 3 needs it
   for (const file of Object.values(stack.cosign2Env)) expect(existsSync(file)).toBe(true);

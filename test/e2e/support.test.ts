@@ -98,10 +98,16 @@ describe.each(GENERATIONS)('harness against real oras (%s)', (gen) => {
   });
 
   it('craftArtifact output is what oras manifest fetch / resolve report', async () => {
-    const crafted = await craftArtifact(reg, 'support/crafted', 'v1', [
-      { content: 'one', title: 'one.txt' },
-      { content: Buffer.from([0, 1, 2]), mediaType: 'application/octet-stream' }, // no title
-    ], { artifactType: 'application/vnd.example.test' });
+    const crafted = await craftArtifact(
+      reg,
+      'support/crafted',
+      'v1',
+      [
+        { content: 'one', title: 'one.txt' },
+        { content: Buffer.from([0, 1, 2]), mediaType: 'application/octet-stream' }, // no title
+      ],
+      { artifactType: 'application/vnd.example.test' },
+    );
     const ref = `${reg.host}/${crafted.tagRef}`;
 
     // --format json: {reference (by digest), mediaType, digest, size, content}; content is the
@@ -142,7 +148,9 @@ describe.each(GENERATIONS)('harness against real oras (%s)', (gen) => {
     const crafted = await craftArtifact(reg, 'support/hostile', 'v1', [{ content: 'boom', title: '../escape.txt' }]);
     const out = join(freshDir('hostile'), 'out');
     mkdirSync(out);
-    const res = await oras.run(['pull', `${reg.host}/${crafted.tagRef}`, '-o', out, ...auth(reg)], { stdin: reg.password });
+    const res = await oras.run(['pull', `${reg.host}/${crafted.tagRef}`, '-o', out, ...auth(reg)], {
+      stdin: reg.password,
+    });
     expect(res.exitCode).toBe(1);
     expect(res.stderr).toMatch(/path traversal disallowed/);
     expect(existsSync(join(out, '..', 'escape.txt'))).toBe(false);
@@ -152,10 +160,14 @@ describe.each(GENERATIONS)('harness against real oras (%s)', (gen) => {
     const a = await craftArtifact(reg, 'support/moving', 'a', [{ content: 'A', title: 'f.txt' }]);
     const b = await craftArtifact(reg, 'support/moving', 'b', [{ content: 'B', title: 'f.txt' }]);
     await tagManifest(reg, 'support/moving', 'a', 'latest');
-    const before = await oras.run(['resolve', `${reg.host}/support/moving:latest`, ...auth(reg)], { stdin: reg.password });
+    const before = await oras.run(['resolve', `${reg.host}/support/moving:latest`, ...auth(reg)], {
+      stdin: reg.password,
+    });
     expect(before.stdout.trim()).toBe(a.digest);
     expect(await tagManifest(reg, 'support/moving', b.digest, 'latest')).toBe(b.digest);
-    const after = await oras.run(['resolve', `${reg.host}/support/moving:latest`, ...auth(reg)], { stdin: reg.password });
+    const after = await oras.run(['resolve', `${reg.host}/support/moving:latest`, ...auth(reg)], {
+      stdin: reg.password,
+    });
     expect(after.stdout.trim()).toBe(b.digest);
     expect((await listTags(reg, 'support/moving')).sort()).toEqual(['a', 'b', 'latest']);
     expect(await listTags(reg, 'support/never-pushed')).toEqual([]);
@@ -207,7 +219,11 @@ describe('leak scanner can fail', () => {
     // `; :` stops the shell from exec-ing sleep, so the shell itself stays alive with its argv.
     const inArgv = execa('sh', ['-c', 'sleep 0.5; :', 'sh', secret], { env: clean, extendEnv: false });
     const inEnv = execa('sh', ['-c', 'sleep 0.5; :'], { env: { ...clean, LEAKED: secret }, extendEnv: false });
-    const onStdin = execa('sh', ['-c', 'read -r s; sleep 0.5; :'], { input: `${secret}\n`, env: clean, extendEnv: false });
+    const onStdin = execa('sh', ['-c', 'read -r s; sleep 0.5; :'], {
+      input: `${secret}\n`,
+      env: clean,
+      extendEnv: false,
+    });
     await Promise.all([inArgv, inEnv, onStdin]);
     const report = await scanner.stop();
 

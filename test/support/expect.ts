@@ -4,9 +4,23 @@ import { expect } from 'vitest';
 import { listFilesRecursive, type CliResult } from './cli.js';
 
 /** The documented exit codes (README "Exit codes"), spelled out rather than imported from src. */
-export const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, VERIFICATION_FAILED: 3, AUTH_FAILED: 4, NOT_FOUND: 5, TOOL_MISSING: 6, REGISTRY_UNREACHABLE: 7 } as const;
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  VERIFICATION_FAILED: 3,
+  AUTH_FAILED: 4,
+  NOT_FOUND: 5,
+  TOOL_MISSING: 6,
+  REGISTRY_UNREACHABLE: 7,
+} as const;
 
-export function expectCleanFailure(r: CliResult, code: number, secrets: readonly string[], emptyDirs: readonly string[] = []): void {
+export function expectCleanFailure(
+  r: CliResult,
+  code: number,
+  secrets: readonly string[],
+  emptyDirs: readonly string[] = [],
+): void {
   expect(r.exitCode, r.stderr).toBe(code);
   expect(r.stderr).toMatch(/^error: /m);
   for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);

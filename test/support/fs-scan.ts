@@ -27,7 +27,9 @@ export function secretForms(secret: string): Buffer[] {
   const raw = Buffer.from(secret);
   const forms = [raw];
   for (let pad = 0; pad < 3; pad++) {
-    const b64 = Buffer.concat([Buffer.alloc(pad), raw]).toString('base64').replace(/=+$/, '');
+    const b64 = Buffer.concat([Buffer.alloc(pad), raw])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Skip the groups touched by the padding bytes and the final, partial group.
     const start = pad === 0 ? 0 : 4;
     const end = b64.length - (b64.length % 4);

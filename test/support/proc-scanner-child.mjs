@@ -65,6 +65,8 @@ async function loop(needle) {
     scanOnce(needle);
   }
   const comms = [...new Set(seen.values())].sort();
-  process.stdout.write(`${JSON.stringify({ scans, sightings: [...sightings.values()], processesSeen: seen.size, commsSeen: comms })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ scans, sightings: [...sightings.values()], processesSeen: seen.size, commsSeen: comms })}\n`,
+  );
   process.exit(0);
 }

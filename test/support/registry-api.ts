@@ -141,7 +141,12 @@ export async function deleteManifest(reg: RegistryEndpoint, repo: string, digest
 }
 
 /** Points `toTag` at whatever `fromRef` resolves to (byte-identical copy), i.e. moves a tag. */
-export async function tagManifest(reg: RegistryEndpoint, repo: string, fromRef: string, toTag: string): Promise<string> {
+export async function tagManifest(
+  reg: RegistryEndpoint,
+  repo: string,
+  fromRef: string,
+  toTag: string,
+): Promise<string> {
   const m = await getManifest(reg, repo, fromRef);
   return putManifest(reg, repo, toTag, m.bytes, m.mediaType);
 }
@@ -196,7 +201,10 @@ export async function craftArtifact(
   for (const layer of layers) {
     const content = typeof layer.content === 'string' ? Buffer.from(layer.content) : layer.content;
     const digest = await putBlob(reg, repo, content);
-    const annotations = { ...layer.annotations, ...(layer.title !== undefined ? { [TITLE_ANNOTATION]: layer.title } : {}) };
+    const annotations = {
+      ...layer.annotations,
+      ...(layer.title !== undefined ? { [TITLE_ANNOTATION]: layer.title } : {}),
+    };
     descriptors.push({
       mediaType: layer.mediaType ?? ORAS_LAYER,
       digest,

@@ -68,7 +68,12 @@ async function waitForPort(child: ChildProcess, logFile: string, deadline: numbe
 }
 
 /** Ready = the API answers and demands credentials (401), which also proves auth is on. */
-async function waitForAuthChallenge(url: string, ca: string | undefined, logFile: string, deadline: number): Promise<void> {
+async function waitForAuthChallenge(
+  url: string,
+  ca: string | undefined,
+  logFile: string,
+  deadline: number,
+): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     try {

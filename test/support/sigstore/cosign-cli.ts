@@ -62,16 +62,44 @@ export async function runCosign(
  * an `--identity-token` value longer than 255 bytes as a path ("file name too
  * long"), and a GitHub-shaped JWT is ~1 KiB.
  */
-export function signBlobArgs(gen: CosignGeneration, stack: SigstoreStack, o: { file: string; bundle: string; tokenPath: string }): string[] {
+export function signBlobArgs(
+  gen: CosignGeneration,
+  stack: SigstoreStack,
+  o: { file: string; bundle: string; tokenPath: string },
+): string[] {
   if (gen === 3) {
     // --trusted-root stops cosign 3 from trying the public TUF repository first.
-    return ['sign-blob', '--bundle', o.bundle, '--signing-config', stack.signingConfigPath,
-      '--trusted-root', stack.trustedRootPath, '--identity-token', o.tokenPath, '-y', o.file];
+    return [
+      'sign-blob',
+      '--bundle',
+      o.bundle,
+      '--signing-config',
+      stack.signingConfigPath,
+      '--trusted-root',
+      stack.trustedRootPath,
+      '--identity-token',
+      o.tokenPath,
+      '-y',
+      o.file,
+    ];
   }
   // cosign 2 also needs stack.cosign2Env in its environment.
-  return ['sign-blob', '--new-bundle-format', '--bundle', o.bundle, '--fulcio-url', stack.fulcioUrl,
-    '--rekor-url', stack.rekorUrl, '--timestamp-server-url', stack.tsaUrl,
-    '--identity-token', o.tokenPath, '-y', o.file];
+  return [
+    'sign-blob',
+    '--new-bundle-format',
+    '--bundle',
+    o.bundle,
+    '--fulcio-url',
+    stack.fulcioUrl,
+    '--rekor-url',
+    stack.rekorUrl,
+    '--timestamp-server-url',
+    stack.tsaUrl,
+    '--identity-token',
+    o.tokenPath,
+    '-y',
+    o.file,
+  ];
 }
 
 /** Offline verify-blob; needs no SIGSTORE_* variables, only the trusted root. */
@@ -79,7 +107,17 @@ export function verifyBlobArgs(
   gen: CosignGeneration,
   o: { file: string; bundle: string; trustedRoot: string; identity: string; issuer: string },
 ): string[] {
-  return ['verify-blob', ...(gen === 2 ? ['--new-bundle-format'] : []), '--bundle', o.bundle,
-    '--trusted-root', o.trustedRoot, '--certificate-identity', o.identity,
-    '--certificate-oidc-issuer', o.issuer, o.file];
+  return [
+    'verify-blob',
+    ...(gen === 2 ? ['--new-bundle-format'] : []),
+    '--bundle',
+    o.bundle,
+    '--trusted-root',
+    o.trustedRoot,
+    '--certificate-identity',
+    o.identity,
+    '--certificate-oidc-issuer',
+    o.issuer,
+    o.file,
+  ];
 }

@@ -13,12 +13,7 @@ import { rekorRoutes } from './rekor.js';
 import { serve, type Routes } from './server.js';
 import { writeTrustFiles } from './trust-files.js';
 import { TSA_PATH, tsaRoutes } from './tsa.js';
-import {
-  GITHUB_ISSUER,
-  type SigstoreStack,
-  type StackRequestLog,
-  type StartSigstoreStackOptions,
-} from './types.js';
+import { GITHUB_ISSUER, type SigstoreStack, type StackRequestLog, type StartSigstoreStackOptions } from './types.js';
 
 export * from './types.js';
 

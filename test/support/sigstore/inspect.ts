@@ -33,7 +33,6 @@ export interface SignerCertificate {
   notAfter: Date;
 }
 
-
 export async function readBundle(path: string): Promise<SerializedBundle> {
   return JSON.parse(await readFile(path, 'utf8')) as SerializedBundle;
 }
@@ -41,9 +40,11 @@ export async function readBundle(path: string): Promise<SerializedBundle> {
 export function signerCertificate(bundle: SerializedBundle): SignerCertificate {
   const material = bundleFromJSON(bundle).verificationMaterial.content;
   const der =
-    material.$case === 'certificate' ? material.certificate.rawBytes
-    : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes
-    : undefined;
+    material.$case === 'certificate'
+      ? material.certificate.rawBytes
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   if (!der) throw new Error('bundle carries no certificate');
   const cert = X509Certificate.parse(Buffer.from(der));
   const extensions: SignerCertificate['extensions'] = {};

@@ -26,9 +26,7 @@ export async function createOidcProvider(issuer: string, alg: TokenAlgorithm): P
   let untrusted: Promise<{ privateKey: KeyLike }> | undefined;
 
   async function mint(c: MintTokenClaims): Promise<string> {
-    const key = c.wrongKey
-      ? (await (untrusted ??= generateKeyPair(alg))).privateKey
-      : trusted.privateKey;
+    const key = c.wrongKey ? (await (untrusted ??= generateKeyPair(alg))).privateKey : trusted.privateKey;
     const now = Math.floor(Date.now() / 1000);
     const lifetime = c.expiresInSeconds ?? 600;
     const signer = new SignJWT({ ...githubClaims(c), ...c.extraClaims })

@@ -44,14 +44,17 @@ export async function serve(getRoutes: () => Routes, log: StackRequestLog[]): Pr
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const route = getRoutes()[`${method} ${path}`];
       const pending: Promise<RouteReply> =
-        size > MAX_BODY ? Promise.resolve({ status: 413, body: '', error: 'body too large' })
-        : route ? route({ headers: req.headers, body: Buffer.concat(chunks) })
-        : Promise.resolve({ status: 404, body: '', error: 'no such route' });
-      pending
+        size > MAX_BODY
+          ? Promise.resolve({ status: 413, body: '', error: 'body too large' })
+          : route
+            ? route({ headers: req.headers, body: Buffer.concat(chunks) })
+            : Promise.resolve({ status: 404, body: '', error: 'no such route' });
+      void pending
         .catch((e: unknown): RouteReply => ({ status: 500, body: '', error: String(e) }))
         .then((reply) => {
           log.push({ method, path, status: reply.status, ...(reply.error ? { error: reply.error } : {}) });
-          const body = reply.error && !reply.body ? JSON.stringify({ code: reply.status, message: reply.error }) : reply.body;
+          const body =
+            reply.error && !reply.body ? JSON.stringify({ code: reply.status, message: reply.error }) : reply.body;
           res.writeHead(reply.status, {
             'content-type': reply.contentType ?? 'application/json',
             ...reply.headers,

@@ -12,12 +12,15 @@ const layer = (title?: string) => ({
   size: 1,
   ...(title === undefined ? {} : { annotations: { 'org.opencontainers.image.title': title } }),
 });
-const manifest = (layers: unknown[]) => Buffer.from(JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.oci.image.manifest.v1+json',
-  config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digest('{}'), size: 2 },
-  layers,
-}));
+const manifest = (layers: unknown[]) =>
+  Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digest('{}'), size: 2 },
+      layers,
+    }),
+  );
 
 describe('blob manifest', () => {
   it('accepts one titled layer and names its own digest', () => {
@@ -34,12 +37,28 @@ describe('blob manifest', () => {
     ['../ title', manifest([layer('../x')]), /not a plain file name/],
     ['absolute title', manifest([layer('/etc/x')]), /not a plain file name/],
     ['nested title', manifest([layer('a/b')]), /not a plain file name/],
-    ['an index', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] })), /image index/],
+    [
+      'an index',
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }),
+      ),
+      /image index/,
+    ],
     ['not JSON', Buffer.from('{'), /not JSON/],
-    ['bad digest field', Buffer.from(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: 'md5:1', size: 1 }, layers: [] })), /not an OCI image manifest/],
+    [
+      'bad digest field',
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: 'md5:1', size: 1 }, layers: [] }),
+      ),
+      /not an OCI image manifest/,
+    ],
   ])('rejects %s', (_name, bytes, why) => {
     expect(() => parseBlobManifest(bytes)).toThrow(why);
-    try { parseBlobManifest(bytes); } catch (e) { expect((e as { code: string }).code).toBe('VERIFICATION_FAILED'); }
+    try {
+      parseBlobManifest(bytes);
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('VERIFICATION_FAILED');
+    }
   });
 
   it('rejects bytes whose digest is not the one asked for', () => {
@@ -56,7 +75,10 @@ describe('readBlobManifest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-manifest-'));
     try {
       writeFileSync(join(dir, 'm.json'), Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
-      await expect(readBlobManifest(join(dir, 'm.json'))).rejects.toMatchObject({ code: 'VERIFICATION_FAILED', message: expect.stringMatching(/larger than 4 MiB/) });
+      await expect(readBlobManifest(join(dir, 'm.json'))).rejects.toMatchObject({
+        code: 'VERIFICATION_FAILED',
+        message: expect.stringMatching(/larger than 4 MiB/),
+      });
       writeFileSync(join(dir, 'm.json'), manifest([layer('ok.txt')]));
       expect((await readBlobManifest(join(dir, 'm.json'))).title).toBe('ok.txt');
     } finally {

@@ -2,11 +2,23 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRegularFile, moveIntoPlace, privateTempDir, removeLiveTempDirsSync, sha256File } from '../../../src/core/fs.js';
+import {
+  checkRegularFile,
+  moveIntoPlace,
+  privateTempDir,
+  removeLiveTempDirsSync,
+  sha256File,
+} from '../../../src/core/fs.js';
 
 const made: string[] = [];
-const scratch = () => { const d = mkdtempSync(join(tmpdir(), 'ghcr-blob-fs-')); made.push(d); return d; };
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const scratch = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ghcr-blob-fs-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('moveIntoPlace', () => {
   it('never replaces an existing file without overwrite, and leaves both intact', async () => {
@@ -47,7 +59,10 @@ describe('private temp folders', () => {
     const dir = scratch();
     chmodSync(dir, 0o500);
     const asRoot = process.getuid?.() === 0; // root ignores permissions; a missing parent still fails
-    await expect(privateTempDir(asRoot ? join(dir, 'missing') : dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/cannot write in/) });
+    await expect(privateTempDir(asRoot ? join(dir, 'missing') : dir)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/cannot write in/),
+    });
   });
 });
 
@@ -55,7 +70,15 @@ it('checkRegularFile and sha256File', async () => {
   const dir = scratch();
   writeFileSync(join(dir, 'f'), 'abc');
   expect(await checkRegularFile(join(dir, 'f'))).toBe(join(dir, 'f'));
-  await expect(checkRegularFile(dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/not a regular file/) });
-  await expect(checkRegularFile(join(dir, 'nope'))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/no such file/) });
-  expect(await sha256File(join(dir, 'f'))).toBe('sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  await expect(checkRegularFile(dir)).rejects.toMatchObject({
+    code: 'USAGE',
+    message: expect.stringMatching(/not a regular file/),
+  });
+  await expect(checkRegularFile(join(dir, 'nope'))).rejects.toMatchObject({
+    code: 'USAGE',
+    message: expect.stringMatching(/no such file/),
+  });
+  expect(await sha256File(join(dir, 'f'))).toBe(
+    'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
 });

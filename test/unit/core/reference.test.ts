@@ -29,7 +29,13 @@ describe('parseReference', () => {
     ['ghcr.io/a//b:v1', /component/],
     ['ghcr.io/a/b.:v1', /component/],
   ])('refuses %s', (input, why) => {
-    const err = (() => { try { parseReference(input); } catch (e) { return e; } })() as GhcrBlobError;
+    const err = (() => {
+      try {
+        parseReference(input);
+      } catch (e) {
+        return e;
+      }
+    })() as GhcrBlobError;
     expect(err).toBeInstanceOf(GhcrBlobError);
     expect(err.code).toBe('USAGE');
     expect(err.message).toMatch(why);

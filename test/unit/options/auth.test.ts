@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER_USERNAME, readAllStdin, resolveCredentials, trimOneNewline } from '../../../src/options/auth.js';
 
 const stdin = (text: string) => async () => text;
-const noStdin = async () => { throw new Error('stdin must not be read'); };
+const noStdin = async () => {
+  throw new Error('stdin must not be read');
+};
 
 describe('credentials', () => {
   it('trims exactly one trailing line ending', () => {
@@ -15,10 +17,21 @@ describe('credentials', () => {
 
   it('takes --password-stdin first, then GHCR_TOKEN, then GITHUB_TOKEN', async () => {
     const env = { GHCR_TOKEN: 'from-ghcr', GITHUB_TOKEN: 'from-github', GITHUB_ACTOR: 'octocat' };
-    expect(await resolveCredentials({ passwordStdin: true }, env, stdin('from-stdin\n'))).toEqual({ username: 'octocat', secret: 'from-stdin' });
-    expect(await resolveCredentials({ passwordStdin: false }, env, noStdin)).toEqual({ username: 'octocat', secret: 'from-ghcr' });
-    expect(await resolveCredentials({ passwordStdin: false }, { GITHUB_TOKEN: 'from-github' }, noStdin)).toEqual({ username: PLACEHOLDER_USERNAME, secret: 'from-github' });
-    expect(await resolveCredentials({ passwordStdin: false, username: 'me' }, { GITHUB_TOKEN: 't0ken' }, noStdin)).toEqual({ username: 'me', secret: 't0ken' });
+    expect(await resolveCredentials({ passwordStdin: true }, env, stdin('from-stdin\n'))).toEqual({
+      username: 'octocat',
+      secret: 'from-stdin',
+    });
+    expect(await resolveCredentials({ passwordStdin: false }, env, noStdin)).toEqual({
+      username: 'octocat',
+      secret: 'from-ghcr',
+    });
+    expect(await resolveCredentials({ passwordStdin: false }, { GITHUB_TOKEN: 'from-github' }, noStdin)).toEqual({
+      username: PLACEHOLDER_USERNAME,
+      secret: 'from-github',
+    });
+    expect(
+      await resolveCredentials({ passwordStdin: false, username: 'me' }, { GITHUB_TOKEN: 't0ken' }, noStdin),
+    ).toEqual({ username: 'me', secret: 't0ken' });
   });
 
   it('has no credentials without a secret (oras may use docker config)', async () => {
@@ -32,7 +45,10 @@ describe('credentials', () => {
     [{ passwordStdin: false, username: 'me' }, {}, '', /--username needs a token/],
     [{ passwordStdin: true }, {}, 'two\nlines\n', /line break/],
   ])('refuses %o %o', async (opts, env, input, why) => {
-    await expect(resolveCredentials(opts, env, stdin(input))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(why) });
+    await expect(resolveCredentials(opts, env, stdin(input))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(why),
+    });
   });
 
   it('reads stdin with a bound', async () => {

@@ -34,13 +34,16 @@ describe('oras detection', () => {
     ['not oras', 'echo hello', /does not look like oras/],
     ['failing', 'exit 3', /does not look like oras/],
   ])('refuses a binary that is %s', async (_n, script, why) => {
-    await expect(detectOras(fake(`oras-${_n.replace(/ /g, '-')}`, script), run)).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringMatching(why) });
+    await expect(detectOras(fake(`oras-${_n.replace(/ /g, '-')}`, script), run)).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringMatching(why),
+    });
   });
 });
 
 describe('cosign detection (Debian builds say "GitVersion: devel", so flags decide)', () => {
   it.each([
-    ['3', 'echo "  --identity-token=\'\': x\n  --signing-config=\'\': y"', 3],
+    ['3', "echo \"  --identity-token='': x\n  --signing-config='': y\"", 3],
     ['2', 'echo "  --identity-token=\'\': x\n  --new-bundle-format=false: y"', 2],
   ])('generation %s', async (name, script, generation) => {
     expect((await detectCosign(fake(`cosign-${name}`, script), run)).generation).toBe(generation);
@@ -50,7 +53,10 @@ describe('cosign detection (Debian builds say "GitVersion: devel", so flags deci
     ['too old', 'echo "  --identity-token=\'\': x"', /too old/],
     ['not cosign', 'echo usage', /does not look like cosign/],
   ])('refuses a binary that is %s', async (n, script, why) => {
-    await expect(detectCosign(fake(`cosign-${n.replace(/ /g, '-')}`, script), run)).rejects.toMatchObject({ code: 'TOOL_MISSING', message: expect.stringMatching(why) });
+    await expect(detectCosign(fake(`cosign-${n.replace(/ /g, '-')}`, script), run)).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringMatching(why),
+    });
   });
 });
 
@@ -63,8 +69,15 @@ describe('locating tools', () => {
   });
 
   it('names where it looked when nothing is found', async () => {
-    await expect(locateTool('cosign', undefined, { PATH: '/nonexistent' })).rejects.toMatchObject({ code: 'TOOL_MISSING', message: 'cosign not found on PATH' });
-    await expect(locateTool('cosign', join(dir, 'nope'), {})).rejects.toMatchObject({ message: expect.stringMatching(/^--cosign .*not an executable file/) });
-    await expect(locateTool('cosign', undefined, { GHCR_BLOB_COSIGN: dir })).rejects.toMatchObject({ message: expect.stringMatching(/^GHCR_BLOB_COSIGN/) });
+    await expect(locateTool('cosign', undefined, { PATH: '/nonexistent' })).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: 'cosign not found on PATH',
+    });
+    await expect(locateTool('cosign', join(dir, 'nope'), {})).rejects.toMatchObject({
+      message: expect.stringMatching(/^--cosign .*not an executable file/),
+    });
+    await expect(locateTool('cosign', undefined, { GHCR_BLOB_COSIGN: dir })).rejects.toMatchObject({
+      message: expect.stringMatching(/^GHCR_BLOB_COSIGN/),
+    });
   });
 });

@@ -4,7 +4,15 @@ import { silentLogger } from '../../../src/core/log.js';
 
 describe('child environment', () => {
   it('passes only allow-listed variables and never tokens', () => {
-    const env = childEnv({ PATH: '/bin', HOME: '/h', GHCR_TOKEN: 'x', GITHUB_TOKEN: 'y', COSIGN_PASSWORD: 'z', AWS_SECRET_ACCESS_KEY: 'w', HTTPS_PROXY: 'p' });
+    const env = childEnv({
+      PATH: '/bin',
+      HOME: '/h',
+      GHCR_TOKEN: 'x',
+      GITHUB_TOKEN: 'y',
+      COSIGN_PASSWORD: 'z',
+      AWS_SECRET_ACCESS_KEY: 'w',
+      HTTPS_PROXY: 'p',
+    });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', HTTPS_PROXY: 'p' });
   });
 

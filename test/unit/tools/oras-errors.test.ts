@@ -7,9 +7,18 @@ describe('oras failure text → error code', () => {
     ['Error response from registry: unauthorized: authentication required: [map[Action:pull]]', 'AUTH_FAILED'],
     ['Error: failed to resolve: basic credential not found', 'AUTH_FAILED'],
     ['Error: GET "https://ghcr.io/v2/…": response status code 403: denied: permission_denied', 'AUTH_FAILED'],
-    ['Error: Get "http://localhost:5998/v2/": dial tcp 127.0.0.1:5998: connect: connection refused', 'REGISTRY_UNREACHABLE'],
-    ['Error: Get "https://127.0.0.1:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', 'REGISTRY_UNREACHABLE'],
-    ['Error: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client', 'REGISTRY_UNREACHABLE'],
+    [
+      'Error: Get "http://localhost:5998/v2/": dial tcp 127.0.0.1:5998: connect: connection refused',
+      'REGISTRY_UNREACHABLE',
+    ],
+    [
+      'Error: Get "https://127.0.0.1:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'REGISTRY_UNREACHABLE',
+    ],
+    [
+      'Error: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client',
+      'REGISTRY_UNREACHABLE',
+    ],
     ['Error: localhost:5000/a/b:nope: not found', 'NOT_FOUND'],
     ['Error: invalid reference: invalid repository "A"', 'USAGE'],
     ['Error: something nobody expected', 'INTERNAL'],

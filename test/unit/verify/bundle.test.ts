@@ -52,22 +52,64 @@ describe('parseBundle', () => {
     ['truncated JSON', () => JSON.stringify(v03).slice(0, 200), /x\.sigstore\.json is not valid JSON \(truncated\?\)/],
     ['empty file', () => '', /not valid JSON/],
     ['JSON that is not an object', () => '[]', /not a Sigstore signature bundle/],
-    ['a DSSE attestation', () => edited((b) => {
-      delete b.messageSignature;
-      b.dsseEnvelope = { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==', keyid: '' }] };
-    }), /DSSE envelope \(an attestation\), not a signature over a file/],
-    ['an unknown media type', () => edited((b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v0.4+json')), /mediaType/],
+    [
+      'a DSSE attestation',
+      () =>
+        edited((b) => {
+          delete b.messageSignature;
+          b.dsseEnvelope = {
+            payload: 'e30=',
+            payloadType: 'application/vnd.in-toto+json',
+            signatures: [{ sig: 'AA==', keyid: '' }],
+          };
+        }),
+      /DSSE envelope \(an attestation\), not a signature over a file/,
+    ],
+    [
+      'an unknown media type',
+      () => edited((b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v0.4+json')),
+      /mediaType/,
+    ],
     ['no message signature', () => edited((b) => delete b.messageSignature), /messageSignature/],
-    ['a sha384 digest', () => edited((b) => (b.messageSignature.messageDigest.algorithm = 'SHA2_384')), /messageSignature\.messageDigest\.algorithm/],
-    ['a short digest', () => edited((b) => (b.messageSignature.messageDigest.digest = Buffer.alloc(31).toString('base64'))), /must be 32 bytes/],
-    ['a digest that is not base64', () => edited((b) => (b.messageSignature.messageDigest.digest = 'not base64!')), /must be base64/],
-    ['a public key instead of a certificate', () => edited((b) => {
-      delete b.verificationMaterial.certificate;
-      b.verificationMaterial.publicKey = { hint: 'abc' };
-    }), /exactly one signing certificate/],
-    ['no transparency log entry', () => edited((b) => (b.verificationMaterial.tlogEntries = [])), /needs a transparency log entry/],
-    ['a log index that is not a number', () => edited((b) => (b.verificationMaterial.tlogEntries[0].logIndex = '-1')), /logIndex/],
-    ['v0.3 without inclusion proof', () => edited((b) => delete b.verificationMaterial.tlogEntries[0].inclusionProof), /not a valid Sigstore bundle: .*inclusionProof/],
+    [
+      'a sha384 digest',
+      () => edited((b) => (b.messageSignature.messageDigest.algorithm = 'SHA2_384')),
+      /messageSignature\.messageDigest\.algorithm/,
+    ],
+    [
+      'a short digest',
+      () => edited((b) => (b.messageSignature.messageDigest.digest = Buffer.alloc(31).toString('base64'))),
+      /must be 32 bytes/,
+    ],
+    [
+      'a digest that is not base64',
+      () => edited((b) => (b.messageSignature.messageDigest.digest = 'not base64!')),
+      /must be base64/,
+    ],
+    [
+      'a public key instead of a certificate',
+      () =>
+        edited((b) => {
+          delete b.verificationMaterial.certificate;
+          b.verificationMaterial.publicKey = { hint: 'abc' };
+        }),
+      /exactly one signing certificate/,
+    ],
+    [
+      'no transparency log entry',
+      () => edited((b) => (b.verificationMaterial.tlogEntries = [])),
+      /needs a transparency log entry/,
+    ],
+    [
+      'a log index that is not a number',
+      () => edited((b) => (b.verificationMaterial.tlogEntries[0].logIndex = '-1')),
+      /logIndex/,
+    ],
+    [
+      'v0.3 without inclusion proof',
+      () => edited((b) => delete b.verificationMaterial.tlogEntries[0].inclusionProof),
+      /not a valid Sigstore bundle: .*inclusionProof/,
+    ],
   ];
   it.each(refused)('refuses %s', (_name, text, message) => {
     expect(failure(text()).message).toMatch(message);
@@ -92,16 +134,25 @@ describe('readBundle', () => {
     const file = join(dir, 'huge');
     await writeFile(file, '');
     await truncate(file, 17 * 1024 * 1024);
-    await expect(readBundle(file)).rejects.toMatchObject({ code: 'USAGE', recommendation: expect.stringMatching(/order of the arguments/) });
+    await expect(readBundle(file)).rejects.toMatchObject({
+      code: 'USAGE',
+      recommendation: expect.stringMatching(/order of the arguments/),
+    });
   });
 
   it('refuses a directory', async () => {
-    await expect(readBundle(dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/not a regular file/) });
+    await expect(readBundle(dir)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/not a regular file/),
+    });
   });
 
   it('calls a corrupt file VERIFICATION_FAILED', async () => {
     const file = join(dir, 'corrupt.json');
     await writeFile(file, '{"mediaType": ');
-    await expect(readBundle(file)).rejects.toMatchObject({ code: 'VERIFICATION_FAILED', message: expect.stringContaining(file) });
+    await expect(readBundle(file)).rejects.toMatchObject({
+      code: 'VERIFICATION_FAILED',
+      message: expect.stringContaining(file),
+    });
   });
 });

@@ -15,15 +15,21 @@ describe('failure messages', () => {
     expect(printable('a\u001b[31mb\nc\u009b')).toBe('a\\u001b[31mb\\u000ac\\u009b');
     const err = sigstoreFailure(new VerificationError({ code: 'SIGNATURE_ERROR', message: 'x' }), claims);
     expect(err.details.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
-    expect(err.details).toContain('  certificate SAN: https://github.com/octo/tools-evil/.github/workflows/release.yml@refs/heads/x\\u001b[2K\\u000dOK');
+    expect(err.details).toContain(
+      '  certificate SAN: https://github.com/octo/tools-evil/.github/workflows/release.yml@refs/heads/x\\u001b[2K\\u000dOK',
+    );
   });
 
   it('name the sigstore check that failed', () => {
     const err = sigstoreFailure(new VerificationError({ code: 'TLOG_BODY_ERROR', message: 'digest mismatch' }), claims);
     expect(err.code).toBe('VERIFICATION_FAILED');
-    expect(err.message).toBe('signature rejected: the transparency log (Rekor) entry is for another signature or digest');
+    expect(err.message).toBe(
+      'signature rejected: the transparency log (Rekor) entry is for another signature or digest',
+    );
     expect(err.details[0]).toBe('sigstore: digest mismatch');
-    expect(sigstoreFailure(new Error('asn.1 parse'), claims).message).toBe('signature rejected: the bundle could not be verified');
+    expect(sigstoreFailure(new Error('asn.1 parse'), claims).message).toBe(
+      'signature rejected: the bundle could not be verified',
+    );
   });
 
   it('pass our own errors through', () => {

@@ -22,11 +22,16 @@ describe('sha256File', () => {
   it('hashes an empty file', async () => {
     const file = join(dir, 'empty');
     await writeFile(file, '');
-    expect((await sha256File(file)).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect((await sha256File(file)).toString('hex')).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
   });
 
   it('names a missing file in a USAGE error', async () => {
-    await expect(sha256File(join(dir, 'absent'))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/absent: no such file/) });
+    await expect(sha256File(join(dir, 'absent'))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/absent: no such file/),
+    });
   });
 
   it('refuses a directory', async () => {

@@ -21,12 +21,42 @@ const regexp: IdentityPolicyOptions = {
 const rows: Row[] = [
   ['workflow, any ref: a tag', anyRef, GOOD, GH, true],
   ['workflow, any ref: a branch', anyRef, `${WF}@refs/heads/main`, GH, true],
-  ['workflow, any ref: evil sibling repo', anyRef, 'https://github.com/octo/tools-evil/.github/workflows/release.yml@refs/tags/v1', GH, false],
-  ['workflow, any ref: other owner', anyRef, 'https://github.com/evil/tools/.github/workflows/release.yml@refs/tags/v1', GH, false],
-  ['workflow, any ref: other workflow file', anyRef, 'https://github.com/octo/tools/.github/workflows/other.yml@refs/tags/v1', GH, false],
+  [
+    'workflow, any ref: evil sibling repo',
+    anyRef,
+    'https://github.com/octo/tools-evil/.github/workflows/release.yml@refs/tags/v1',
+    GH,
+    false,
+  ],
+  [
+    'workflow, any ref: other owner',
+    anyRef,
+    'https://github.com/evil/tools/.github/workflows/release.yml@refs/tags/v1',
+    GH,
+    false,
+  ],
+  [
+    'workflow, any ref: other workflow file',
+    anyRef,
+    'https://github.com/octo/tools/.github/workflows/other.yml@refs/tags/v1',
+    GH,
+    false,
+  ],
   ['workflow, any ref: file suffix', anyRef, `${WF}.evil@refs/tags/v1`, GH, false],
-  ['workflow, any ref: dot is literal (file)', anyRef, 'https://github.com/octo/tools/.github/workflows/releaseXyml@refs/tags/v1', GH, false],
-  ['workflow, any ref: dot is literal (host)', anyRef, 'https://githubXcom/octo/tools/.github/workflows/release.yml@refs/tags/v1', GH, false],
+  [
+    'workflow, any ref: dot is literal (file)',
+    anyRef,
+    'https://github.com/octo/tools/.github/workflows/releaseXyml@refs/tags/v1',
+    GH,
+    false,
+  ],
+  [
+    'workflow, any ref: dot is literal (host)',
+    anyRef,
+    'https://githubXcom/octo/tools/.github/workflows/release.yml@refs/tags/v1',
+    GH,
+    false,
+  ],
   ['workflow, any ref: prefix', anyRef, `https://evil.example/${GOOD}`, GH, false],
   ['workflow, any ref: no ref', anyRef, WF, GH, false],
   ['workflow, any ref: ref not under refs/', anyRef, `${WF}@main`, GH, false],
@@ -49,9 +79,27 @@ const rows: Row[] = [
   ['regexp: branch', regexp, `${WF}@refs/heads/v1`, GH, false],
   ['regexp: issuer suffix', regexp, GOOD, `${GH}.evil`, false],
   ['regexp: issuer prefix', regexp, GOOD, `https://evil.example/${GH}`, false],
-  ['dotted repo: literal dot', { githubWorkflow: 'octo/my.repo/.github/workflows/ci.yaml' }, 'https://github.com/octo/myXrepo/.github/workflows/ci.yaml@refs/heads/main', GH, false],
-  ['dotted repo: exact name', { githubWorkflow: 'octo/my.repo/.github/workflows/ci.yaml' }, 'https://github.com/octo/my.repo/.github/workflows/ci.yaml@refs/heads/main', GH, true],
-  ['explicit issuer wins over the implied one', { ...anyRef, certificateOidcIssuer: 'https://ghes.example/_services/token' }, GOOD, GH, false],
+  [
+    'dotted repo: literal dot',
+    { githubWorkflow: 'octo/my.repo/.github/workflows/ci.yaml' },
+    'https://github.com/octo/myXrepo/.github/workflows/ci.yaml@refs/heads/main',
+    GH,
+    false,
+  ],
+  [
+    'dotted repo: exact name',
+    { githubWorkflow: 'octo/my.repo/.github/workflows/ci.yaml' },
+    'https://github.com/octo/my.repo/.github/workflows/ci.yaml@refs/heads/main',
+    GH,
+    true,
+  ],
+  [
+    'explicit issuer wins over the implied one',
+    { ...anyRef, certificateOidcIssuer: 'https://ghes.example/_services/token' },
+    GOOD,
+    GH,
+    false,
+  ],
 ];
 
 describe('buildIdentityPolicy: who is accepted', () => {
@@ -61,7 +109,8 @@ describe('buildIdentityPolicy: who is accepted', () => {
     // cosign searches its -regexp patterns anywhere in the value: the pattern we hand it must
     // give the same verdict under search semantics as ours does under whole-string semantics.
     const [flag, value] = policy.cosignFlags();
-    if (flag === '--certificate-identity-regexp') expect(RE2JS.compile(value!).test(san)).toBe(policy.identity.test(san));
+    if (flag === '--certificate-identity-regexp')
+      expect(RE2JS.compile(value!).test(san)).toBe(policy.identity.test(san));
   });
 
   it('reports every failed check with expected and actual', () => {
@@ -82,7 +131,12 @@ describe('buildIdentityPolicy: who is accepted', () => {
 
 describe('buildIdentityPolicy: cosign flags', () => {
   it('passes an exact identity as --certificate-identity', () => {
-    expect(buildIdentityPolicy(pinned).cosignFlags()).toEqual(['--certificate-identity', GOOD, '--certificate-oidc-issuer', GH]);
+    expect(buildIdentityPolicy(pinned).cosignFlags()).toEqual([
+      '--certificate-identity',
+      GOOD,
+      '--certificate-oidc-issuer',
+      GH,
+    ]);
   });
   it('passes a workflow without ref as an escaped, anchored regexp', () => {
     expect(buildIdentityPolicy(anyRef).cosignFlags()).toEqual([
@@ -106,14 +160,34 @@ describe('buildIdentityPolicy: cosign flags', () => {
 const usage: Array<[name: string, opts: IdentityPolicyOptions, message: RegExp]> = [
   ['no identity', { certificateOidcIssuer: GH }, /needs the signer's identity/],
   ['two identities', { certificateIdentity: GOOD, githubWorkflow: anyRef.githubWorkflow }, /conflict/],
-  ['identity and regexp', { certificateIdentity: GOOD, certificateIdentityRegexp: '^a$', certificateOidcIssuer: GH }, /conflict/],
-  ['two issuers', { certificateIdentity: GOOD, certificateOidcIssuer: GH, certificateOidcIssuerRegexp: '^a$' }, /conflict/],
+  [
+    'identity and regexp',
+    { certificateIdentity: GOOD, certificateIdentityRegexp: '^a$', certificateOidcIssuer: GH },
+    /conflict/,
+  ],
+  [
+    'two issuers',
+    { certificateIdentity: GOOD, certificateOidcIssuer: GH, certificateOidcIssuerRegexp: '^a$' },
+    /conflict/,
+  ],
   ['no issuer', { certificateIdentity: GOOD }, /needs the OIDC issuer/],
   ['empty identity', { certificateIdentity: '', certificateOidcIssuer: GH }, /must not be empty/],
   ['padded identity', { certificateIdentity: ` ${GOOD}`, certificateOidcIssuer: GH }, /spaces/],
-  ['unanchored identity regexp', { certificateIdentityRegexp: 'https://github\\.com/octo/tools/.*', certificateOidcIssuer: GH }, /not anchored.*tools-evil/],
-  ['identity regexp without $', { certificateIdentityRegexp: '^https://github\\.com/octo/tools/', certificateOidcIssuer: GH }, /not anchored/],
-  ['unanchored issuer regexp', { certificateIdentity: GOOD, certificateOidcIssuerRegexp: 'githubusercontent' }, /--certificate-oidc-issuer-regexp.*not anchored/],
+  [
+    'unanchored identity regexp',
+    { certificateIdentityRegexp: 'https://github\\.com/octo/tools/.*', certificateOidcIssuer: GH },
+    /not anchored.*tools-evil/,
+  ],
+  [
+    'identity regexp without $',
+    { certificateIdentityRegexp: '^https://github\\.com/octo/tools/', certificateOidcIssuer: GH },
+    /not anchored/,
+  ],
+  [
+    'unanchored issuer regexp',
+    { certificateIdentity: GOOD, certificateOidcIssuerRegexp: 'githubusercontent' },
+    /--certificate-oidc-issuer-regexp.*not anchored/,
+  ],
   ['invalid RE2', { certificateIdentityRegexp: '^a(?=b)$', certificateOidcIssuer: GH }, /not a valid RE2/],
   ['bad workflow shape', { githubWorkflow: 'octo/tools/release.yml' }, /--github-workflow/],
 ];

@@ -42,7 +42,9 @@ describe('PrehashedMessageSignature', () => {
   it('refuses a key that is not P-256, by name', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey;
     expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(GhcrBlobError);
-    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(/secp384r1 key; only ECDSA P-256/);
+    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(
+      /secp384r1 key; only ECDSA P-256/,
+    );
     const ed = generateKeyPairSync('ed25519').publicKey;
     expect(() => new PrehashedMessageSignature(der, digest).verifySignature(ed)).toThrow(/ed25519 key/);
   });

@@ -44,15 +44,43 @@ describe('parseTrustedRoot', () => {
 
   const refused: Array<[string, () => string, RegExp]> = [
     // cosign 3 refuses it; sigstore-js would quietly treat the key as valid since 1970.
-    ['a Rekor key without validFor.start', () => edited((r) => delete r.tlogs[0].publicKey.validFor.start), /r\.json .*tlogs\[0\]\.publicKey\.validFor\.start/],
-    ['a Rekor key without validFor', () => edited((r) => delete r.tlogs[0].publicKey.validFor), /tlogs\[0\]\.publicKey\.validFor/],
-    ['a CT log key without validFor.start', () => edited((r) => delete r.ctlogs[0].publicKey.validFor.start), /ctlogs\[0\]\.publicKey\.validFor\.start/],
-    ['a start that is not a time', () => edited((r) => (r.tlogs[0].publicKey.validFor.start = 'yesterday')), /validFor\.start/],
-    ['another media type', () => edited((r) => (r.mediaType = 'application/vnd.dev.sigstore.trustedroot.v0.2+json')), /mediaType/],
-    ['a bundle given as trusted root', () => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }), /mediaType/],
+    [
+      'a Rekor key without validFor.start',
+      () => edited((r) => delete r.tlogs[0].publicKey.validFor.start),
+      /r\.json .*tlogs\[0\]\.publicKey\.validFor\.start/,
+    ],
+    [
+      'a Rekor key without validFor',
+      () => edited((r) => delete r.tlogs[0].publicKey.validFor),
+      /tlogs\[0\]\.publicKey\.validFor/,
+    ],
+    [
+      'a CT log key without validFor.start',
+      () => edited((r) => delete r.ctlogs[0].publicKey.validFor.start),
+      /ctlogs\[0\]\.publicKey\.validFor\.start/,
+    ],
+    [
+      'a start that is not a time',
+      () => edited((r) => (r.tlogs[0].publicKey.validFor.start = 'yesterday')),
+      /validFor\.start/,
+    ],
+    [
+      'another media type',
+      () => edited((r) => (r.mediaType = 'application/vnd.dev.sigstore.trustedroot.v0.2+json')),
+      /mediaType/,
+    ],
+    [
+      'a bundle given as trusted root',
+      () => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }),
+      /mediaType/,
+    ],
     ['no certificate authority', () => edited((r) => (r.certificateAuthorities = [])), /certificateAuthorities/],
     ['no transparency log', () => edited((r) => delete r.tlogs), /tlogs/],
-    ['a key that is not a key', () => edited((r) => (r.tlogs[0].publicKey.rawBytes = Buffer.from('junk').toString('base64'))), /cannot be parsed/],
+    [
+      'a key that is not a key',
+      () => edited((r) => (r.tlogs[0].publicKey.rawBytes = Buffer.from('junk').toString('base64'))),
+      /cannot be parsed/,
+    ],
     ['truncated JSON', () => JSON.stringify(root).slice(0, 100), /r\.json is not valid JSON/],
   ];
   it.each(refused)('refuses %s', (_name, text, message) => {
@@ -82,8 +110,13 @@ describe('loadTrustedRoot', () => {
   it('without a path, checks the public-good root from TUF like a file', async () => {
     // Offline: the root that @sigstore/tuf ships in seeds.json stands in for the TUF fetch,
     // so this checks that the real production root passes our schema.
-    const seeds = JSON.parse(await readFile(createRequire(import.meta.url).resolve('@sigstore/tuf/seeds.json'), 'utf8'));
-    const shipped = Buffer.from(seeds['https://tuf-repo-cdn.sigstore.dev'].targets['trusted_root.json'], 'base64').toString('utf8');
+    const seeds = JSON.parse(
+      await readFile(createRequire(import.meta.url).resolve('@sigstore/tuf/seeds.json'), 'utf8'),
+    );
+    const shipped = Buffer.from(
+      seeds['https://tuf-repo-cdn.sigstore.dev'].targets['trusted_root.json'],
+      'base64',
+    ).toString('utf8');
     const loaded = await loadTrustedRoot(undefined, async () => shipped);
     expect(loaded.tlogs.map((t) => t.baseUrl)).toContain('https://rekor.sigstore.dev');
     await expect(loadTrustedRoot(undefined, async () => '{}')).rejects.toMatchObject({

@@ -59,7 +59,12 @@ const rejected: Row[] = [
   ['SAN shorter than expected', { ref: 'refs/tags/v1.2.' }, exact, /identity \(SAN\)/],
   ['issuer with a suffix', { issuer: `${GITHUB_ACTIONS_ISSUER}.evil` }, anyRef, /OIDC issuer/],
   ['issuer of another provider', { issuer: 'https://accounts.google.com' }, exact, /OIDC issuer/],
-  ['both wrong', { repo: 'octo/tools-evil', issuer: 'https://evil.example' }, pinned, /identity \(SAN\) and OIDC issuer/],
+  [
+    'both wrong',
+    { repo: 'octo/tools-evil', issuer: 'https://evil.example' },
+    pinned,
+    /identity \(SAN\) and OIDC issuer/,
+  ],
 ];
 
 describe('verifyBlobInProcess: identity policy on genuine certificates', () => {
@@ -83,7 +88,13 @@ describe('verifyBlobInProcess: identity policy on genuine certificates', () => {
     ['any ref of the workflow', anyRef],
     ['the pinned ref', pinned],
     ['the exact identity', exact],
-    ['an anchored regexp', { certificateIdentityRegexp: '^https://github\\.com/octo/tools/.+$', certificateOidcIssuer: GITHUB_ACTIONS_ISSUER }],
+    [
+      'an anchored regexp',
+      {
+        certificateIdentityRegexp: '^https://github\\.com/octo/tools/.+$',
+        certificateOidcIssuer: GITHUB_ACTIONS_ISSUER,
+      },
+    ],
   ])('accepts the right signer with %s', async (_name, policy) => {
     await expect(verifyAs({}, policy)).resolves.toMatchObject({ identity: workflowSan() });
   });

@@ -101,7 +101,9 @@ describe('verifyBlobInProcess rejects the file', () => {
     forged.messageSignature!.messageDigest!.digest = createHash('sha256').update('evil').digest('base64');
     const file = join(fx.dir, 'evil.bin');
     await writeFile(file, 'evil');
-    expect((await rejection({ file, bundle: forged })).message).toMatch(/transparency log \(Rekor\) entry is for another/);
+    expect((await rejection({ file, bundle: forged })).message).toMatch(
+      /transparency log \(Rekor\) entry is for another/,
+    );
   });
 
   it('when the signature is over other bytes (checked against the digest, not skipped)', async () => {
@@ -110,6 +112,8 @@ describe('verifyBlobInProcess rejects the file', () => {
   });
 
   it('when the file is missing (USAGE)', async () => {
-    expect((await rejection({ file: join(fx.dir, 'absent') }, 'USAGE')).message).toMatch(/cannot read .*absent: no such file/);
+    expect((await rejection({ file: join(fx.dir, 'absent') }, 'USAGE')).message).toMatch(
+      /cannot read .*absent: no such file/,
+    );
   });
 });

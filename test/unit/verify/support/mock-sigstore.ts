@@ -70,9 +70,29 @@ export async function startMockSigstore(options: { tsa?: boolean } = {}): Promis
   });
   const trustedRoot = {
     mediaType: TRUSTED_ROOT_MEDIA_TYPE,
-    tlogs: [{ baseUrl: rekorUrl, hashAlgorithm: 'SHA2_256', publicKey: logKey(tlog.publicKey), logId: { keyId: b64(createHash('sha256').update(tlog.publicKey).digest()) } }],
-    ctlogs: [{ baseUrl: 'https://ctfe.mock.test', hashAlgorithm: 'SHA2_256', publicKey: logKey(ctlog.publicKey), logId: { keyId: b64(ctlog.logID) } }],
-    certificateAuthorities: [{ uri: 'https://fulcio.mock.test', certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor: { start } }],
+    tlogs: [
+      {
+        baseUrl: rekorUrl,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: logKey(tlog.publicKey),
+        logId: { keyId: b64(createHash('sha256').update(tlog.publicKey).digest()) },
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: 'https://ctfe.mock.test',
+        hashAlgorithm: 'SHA2_256',
+        publicKey: logKey(ctlog.publicKey),
+        logId: { keyId: b64(ctlog.logID) },
+      },
+    ],
+    certificateAuthorities: [
+      {
+        uri: 'https://fulcio.mock.test',
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor: { start },
+      },
+    ],
     timestampAuthorities: [
       {
         uri: 'https://tsa.mock.test',

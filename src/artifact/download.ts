@@ -6,11 +6,13 @@
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verificationError } from '../core/errors.js';
-import { formatReference, pinned, type Reference } from '../core/reference.js';
+import { formatReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { Oras } from '../tools/oras.js';
 import { readBlobManifest, type BlobManifest } from './manifest.js';
 
 export interface ResolvedBlob extends BlobManifest {
+  /** `host/repo`, for naming other objects in the same repository (referrers, their blobs). */
+  repository: string;
   /** `host/repo@sha256:…` — every later step uses this, never the tag. */
   pinnedReference: string;
 }
@@ -31,7 +33,7 @@ export async function resolveBlob(
       `content digest mismatch: expected ${expectDigest}, the artifact holds ${blob.layer.digest}`,
     );
   }
-  return { ...blob, pinnedReference: pinned(ref, blob.digest) };
+  return { ...blob, repository: repositoryOf(ref), pinnedReference: pinned(ref, blob.digest) };
 }
 
 /** The pulled file as --json describes it (pull adds its path). */

@@ -3,8 +3,9 @@
  * image manifest with exactly one layer whose title is a plain file name.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { ociDigest, sha256Bytes } from '../core/digest.js';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
+import { checkUntrustedJson, parseJson } from '../core/json-input.js';
 import { imageManifestSchema, OCI_INDEX, TITLE_ANNOTATION, type Descriptor, type ImageManifest } from '../tools/oci.js';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // distribution's own limit
@@ -30,36 +31,28 @@ export function checkTitle(title: string | undefined): string {
 }
 
 export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobManifest {
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = ociDigest(sha256Bytes(bytes));
   // Why exact: the digest is the only name for "these bytes"; anything else is another artifact.
   if (expectedDigest && expectedDigest !== digest) {
     throw verificationError(`manifest digest mismatch: asked for ${expectedDigest}, registry sent ${digest}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw verificationError('the registry returned a manifest that is not JSON');
-  }
-  if (
-    (json as { mediaType?: unknown })?.mediaType === OCI_INDEX ||
-    Array.isArray((json as { manifests?: unknown })?.manifests)
-  ) {
+  const json = parseJson(bytes.toString('utf8'));
+  if (!json.ok) throw verificationError('the registry returned a manifest that is not JSON');
+  const value = json.value as { mediaType?: unknown; manifests?: unknown } | null;
+  if (value?.mediaType === OCI_INDEX || Array.isArray(value?.manifests)) {
     throw verificationError('the reference names an image index (e.g. a multi-platform image), not a single file');
   }
-  const parsed = imageManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw verificationError(
-      `the manifest is not an OCI image manifest (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
-    );
-  }
-  const { layers } = parsed.data;
+  const manifest = checkUntrustedJson(json.value, imageManifestSchema, {
+    source: 'the manifest',
+    what: 'an OCI image manifest',
+    code: 'VERIFICATION_FAILED',
+  });
+  const { layers } = manifest;
   if (layers.length !== 1) {
     throw verificationError(`the artifact holds ${layers.length} layers; a ghcr-blob artifact holds exactly one file`);
   }
   const layer = layers[0]!;
-  return { digest, manifest: parsed.data, layer, title: checkTitle(layer.annotations?.[TITLE_ANNOTATION]) };
+  return { digest, manifest, layer, title: checkTitle(layer.annotations?.[TITLE_ANNOTATION]) };
 }
 
 export async function readBlobManifest(path: string, expectedDigest?: string): Promise<BlobManifest> {

@@ -1,44 +1,27 @@
 /**
- * `pull <ref> -o DIR`: resolve once, pull by digest into a private folder inside DIR, check,
- * then move the one file into place. On any failure DIR is left as it was.
+ * `pull <ref> -o DIR`: resolve once, pull by digest into a private folder inside DIR, check
+ * (and with --verify, verify), then move the one file into place. On any failure DIR is left
+ * as it was.
  */
 import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import { expectDigestSchema, formatReference, parseReference } from '../core/reference.js';
-import type { Deps } from '../deps.js';
-import { describeFile, downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema } from '../options/auth.js';
+import { formatReference, parseReference } from '../core/reference.js';
+import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
-import { connectRegistry } from '../options/registry.js';
-import { remoteOptionsSchema } from '../options/remote.js';
-import { toolOptionsSchema } from '../options/tools.js';
-import { policyOptionsSchema } from '../options/policy.js';
-import { prepareReferrerCheck, refuseUnusedPolicy } from '../options/verification.js';
-import type { VerifiedBlob } from '../signing/verify-referrers.js';
-import type { verifiedJson } from '../signing/verify-file.js';
-
-export const pullOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(policyOptionsSchema.shape)
-  .extend({
-    verify: z.boolean().default(false),
-    output: z.string().min(1).default('.'),
-    force: z.boolean().default(false),
-    expectDigest: expectDigestSchema,
-    json: z.boolean().default(false),
-  });
-export type PullOptions = z.infer<typeof pullOptionsSchema>;
+import { refuseUnusedPolicy } from '../options/policy.js';
+import { pullOptionsSchema } from '../options/pull.js';
+import type { Deps } from './deps.js';
+import { connectRegistry, prepareVerification } from './prepare.js';
 
 export interface PullResult {
   reference: string;
   digest: string;
   pinnedReference: string;
   file: { path: string; name: string; size: number; digest: string; mediaType: string };
-  verification?: ReturnType<typeof verifiedJson> & { signatureDigest: string };
+  verification?: ReturnType<typeof verifiedBlobJson>;
 }
 
 async function prepareOutputDir(dir: string): Promise<{ created: boolean }> {
@@ -61,7 +44,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   if (!opts.verify) refuseUnusedPolicy(opts, '--verify');
   const ref = parseReference(refArg);
   // The policy, cosign and the trust material are settled before anything is downloaded.
-  const check = opts.verify ? await prepareReferrerCheck(opts, deps) : undefined;
+  const check = opts.verify ? await prepareVerification(opts, deps) : undefined;
   const oras = await connectRegistry(opts, deps);
   const outDir = resolve(opts.output);
   const { created } = await prepareOutputDir(outDir);
@@ -69,24 +52,27 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   const work = await privateTempDir(outDir);
   let landed = false;
   try {
-    const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
-    const target = join(outDir, blob.title);
-    await refuseToClobber(target, opts.force);
-    // Loaded only with --verify: the Sigstore stack is heavy to start.
-    const verifying = check ? await import('../signing/verify-referrers.js') : undefined;
-    const signatures = verifying ? await verifying.listSignatures(oras, blob, deps.log) : undefined;
-    deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
-    const file = await downloadBlob(oras, blob, work.path);
-    let verified: VerifiedBlob | undefined;
-    if (check && verifying && signatures) {
-      verified = await verifying.verifyAgainstReferrers(
-        { oras, blob, file, workDir: work.path, run: deps.run },
-        check,
-        signatures,
-      );
-      deps.log.info(`Verified: signed by ${verified.identity}; checked by ${verified.verifiers.join(' and ')}`);
+    const destination = (blob: ResolvedBlob) => join(outDir, blob.title);
+    const beforeDownload = (blob: ResolvedBlob) => refuseToClobber(destination(blob), opts.force);
+    let blob: ResolvedBlob;
+    let file: string;
+    let verification: PullResult['verification'];
+    if (check) {
+      // Loaded only with --verify: the Sigstore stack is heavy to start.
+      const { verifyArtifact, verifiedBlobJson } = await import('../evidence/verify-artifact.js');
+      const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
+      const done = await verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, beforeDownload });
+      ({ blob, file } = done);
+      verification = verifiedBlobJson(done.verified);
+      deps.log.info(`Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}`);
+    } else {
+      blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
+      await beforeDownload(blob);
+      deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
+      file = await downloadBlob(oras, blob, work.path);
     }
     // The bytes moved into place are the bytes just verified: no second download.
+    const target = destination(blob);
     await moveIntoPlace(file, target, opts.force);
     landed = true;
     return {
@@ -94,14 +80,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
       file: { path: target, ...describeFile(blob) },
-      ...(verified
-        ? {
-            verification: {
-              ...(await import('../signing/verify-file.js')).verifiedJson(verified),
-              signatureDigest: verified.signatureDigest,
-            },
-          }
-        : {}),
+      ...(verification ? { verification } : {}),
     };
   } finally {
     await work.dispose();

@@ -1,24 +1,8 @@
 /** `pull`: registration only; the work is in pull-run.ts, loaded when the command runs. */
-import { Option, type Command } from 'commander';
-import type { Deps } from '../deps.js';
-import { addAuthOptions } from '../options/auth.js';
-import { addOutputOptions, printResult } from '../options/output.js';
-import { addPolicyOptions } from '../options/policy.js';
-import { addRemoteOptions } from '../options/remote.js';
-import { addToolOptions } from '../options/tools.js';
-
-export function addPullOptions(cmd: Command): Command {
-  cmd
-    .addOption(new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default('.'))
-    .addOption(new Option('--force', 'replace an existing file of the same name'))
-    .addOption(new Option('--expect-digest <sha256:…>', "refuse unless the file's sha256 is this"))
-    .addOption(
-      new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
-    );
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
-  return cmd;
-}
+import type { Command } from 'commander';
+import { addPullOptions } from '../options/pull.js';
+import type { Deps } from './deps.js';
+import { printResult } from './output.js';
 
 export function registerPull(program: Command, deps: Deps): void {
   const cmd = program
@@ -26,9 +10,6 @@ export function registerPull(program: Command, deps: Deps): void {
     .description('pull the file of an artifact, checked, into a folder')
     .argument('<ref>', 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:…');
   addPullOptions(cmd);
-  addPolicyOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
     `

@@ -4,38 +4,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { z } from 'zod';
+import { resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { formatReference, parseReference, pinned } from '../core/reference.js';
-import type { Deps } from '../deps.js';
-import { resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema } from '../options/auth.js';
-import { identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
+import type { SignatureAttached } from '../evidence/sign-artifact.js';
 import { parseOptions } from '../options/parse.js';
-import { connectRegistry } from '../options/registry.js';
-import { remoteOptionsSchema } from '../options/remote.js';
-import { signingOptionsSchema, signingServices, refuseStdinTwice } from '../options/sigstore.js';
-import { findCosign, toolOptionsSchema } from '../options/tools.js';
-import type { SignatureAttached } from '../signing/sign-remote.js';
-
-const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}$/;
-
-export const pushOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(identityTokenOptionsSchema.shape)
-  .extend(signingOptionsSchema.shape)
-  .extend({
-    artifactType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/vnd.example+json').optional(),
-    mediaType: z
-      .string()
-      .regex(MEDIA_TYPE, 'must be a media type like application/json')
-      .default('application/octet-stream'),
-    annotation: z.array(z.string().regex(/^[^=\s]+=/, 'must be key=value')).default([]),
-    sign: z.boolean().default(false),
-    json: z.boolean().default(false),
-  });
+import { pushOptionsSchema } from '../options/push.js';
+import { refuseStdinTwice } from '../options/signing.js';
+import type { Deps } from './deps.js';
+import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
 
 export interface PushResult {
   reference: string;
@@ -74,9 +52,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   try {
     // Everything signing needs is settled before anything is pushed.
     const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
-    const token = opts.sign
-      ? await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin })
-      : undefined;
+    const token = opts.sign ? await identityToken(opts, deps) : undefined;
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
     const pushed = await oras.push({
       cwd: file.dir,
@@ -99,7 +75,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
       const blob = await resolveBlob(oras, parseReference(result.pinnedReference), work.path);
       result.file.digest = blob.layer.digest;
       // Loaded only when signing: the Sigstore stack is heavy to start.
-      const { signAndAttach } = await import('../signing/sign-remote.js');
+      const { signAndAttach } = await import('../evidence/sign-artifact.js');
       result.signature = await signAndAttach(
         { oras, blob, file: file.path, workDir: work.path, cosign, run: deps.run },
         { identityToken: token.token, secrets: token.secrets },

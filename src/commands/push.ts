@@ -1,33 +1,16 @@
 /** `push`: registration only; the work is in push-run.ts, loaded when the command runs. */
-import { Option, type Command } from 'commander';
-import type { Deps } from '../deps.js';
-import { addAuthOptions } from '../options/auth.js';
-import { addIdentityTokenOptions } from '../options/identity-token.js';
-import { addOutputOptions, printResult } from '../options/output.js';
-import { addRemoteOptions } from '../options/remote.js';
-import { addSigningOptions } from '../options/sigstore.js';
-import { addToolOptions } from '../options/tools.js';
+import type { Command } from 'commander';
+import { addPushOptions } from '../options/push.js';
+import type { Deps } from './deps.js';
+import { printResult } from './output.js';
 
 export function registerPush(program: Command, deps: Deps): void {
   const cmd = program
     .command('push')
     .description('push one file as an OCI artifact (and sign it with --sign)')
     .argument('<ref>', 'target, with a tag: ghcr.io/OWNER/NAME:TAG')
-    .argument('<file>', "the file to push (its base name becomes the artifact's title)")
-    .addOption(new Option('--artifact-type <type>', "the artifact's type (OCI artifactType)"))
-    .addOption(new Option('--media-type <type>', "the file layer's media type").default('application/octet-stream'))
-    .addOption(
-      new Option('--annotation <key=value>', 'manifest annotation (repeatable)').argParser(
-        (v: string, prev: string[] = []) => [...prev, v],
-      ),
-    )
-    .addOption(new Option('--sign', 'sign the file keyless (cosign) and attach the Sigstore bundle as a referrer'));
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
-  addIdentityTokenOptions(cmd);
-  addSigningOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  addOutputOptions(cmd);
+    .argument('<file>', "the file to push (its base name becomes the artifact's title)");
+  addPushOptions(cmd);
   cmd.addHelpText(
     'after',
     `

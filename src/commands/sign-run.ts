@@ -5,33 +5,17 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import { downloadBlob, resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir } from '../core/fs.js';
 import { parseReference, type Reference } from '../core/reference.js';
-import type { Deps } from '../deps.js';
-import { downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema } from '../options/auth.js';
-import { identityTokenOptionsSchema, resolveIdentityToken } from '../options/identity-token.js';
+import { signAndAttach } from '../evidence/sign-artifact.js';
+import { signFile } from '../evidence/sign-file.js';
 import { parseOptions } from '../options/parse.js';
-import { connectRegistry } from '../options/registry.js';
-import { remoteOptionsSchema } from '../options/remote.js';
-import { refuseStdinTwice, signingOptionsSchema, signingServices } from '../options/sigstore.js';
-import { findCosign, toolOptionsSchema } from '../options/tools.js';
-import { signFile } from '../signing/sign-file.js';
-import { signAndAttach } from '../signing/sign-remote.js';
-
-export const signOptionsSchema = identityTokenOptionsSchema
-  .extend(signingOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(authOptionsSchema.shape)
-  .extend(remoteOptionsSchema.shape)
-  .extend({
-    bundle: z.string().min(1).optional(),
-    force: z.boolean().default(false),
-    json: z.boolean().default(false),
-  });
-type SignOptions = z.infer<typeof signOptionsSchema>;
+import { type SignOptions, signOptionsSchema } from '../options/sign.js';
+import { refuseStdinTwice } from '../options/signing.js';
+import type { Deps } from './deps.js';
+import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
 
 /** Settled before any token is read: the bundle must land in a folder and never on the input. */
 async function checkBundleDestination(file: string, bundlePath: string, force: boolean): Promise<void> {
@@ -56,7 +40,7 @@ async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
   const bundlePath = resolve(opts.bundle ?? `${file}.sigstore.json`);
   await checkBundleDestination(file, bundlePath, opts.force);
   const cosign = await findCosign(opts, deps);
-  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  const token = await identityToken(opts, deps);
   deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);
   return signFile(cosign, deps.run, {
     file,
@@ -76,7 +60,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
   const work = await privateTempDir();
   try {
     const cosign = await findCosign(opts, deps);
-    const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+    const token = await identityToken(opts, deps);
     const blob = await resolveBlob(oras, ref, work.path);
     const file = await downloadBlob(oras, blob, work.path);
     deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);

@@ -1,26 +1,15 @@
 /** `sign`: registration only; the work is in sign-run.ts, loaded when the command runs. */
-import { Option, type Command } from 'commander';
-import type { Deps } from '../deps.js';
-import { addAuthOptions } from '../options/auth.js';
-import { addIdentityTokenOptions } from '../options/identity-token.js';
-import { addOutputOptions, printResult } from '../options/output.js';
-import { addRemoteOptions } from '../options/remote.js';
-import { addSigningOptions } from '../options/sigstore.js';
-import { addToolOptions } from '../options/tools.js';
+import type { Command } from 'commander';
+import { addSignOptions } from '../options/sign.js';
+import type { Deps } from './deps.js';
+import { printResult } from './output.js';
 
 export function registerSign(program: Command, deps: Deps): void {
   const cmd = program
     .command('sign')
     .description('sign a file (writing a bundle) or a pushed artifact (attaching the bundle), keyless with Sigstore')
-    .argument('<file|ref>', 'a local file, or ghcr.io/OWNER/NAME:TAG')
-    .addOption(new Option('--bundle <path>', 'for a file: where to write the bundle (default: <file>.sigstore.json)'))
-    .addOption(new Option('--force', 'for a file: replace an existing bundle'));
-  addIdentityTokenOptions(cmd);
-  addSigningOptions(cmd);
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  addOutputOptions(cmd);
+    .argument('<file|ref>', 'a local file, or ghcr.io/OWNER/NAME:TAG');
+  addSignOptions(cmd);
   cmd.addHelpText(
     'after',
     `

@@ -4,35 +4,19 @@
  * checked before anything is read; any rejection exits with VERIFICATION_FAILED.
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir } from '../core/fs.js';
-import { expectDigestSchema, parseReference } from '../core/reference.js';
-import type { Deps } from '../deps.js';
-import { describeFile, downloadBlob, resolveBlob } from '../artifact/download.js';
-import { authOptionsSchema } from '../options/auth.js';
+import { parseReference } from '../core/reference.js';
+import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
+import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
-import { policyOptionsSchema } from '../options/policy.js';
-import { connectRegistry } from '../options/registry.js';
-import { remoteOptionsSchema } from '../options/remote.js';
-import { toolOptionsSchema } from '../options/tools.js';
-import { prepareReferrerCheck } from '../options/verification.js';
-import { verifiedJson, verifyFile, type VerifiedFile } from '../signing/verify-file.js';
-import { listSignatures, verifyAgainstReferrers } from '../signing/verify-referrers.js';
-
-export const verifyOptionsSchema = policyOptionsSchema
-  .extend(toolOptionsSchema.shape)
-  .extend(authOptionsSchema.shape)
-  .extend(remoteOptionsSchema.shape)
-  .extend({
-    bundle: z.string().min(1).optional(),
-    expectDigest: expectDigestSchema,
-    json: z.boolean().default(false),
-  });
-type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
+import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
+import type { Deps } from './deps.js';
+import { connectRegistry, prepareVerification } from './prepare.js';
 
 async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps) {
-  const check = await prepareReferrerCheck(opts, deps);
+  const check = await prepareVerification(opts, deps);
   const file = await checkRegularFile(fileArg);
   const verified = await verifyFile({ file, bundlePath: resolve(opts.bundle!), ...check }, deps.run);
   return verifiedJson(verified);
@@ -41,24 +25,18 @@ async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps)
 /** Pulls the pinned artifact into a private folder, verifies it there, then removes it. */
 async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   const ref = parseReference(refArg);
-  const check = await prepareReferrerCheck(opts, deps);
+  const check = await prepareVerification(opts, deps);
   const oras = await connectRegistry(opts, deps);
   const work = await privateTempDir();
   try {
-    const blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
-    const signatures = await listSignatures(oras, blob, deps.log);
-    const file = await downloadBlob(oras, blob, work.path);
-    const verified = await verifyAgainstReferrers(
-      { oras, blob, file, workDir: work.path, run: deps.run },
-      check,
-      signatures,
-    );
+    const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
+    const { blob, verified } = await verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest });
     return {
       reference: refArg,
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
       file: describeFile(blob),
-      verification: { ...verifiedJson(verified), signatureDigest: verified.signatureDigest },
+      verification: verifiedBlobJson(verified),
     };
   } finally {
     await work.dispose();

@@ -1,11 +1,8 @@
 /** `verify`: registration only; the work is in verify-run.ts, loaded when the command runs. */
-import { Option, type Command } from 'commander';
-import type { Deps } from '../deps.js';
-import { addAuthOptions } from '../options/auth.js';
-import { addOutputOptions, printResult } from '../options/output.js';
-import { addPolicyOptions } from '../options/policy.js';
-import { addRemoteOptions } from '../options/remote.js';
-import { addToolOptions } from '../options/tools.js';
+import type { Command } from 'commander';
+import { addVerifyOptions } from '../options/verify.js';
+import type { Deps } from './deps.js';
+import { printResult } from './output.js';
 
 export function registerVerify(program: Command, deps: Deps): void {
   const cmd = program
@@ -13,14 +10,8 @@ export function registerVerify(program: Command, deps: Deps): void {
     .description(
       'verify a file with its bundle, or an artifact with its attached signatures, against who must have signed',
     )
-    .argument('<file|ref>', 'a local file (with --bundle) or ghcr.io/OWNER/NAME:TAG')
-    .addOption(new Option('--bundle <path>', 'the Sigstore bundle of a local file (e.g. <file>.sigstore.json)'))
-    .addOption(new Option('--expect-digest <sha256:…>', "with a reference: refuse unless the file's sha256 is this"));
-  addPolicyOptions(cmd);
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  addOutputOptions(cmd);
+    .argument('<file|ref>', 'a local file (with --bundle) or ghcr.io/OWNER/NAME:TAG');
+  addVerifyOptions(cmd);
   cmd.addHelpText(
     'after',
     `

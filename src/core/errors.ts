@@ -45,10 +45,10 @@ export class GhcrBlobError extends Error {
   }
 }
 
-export const usageError = (message: string, recommendation?: string): GhcrBlobError =>
-  new GhcrBlobError('USAGE', message, { recommendation });
+export const usageError = (message: string, recommendation?: string, cause?: unknown): GhcrBlobError =>
+  new GhcrBlobError('USAGE', message, { recommendation, cause });
 
-export const verificationError = (message: string, details?: readonly string[]): GhcrBlobError =>
-  new GhcrBlobError('VERIFICATION_FAILED', message, { details });
+export const verificationError = (message: string, details?: readonly string[], cause?: unknown): GhcrBlobError =>
+  new GhcrBlobError('VERIFICATION_FAILED', message, { details, cause });
 
 export const isGhcrBlobError = (e: unknown): e is GhcrBlobError => e instanceof GhcrBlobError;

@@ -1,6 +1,5 @@
 /** Filesystem steps that must never half-write: private temp folders and atomic moves. */
-import { createHash } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { link, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -66,13 +65,6 @@ export async function moveIntoPlace(from: string, to: string, overwrite: boolean
     throw new GhcrBlobError('INTERNAL', `cannot write ${to}: ${(e as Error).message}`, { cause: e });
   }
   await unlink(from);
-}
-
-/** Streams a file through sha256: constant memory for any size. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 /** The absolute path of an existing regular file, or a usage error saying what it is instead. */

@@ -3,18 +3,18 @@
  * grammar. Parsed once, up front, so a malformed reference never reaches oras.
  */
 import { z } from 'zod';
+import { SHA256_DIGEST } from './digest.js';
 import { usageError } from './errors.js';
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST =
   /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** --expect-digest: the file's sha256, as `sha256sum` prints it, with the sha256: prefix. */
 export const expectDigestSchema = z
   .string()
-  .regex(DIGEST, 'must be sha256: followed by 64 lower-case hex digits')
+  .regex(SHA256_DIGEST, 'must be sha256: followed by 64 lower-case hex digits')
   .optional();
 
 export interface Reference {
@@ -34,7 +34,7 @@ export function parseReference(input: string): Reference {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw bad('digest must be sha256: followed by 64 lower-case hex digits');
+    if (!SHA256_DIGEST.test(digest)) throw bad('digest must be sha256: followed by 64 lower-case hex digits');
   }
   const slash = rest.indexOf('/');
   if (slash < 0) throw bad('it needs a registry host and a repository');

@@ -1,22 +1,24 @@
 /**
  * Who must have signed: an identity (exact, anchored RE2 regexp, or --github-workflow) and an
- * OIDC issuer. Required for every verification; checked before any IO (see verify/policy.ts).
+ * OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
+ * (see verify/policy.ts), before any IO.
  */
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import type { IdentityPolicy } from '../verify/policy.js';
+import { usageError } from '../core/errors.js';
+import { trustOptionsSchema } from './trust.js';
 
 export const ENGINES = ['both', 'sigstore'] as const;
 export type Engine = (typeof ENGINES)[number];
+const DEFAULT_ENGINE: Engine = 'both';
 
-export const policyOptionsSchema = z.object({
+export const policyOptionsSchema = trustOptionsSchema.extend({
   certificateIdentity: z.string().optional(),
   certificateIdentityRegexp: z.string().optional(),
   githubWorkflow: z.string().optional(),
   certificateOidcIssuer: z.string().optional(),
   certificateOidcIssuerRegexp: z.string().optional(),
-  trustedRoot: z.string().min(1).optional(),
-  engine: z.enum(ENGINES).default('both'),
+  engine: z.enum(ENGINES).default(DEFAULT_ENGINE),
 });
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
 
@@ -33,20 +35,31 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
     .addOption(
-      new Option(
-        '--trusted-root <file>',
-        'Sigstore TrustedRoot JSON, for a private or offline Sigstore (default: public-good, via TUF)',
-      ),
-    )
-    .addOption(
       new Option('--engine <engine>', 'both: cosign and the in-process verifier must accept; sigstore: in-process only')
         .choices(ENGINES)
-        .default('both'),
+        .default(DEFAULT_ENGINE),
     );
 }
 
-/** Loaded on demand: the RE2 engine is only needed when something is verified. */
-export async function policyFrom(opts: PolicyOptions): Promise<IdentityPolicy> {
-  const { buildIdentityPolicy } = await import('../verify/policy.js');
-  return buildIdentityPolicy(opts);
+const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
+  ['certificateIdentity', '--certificate-identity'],
+  ['certificateIdentityRegexp', '--certificate-identity-regexp'],
+  ['githubWorkflow', '--github-workflow'],
+  ['certificateOidcIssuer', '--certificate-oidc-issuer'],
+  ['certificateOidcIssuerRegexp', '--certificate-oidc-issuer-regexp'],
+  ['trustedRoot', '--trusted-root'],
+];
+
+/**
+ * Policy flags where nothing would be verified are refused: a user who passes
+ * --github-workflow must never believe a pull was verified when it was not.
+ */
+export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string): void {
+  const given = POLICY_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw usageError(
+      `${given.join(', ')} only take effect with ${needed}`,
+      `add ${needed}, or drop ${given.join(', ')}`,
+    );
+  }
 }

@@ -1,9 +1,6 @@
 /** How to reach the registry: the reference itself plus --plain-http / --ca-file. */
-import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { usageError } from '../core/errors.js';
 
 export const remoteOptionsSchema = z.object({
   plainHttp: z.boolean().default(false),
@@ -17,15 +14,4 @@ export function addRemoteOptions(cmd: Command): Command {
       new Option('--plain-http', 'talk HTTP, not HTTPS, to the registry (localhost:PORT is plain HTTP already)'),
     )
     .addOption(new Option('--ca-file <path>', 'trust this CA certificate (PEM) for the registry'));
-}
-
-export async function checkRemoteOptions(opts: RemoteOptions): Promise<RemoteOptions> {
-  if (!opts.caFile) return opts;
-  const caFile = resolve(opts.caFile);
-  try {
-    await access(caFile);
-  } catch {
-    throw usageError(`--ca-file ${opts.caFile}: no such file`);
-  }
-  return { ...opts, caFile };
 }

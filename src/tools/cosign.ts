@@ -5,6 +5,7 @@
  * only through a FIFO (see fifo.ts), never argv or environment.
  */
 import { GhcrBlobError, verificationError } from '../core/errors.js';
+import { errorLine } from './child-output.js';
 import type { Runner } from './exec.js';
 import { createSecretFifo } from './fifo.js';
 import { INSTALL_HINTS } from './locate.js';
@@ -15,7 +16,7 @@ export interface CosignTool {
 }
 
 export async function detectCosign(path: string, run: Runner): Promise<CosignTool> {
-  // Debian builds print "GitVersion: devel"; the flags tell the generations apart (FACTS §1).
+  // Debian builds print "GitVersion: devel"; the flags tell the generations apart.
   const help = await run({ file: path, args: ['sign-blob', '--help'] });
   const text = help.stdout + help.stderr;
   if (help.exitCode !== 0 || !text.includes('--identity-token')) {
@@ -28,6 +29,12 @@ export async function detectCosign(path: string, run: Runner): Promise<CosignToo
   throw new GhcrBlobError('TOOL_MISSING', 'this cosign is too old (need 2.5 or later)', {
     recommendation: INSTALL_HINTS.cosign,
   });
+}
+
+/** Which Sigstore instance signs: files given by the user (absolute paths), or public-good. */
+export interface SigstoreServices {
+  signingConfigPath?: string;
+  trustedRootPath?: string;
 }
 
 /** Private Sigstore instance for cosign 2, derived from a SigningConfig and a TrustedRoot. */
@@ -56,16 +63,9 @@ export interface VerifyBlobRequest {
   policyFlags: readonly string[];
 }
 
-/** The line cosign ends on when it fails ("Error: …"), shortened. */
-function cosignCause(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const line = [...lines].reverse().find((l) => /^Error:|^main\.go/.test(l)) ?? lines[lines.length - 1] ?? 'no message';
-  const text = line.replace(/^(main\.go:\d+:\s*)?Error:\s*/, '');
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
+/** The line cosign ends on when it fails ("Error: …"). */
+const cosignCause = (stderr: string): string =>
+  errorLine(stderr, { from: 'last', match: /^Error:|^main\.go/, strip: /^(main\.go:\d+:\s*)?Error:\s*/ });
 
 export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobRequest): Promise<void> {
   const fifo = await createSecretFifo(req.identityToken);

@@ -5,6 +5,7 @@
  * - their output back as strings; callers show it only through `redact`.
  */
 import { GhcrBlobError } from '../core/errors.js';
+import { printable, printableLine, printableLines } from '../core/printable.js';
 import { redact } from '../core/redact.js';
 import type { Logger } from '../core/log.js';
 
@@ -71,7 +72,7 @@ export type Runner = (request: RunRequest) => Promise<RunResult>;
 export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process.env): Runner {
   return async (req) => {
     const secrets = req.secrets ?? [];
-    log.debug(`run ${redact([req.file, ...req.args].join(' '), secrets)}`);
+    log.debug(`run ${printable(redact([req.file, ...req.args].join(' '), secrets))}`);
     // Loaded on first use: --help and --version never start a process.
     const { execa } = await import('execa');
     const result = await execa(req.file, [...req.args], {
@@ -91,7 +92,8 @@ export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process
         missing ? 'TOOL_MISSING' : 'INTERNAL',
         missing
           ? `cannot run ${req.file}: not found`
-          : `cannot run ${req.file}: ${redact(result.shortMessage ?? '', secrets)}`,
+          : `cannot run ${req.file}: ${printableLine(redact(result.shortMessage ?? '', secrets))}`,
+        { cause: result.cause },
       );
     }
     const out = {
@@ -99,7 +101,7 @@ export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process
       stdout: redact(String(result.stdout ?? ''), secrets),
       stderr: redact(String(result.stderr ?? ''), secrets),
     };
-    if (out.stderr.trim()) log.debug(`stderr: ${out.stderr.trim()}`);
+    if (out.stderr.trim()) log.debug(`stderr: ${printableLines(out.stderr.trim())}`);
     return out;
   };
 }

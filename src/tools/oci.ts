@@ -1,17 +1,14 @@
 /** zod schemas for the OCI documents we read: descriptors, image manifests and indexes. */
 import { z } from 'zod';
+import { descriptorDigestSchema } from '../core/digest.js';
 
 export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-export const digestSchema = z
-  .string()
-  .regex(/^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/, 'not a sha256/sha512 digest');
-
 export const descriptorSchema = z.object({
   mediaType: z.string().min(1),
-  digest: digestSchema,
+  digest: descriptorDigestSchema,
   size: z.number().int().nonnegative(),
   artifactType: z.string().optional(),
   annotations: z.record(z.string(), z.string()).optional(),

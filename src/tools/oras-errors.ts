@@ -2,7 +2,8 @@
  * oras exits 1 for every failure; the cause is only in its text. This maps that text to our
  * error codes. Input is already redacted (see exec.ts).
  */
-import { GhcrBlobError, type ErrorCode } from '../core/errors.js';
+import { type ErrorCode, GhcrBlobError } from '../core/errors.js';
+import { errorLine } from './child-output.js';
 
 interface Rule {
   test: RegExp;
@@ -51,15 +52,8 @@ const RULES: readonly Rule[] = [
 ];
 
 /** The line that says what went wrong: oras prefixes it with "Error:". */
-export function causeLine(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const line = lines.find((l) => l.startsWith('Error')) ?? lines[0] ?? 'no message';
-  const text = line.replace(/^Error:\s*/, '').replace(/^Error response from registry:\s*/, '');
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
+export const causeLine = (stderr: string): string =>
+  errorLine(stderr, { from: 'first', match: /^Error/, strip: /^(Error:\s*)?(Error response from registry:\s*)?/ });
 
 export function orasFailure(action: string, stderr: string): GhcrBlobError {
   const cause = causeLine(stderr);

@@ -3,12 +3,13 @@
  * field). Only what we use is required; unknown fields pass.
  */
 import { z } from 'zod';
-import { descriptorSchema, digestSchema } from './oci.js';
-import { GhcrBlobError } from '../core/errors.js';
+import { descriptorDigestSchema } from '../core/digest.js';
+import { descriptorSchema } from './oci.js';
+import { parseUntrustedJson } from '../core/json-input.js';
 
 export const pushOutputSchema = z.object({
   mediaType: z.string(),
-  digest: digestSchema,
+  digest: descriptorDigestSchema,
   size: z.number().int().nonnegative(),
   artifactType: z.string().optional(),
 });
@@ -18,7 +19,7 @@ export const pullOutputSchema = z.object({
   files: z.array(
     z.object({
       path: z.string().min(1),
-      digest: digestSchema,
+      digest: descriptorDigestSchema,
       size: z.number().int().nonnegative(),
       mediaType: z.string().optional(),
       annotations: z.record(z.string(), z.string()).optional(),
@@ -34,19 +35,9 @@ export const discoverOutputSchema = z
   .transform((o) => o.referrers ?? o.manifests ?? []);
 
 export function parseOrasJson<T>(schema: z.ZodType<T>, action: string, stdout: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch (cause) {
-    throw new GhcrBlobError('INTERNAL', `${action}: oras printed output that is not JSON`, { cause });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new GhcrBlobError(
-      'INTERNAL',
-      `${action}: unexpected oras output (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
-    );
-  }
-  return parsed.data;
+  return parseUntrustedJson(stdout, schema, {
+    source: `the output of oras ${action}`,
+    what: 'what oras 1.2/1.3 print',
+    code: 'INTERNAL',
+  });
 }

@@ -7,8 +7,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
-import type { Credentials } from '../options/auth.js';
-import type { RemoteOptions } from '../options/remote.js';
 import type { Runner } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
@@ -21,10 +19,22 @@ import {
 } from './oras-output.js';
 import type { Descriptor } from './oci.js';
 
+/** Who we are at the registry. The secret reaches oras only on its stdin. */
+export interface Credentials {
+  username: string;
+  secret: string;
+}
+
+/** How to reach the registry beyond its name: plain HTTP, or a private CA (absolute path). */
+export interface Transport {
+  plainHttp: boolean;
+  caFile?: string;
+}
+
 export interface OrasTool {
   path: string;
   version: string;
-  /** 1.2 and 1.3+ differ in flags and JSON shapes (FACTS §3). */
+  /** 1.2 and 1.3+ differ in flags and JSON shapes. */
   generation: '1.2' | '1.3';
 }
 
@@ -76,7 +86,7 @@ export interface Oras {
 export async function openOras(
   tool: OrasTool,
   run: Runner,
-  remote: RemoteOptions,
+  remote: Transport,
   credentials?: Credentials,
 ): Promise<Oras> {
   let configDir: TempDir | undefined;

@@ -10,7 +10,7 @@ import {
 } from '@sigstore/bundle';
 import { z } from 'zod';
 import { verificationError } from '../core/errors.js';
-import { describeZodError, parseJson, readSmallFile } from './json-input.js';
+import { checkUntrustedJson, parseJson, readSmallFile } from '../core/json-input.js';
 
 export type SignatureBundle = BundleWithMessageSignature;
 
@@ -68,16 +68,17 @@ export function parseBundle(text: string, source = 'bundle'): SignatureBundle {
       'expected: messageSignature, as written by cosign sign-blob --bundle',
     ]);
   }
-  const checked = signatureBundleSchema.safeParse(json.value);
-  if (!checked.success) {
-    throw verificationError(`${source} is not a Sigstore signature bundle: ${describeZodError(checked.error)}`);
-  }
+  const checked = checkUntrustedJson(json.value, signatureBundleSchema, {
+    source,
+    what: 'a Sigstore signature bundle',
+    code: 'VERIFICATION_FAILED',
+  });
   let bundle;
   try {
-    bundle = bundleFromJSON(checked.data);
+    bundle = bundleFromJSON(checked);
   } catch (e) {
     const fields = e instanceof ValidationError ? `: ${e.fields.join(', ')}` : '';
-    throw verificationError(`${source} is not a valid Sigstore bundle${fields}`, [String(e)]);
+    throw verificationError(`${source} is not a valid Sigstore bundle${fields}`, [String(e)], e);
   }
   // The schema already demands a messageSignature; this narrows the type.
   if (!isBundleWithMessageSignature(bundle)) throw verificationError(`${source} holds no message signature`);

@@ -1,5 +1,6 @@
 import { PolicyError, VerificationError } from '@sigstore/verify';
 import { GhcrBlobError, isGhcrBlobError, verificationError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import type { CertificateClaims } from './certificate-claims.js';
 import type { PolicyMismatch } from './policy.js';
 
@@ -60,10 +61,3 @@ export function claimLines(claims: CertificateClaims): string[] {
   ];
   return rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${printable(v as string)}`);
 }
-
-/**
- * Certificate text reaches the terminal, and before verification anyone can have written it:
- * control characters are shown escaped so they cannot move the cursor or forge lines.
- */
-export const printable = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

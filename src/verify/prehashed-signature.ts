@@ -4,7 +4,7 @@ import { crypto as sigstoreCrypto } from '@sigstore/core';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { verificationError } from '../core/errors.js';
 import type { SignatureBundle } from './bundle.js';
-import { digestsEqual } from './file-digest.js';
+import { digestsEqual } from '../core/digest.js';
 
 type SignatureContent = SignedEntity['signature'];
 

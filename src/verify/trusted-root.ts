@@ -2,7 +2,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
-import { describeZodError, parseJson, readSmallFile, reasonOf } from './json-input.js';
+import { parseUntrustedJson, readSmallFile, reasonOf } from '../core/json-input.js';
 import { fetchPublicGoodTrustedRoot } from './public-good-root.js';
 
 export type { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -64,20 +64,17 @@ export async function loadTrustedRoot(
 
 /** Validates TrustedRoot JSON text; `source` names it in errors (USAGE: it is an input). */
 export function parseTrustedRoot(text: string, source: string): TrustedRoot {
-  const json = parseJson(text);
-  if (!json.ok) throw usageError(`${source} is ${json.reason}`);
-  const checked = trustedRootSchema.safeParse(json.value);
-  if (!checked.success) {
-    throw usageError(
-      `${source} is not a valid Sigstore TrustedRoot: ${describeZodError(checked.error)}`,
-      `A trusted root is JSON with mediaType ${TRUSTED_ROOT_MEDIA_TYPE} (e.g. from cosign trusted-root create)`,
-    );
-  }
-  const root = TrustedRoot.fromJSON(checked.data);
+  const checked = parseUntrustedJson(text, trustedRootSchema, {
+    source,
+    what: 'a valid Sigstore TrustedRoot',
+    code: 'USAGE',
+    recommendation: `A trusted root is JSON with mediaType ${TRUSTED_ROOT_MEDIA_TYPE} (e.g. from cosign trusted-root create)`,
+  });
+  const root = TrustedRoot.fromJSON(checked);
   try {
     toTrustMaterial(root); // parses every key and certificate now, not halfway through a verify
   } catch (e) {
-    throw usageError(`${source} holds a key or certificate that cannot be parsed: ${reasonOf(e)}`);
+    throw usageError(`${source} holds a key or certificate that cannot be parsed: ${reasonOf(e)}`, undefined, e);
   }
   return root;
 }

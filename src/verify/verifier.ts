@@ -4,7 +4,7 @@ import { GhcrBlobError, verificationError } from '../core/errors.js';
 import type { SignatureBundle } from './bundle.js';
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
-import { digestsEqual, sha256File } from './file-digest.js';
+import { digestsEqual, sha256File } from '../core/digest.js';
 import type { IdentityPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
 

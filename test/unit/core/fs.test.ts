@@ -2,13 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  checkRegularFile,
-  moveIntoPlace,
-  privateTempDir,
-  removeLiveTempDirsSync,
-  sha256File,
-} from '../../../src/core/fs.js';
+import { checkRegularFile, moveIntoPlace, privateTempDir, removeLiveTempDirsSync } from '../../../src/core/fs.js';
+import { ociDigest, sha256File } from '../../../src/core/digest.js';
 
 const made: string[] = [];
 const scratch = () => {
@@ -78,7 +73,7 @@ it('checkRegularFile and sha256File', async () => {
     code: 'USAGE',
     message: expect.stringMatching(/no such file/),
   });
-  expect(await sha256File(join(dir, 'f'))).toBe(
+  expect(ociDigest(await sha256File(join(dir, 'f')))).toBe(
     'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
   );
 });

@@ -2,7 +2,8 @@ import { VerificationError } from '@sigstore/verify';
 import { describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
 import type { CertificateClaims } from '../../../src/verify/certificate-claims.js';
-import { identityFailure, printable, sigstoreFailure } from '../../../src/verify/failure.js';
+import { printable } from '../../../src/core/printable.js';
+import { identityFailure, sigstoreFailure } from '../../../src/verify/failure.js';
 
 const claims: CertificateClaims = {
   san: 'https://github.com/octo/tools-evil/.github/workflows/release.yml@refs/heads/x\u001b[2K\rOK',

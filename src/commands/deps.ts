@@ -1,6 +1,6 @@
 /** Everything a command needs from the outside world, built once in cli.ts. */
-import type { Logger } from './core/log.js';
-import type { Runner } from './tools/exec.js';
+import type { Logger } from '../core/log.js';
+import type { Runner } from '../tools/exec.js';
 
 export interface Deps {
   env: NodeJS.ProcessEnv;

@@ -4,19 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import type { Runner } from '../tools/exec.js';
-import { signBlob, type Cosign2Services, type CosignTool } from '../tools/cosign.js';
-import { loadTrustedRoot, parseBundle } from '../verify/index.js';
-import { writeCosign2TrustFiles } from './cosign2-trust.js';
-import { readSigningConfig } from './signing-config.js';
-import { bundleSigner } from './signer.js';
 import { usageError } from '../core/errors.js';
-
-export interface SigstoreServices {
-  signingConfigPath?: string;
-  trustedRootPath?: string;
-}
+import { moveIntoPlace, privateTempDir } from '../core/fs.js';
+import { type Cosign2Services, type CosignTool, type SigstoreServices, signBlob } from '../tools/cosign.js';
+import { translateForCosign2 } from '../tools/cosign2-trust.js';
+import type { Runner } from '../tools/exec.js';
+import { bundleSigner } from '../verify/bundle-signer.js';
+import { loadTrustedRoot, parseBundle } from '../verify/index.js';
 
 export interface SignFileRequest {
   file: string;
@@ -35,6 +29,7 @@ export interface SignedFile {
   rekorLogIndex?: number;
 }
 
+/** cosign 2 has no --signing-config: a private instance becomes URL flags and PEM files. */
 async function cosign2Services(services: SigstoreServices, dir: string): Promise<Cosign2Services | undefined> {
   if (!services.signingConfigPath) return undefined; // public-good defaults built into cosign 2
   if (!services.trustedRootPath) {
@@ -43,9 +38,7 @@ async function cosign2Services(services: SigstoreServices, dir: string): Promise
       "cosign 2 reads a private Sigstore's keys from the trusted root",
     );
   }
-  const urls = await readSigningConfig(services.signingConfigPath);
-  const env = await writeCosign2TrustFiles(await loadTrustedRoot(services.trustedRootPath), dir);
-  return { ...urls, env };
+  return translateForCosign2(services.signingConfigPath, await loadTrustedRoot(services.trustedRootPath), dir);
 }
 
 export async function signFile(cosign: CosignTool, run: Runner, req: SignFileRequest): Promise<SignedFile> {

@@ -2,9 +2,9 @@
  * A Sigstore SigningConfig (v0.2): which Fulcio, Rekor and TSA to use. cosign 3 reads the file
  * itself; for cosign 2 we pick the URLs out of it and pass them as flags.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
+import { parseUntrustedJson, readSmallFile } from '../core/json-input.js';
 
 export const SIGNING_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
 
@@ -35,22 +35,12 @@ const current = (s: Service, now: Date) =>
   new Date(s.validFor.start) <= now && (!s.validFor.end || new Date(s.validFor.end) > now);
 
 export async function readSigningConfig(path: string, now = new Date()): Promise<ServiceUrls> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw usageError(
-      `signing config ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not JSON'}`,
-    );
-  }
-  const parsed = signingConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw usageError(
-      `signing config ${path} is not a SigningConfig v0.2 (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
-    );
-  }
-  const cfg = parsed.data;
+  const text = await readSmallFile(path, 'signing config');
+  const cfg = parseUntrustedJson(text, signingConfigSchema, {
+    source: `signing config ${path}`,
+    what: 'a SigningConfig v0.2',
+    code: 'USAGE',
+  });
   const fulcio = cfg.caUrls.find((s) => current(s, now));
   // cosign 2 speaks Rekor v1 only.
   const rekor = cfg.rekorTlogUrls.find((s) => s.majorApiVersion === 1 && current(s, now));

@@ -4,7 +4,6 @@
  * once); when both reject, the in-process reason is shown, as it explains more. Junk never gets
  * here: bundles are parsed before.
  */
-import type { Engine } from '../options/policy.js';
 import type { Runner } from '../tools/exec.js';
 import { verifyBlob, type CosignTool } from '../tools/cosign.js';
 import {
@@ -16,17 +15,25 @@ import {
   type SignatureBundle,
 } from '../verify/index.js';
 
-export interface VerifyFileRequest {
-  file: string;
-  bundlePath: string;
-  /** Already parsed, when the caller has it (pull --verify parses candidates first). */
-  bundle?: SignatureBundle;
+/** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
+export type Engine = 'both' | 'sigstore';
+
+/** Who must have signed and what to trust, settled before anything is read or downloaded. */
+export interface VerificationCheck {
   policy: IdentityPolicy;
   trustedRoot: TrustedRoot;
+  /** The same root as a file, for cosign; undefined: public-good through cosign's own TUF. */
   trustedRootPath?: string;
   engine: Engine;
   /** Required unless engine is 'sigstore'. */
   cosign?: CosignTool;
+}
+
+export interface VerifyFileRequest extends VerificationCheck {
+  file: string;
+  bundlePath: string;
+  /** Already parsed, when the caller has it (pull --verify parses candidates first). */
+  bundle?: SignatureBundle;
 }
 
 export interface VerifiedFile extends VerifiedSignature {

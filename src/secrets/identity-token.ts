@@ -4,22 +4,9 @@
  * service by ghcr-blob itself, so neither the token nor the request credential is ever put in
  * cosign's argv or environment.
  */
-import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { GhcrBlobError, usageError } from '../core/errors.js';
-import { trimOneNewline } from './auth.js';
-
-export const identityTokenOptionsSchema = z.object({ identityTokenStdin: z.boolean().default(false) });
-export type IdentityTokenOptions = z.infer<typeof identityTokenOptionsSchema>;
-
-export function addIdentityTokenOptions(cmd: Command): Command {
-  return cmd.addOption(
-    new Option(
-      '--identity-token-stdin',
-      "read the OIDC identity token from stdin (default in GitHub Actions: the job's own token)",
-    ),
-  );
-}
+import { trimOneNewline } from './stdin.js';
 
 const actionsTokenSchema = z.object({ value: z.string().min(1) });
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -45,9 +32,7 @@ async function fetchActionsToken(url: string, requestToken: string, doFetch: typ
     throw new GhcrBlobError(
       'AUTH_FAILED',
       `could not get an identity token from GitHub Actions (${(e as Error).message})`,
-      {
-        recommendation: 'give the job `permissions: id-token: write`',
-      },
+      { recommendation: 'give the job `permissions: id-token: write`', cause: e },
     );
   }
   const parsed = actionsTokenSchema.safeParse(body);
@@ -56,7 +41,7 @@ async function fetchActionsToken(url: string, requestToken: string, doFetch: typ
 }
 
 export async function resolveIdentityToken(
-  opts: IdentityTokenOptions,
+  opts: { identityTokenStdin: boolean },
   src: TokenSource,
 ): Promise<{ token: string; secrets: string[] }> {
   if (opts.identityTokenStdin) {

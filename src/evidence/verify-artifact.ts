@@ -1,29 +1,21 @@
 /**
- * pull --verify / verify <ref>: the pulled bytes are accepted when one attached bundle passes
- * both verifiers for exactly those bytes. Junk referrers are skipped (bounded); registry and
- * auth failures stop the search (they are not "no signature").
+ * pull --verify / verify <ref>, one flow: resolve the reference once, list the signatures
+ * before downloading, pull by digest into a private folder, and accept the bytes when one
+ * attached bundle passes both verifiers for exactly those bytes. Junk referrers are skipped
+ * (bounded); registry and auth failures stop the search (they are not "no signature").
  */
 import { join } from 'node:path';
 import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { ResolvedBlob } from '../artifact/download.js';
-import type { Engine } from '../options/policy.js';
+import { downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
+import { fetchCandidateBundle, listBundleReferrers, MAX_CANDIDATES } from '../artifact/referrers.js';
+import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
-import type { CosignTool } from '../tools/cosign.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
-import { readBundle, type IdentityPolicy, type TrustedRoot } from '../verify/index.js';
-import { fetchCandidateBundle, listBundleReferrers, MAX_CANDIDATES } from './referrers.js';
-import { bundleSigner } from './signer.js';
-import { verifyFile, type VerifiedFile } from './verify-file.js';
-
-export interface ReferrerCheck {
-  policy: IdentityPolicy;
-  trustedRoot: TrustedRoot;
-  trustedRootPath?: string;
-  engine: Engine;
-  cosign?: CosignTool;
-}
+import { bundleSigner } from '../verify/bundle-signer.js';
+import { readBundle } from '../verify/index.js';
+import { type VerificationCheck, type VerifiedFile, verifiedJson, verifyFile } from './verify-file.js';
 
 export interface VerifiedBlob extends VerifiedFile {
   /** The referrer whose bundle was accepted. */
@@ -54,7 +46,7 @@ export async function listSignatures(oras: Oras, blob: ResolvedBlob, log: Logger
 
 export async function verifyAgainstReferrers(
   ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
-  check: ReferrerCheck,
+  check: VerificationCheck,
   { candidates, skipped }: SignatureList,
 ): Promise<VerifiedBlob> {
   const rejected: string[] = [];
@@ -78,3 +70,40 @@ export async function verifyAgainstReferrers(
     rejected,
   );
 }
+
+export interface ArtifactContext {
+  oras: Oras;
+  /** A private folder for the manifest, the blob and the candidate bundles. */
+  workDir: string;
+  log: Logger;
+  run: Runner;
+}
+
+export interface VerifiedArtifact {
+  blob: ResolvedBlob;
+  /** The verified file, still in the private folder. */
+  file: string;
+  verified: VerifiedBlob;
+}
+
+/**
+ * The whole of `verify <ref>` and the verifying half of `pull --verify`. `beforeDownload` runs
+ * once the artifact is resolved and its signatures listed (pull checks its destination there).
+ */
+export async function verifyArtifact(
+  ctx: ArtifactContext,
+  ref: Reference,
+  check: VerificationCheck,
+  opts: { expectDigest?: string; beforeDownload?: (blob: ResolvedBlob) => Promise<void> } = {},
+): Promise<VerifiedArtifact> {
+  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest);
+  await opts.beforeDownload?.(blob);
+  const signatures = await listSignatures(ctx.oras, blob, ctx.log);
+  ctx.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
+  const file = await downloadBlob(ctx.oras, blob, ctx.workDir);
+  const verified = await verifyAgainstReferrers({ ...ctx, blob, file }, check, signatures);
+  return { blob, file, verified };
+}
+
+/** The documented --json `verification` of pull --verify and verify <ref>. */
+export const verifiedBlobJson = (v: VerifiedBlob) => ({ ...verifiedJson(v), signatureDigest: v.signatureDigest });

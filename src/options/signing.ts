@@ -1,13 +1,11 @@
-/** --signing-config / --trusted-root for signing against a private or offline Sigstore. */
-import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+/** Signing: where the OIDC identity token comes from, and which Sigstore instance signs. */
+import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
-import type { SigstoreServices } from '../signing/sign-file.js';
 
 export const signingOptionsSchema = z.object({
+  identityTokenStdin: z.boolean().default(false),
   signingConfig: z.string().min(1).optional(),
-  trustedRoot: z.string().min(1).optional(),
 });
 export type SigningOptions = z.infer<typeof signingOptionsSchema>;
 
@@ -15,18 +13,16 @@ export function addSigningOptions(cmd: Command): Command {
   return cmd
     .addOption(
       new Option(
+        '--identity-token-stdin',
+        "read the OIDC identity token from stdin (default in GitHub Actions: the job's own token)",
+      ),
+    )
+    .addOption(
+      new Option(
         '--signing-config <file>',
         'Sigstore SigningConfig JSON: which Fulcio, Rekor and TSA to use (default: public-good)',
       ),
-    )
-    .addOption(new Option('--trusted-root <file>', 'Sigstore TrustedRoot JSON for that instance'));
-}
-
-export function signingServices(opts: SigningOptions): SigstoreServices {
-  return {
-    signingConfigPath: opts.signingConfig && resolve(opts.signingConfig),
-    trustedRootPath: opts.trustedRoot && resolve(opts.trustedRoot),
-  };
+    );
 }
 
 /** stdin can carry one secret: the registry token or the identity token, not both. */

@@ -3,13 +3,13 @@
  * the bundle to its manifest digest. The bundle must be over exactly the layer's bytes.
  */
 import { join } from 'node:path';
-import { verificationError } from '../core/errors.js';
 import type { ResolvedBlob } from '../artifact/download.js';
+import { attachBundle } from '../artifact/referrers.js';
+import { verificationError } from '../core/errors.js';
+import type { CosignTool, SigstoreServices } from '../tools/cosign.js';
 import type { Runner } from '../tools/exec.js';
-import type { CosignTool } from '../tools/cosign.js';
 import type { Oras } from '../tools/oras.js';
-import { attachBundle } from './referrers.js';
-import { signFile, type SigstoreServices } from './sign-file.js';
+import { signFile } from './sign-file.js';
 
 export interface SignatureAttached {
   /** The referrer manifest holding the bundle. */

@@ -1,7 +1,7 @@
 /** Who a bundle says signed: read from its certificate, unverified — for messages only. */
 import { X509Certificate } from '@sigstore/core';
-import { certificateClaims, type CertificateClaims } from '../verify/certificate-claims.js';
-import type { SignatureBundle } from '../verify/index.js';
+import { certificateClaims, type CertificateClaims } from './certificate-claims.js';
+import type { SignatureBundle } from './bundle.js';
 
 export function bundleSigner(bundle: SignatureBundle): CertificateClaims | undefined {
   const material = bundle.verificationMaterial.content;

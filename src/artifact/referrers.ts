@@ -7,9 +7,9 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { verificationError } from '../core/errors.js';
-import { sha256File } from '../core/fs.js';
-import { readBlobManifest } from '../artifact/manifest.js';
-import type { ResolvedBlob } from '../artifact/download.js';
+import { ociDigest, sha256File } from '../core/digest.js';
+import type { ResolvedBlob } from './download.js';
+import { readBlobManifest } from './manifest.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
 
@@ -28,16 +28,13 @@ export interface AttachedBundle {
 export async function attachBundle(oras: Oras, blob: ResolvedBlob, bundlePath: string): Promise<AttachedBundle> {
   const fileArg = `${basename(bundlePath)}:${BUNDLE_MEDIA_TYPE}`;
   const attached = await oras.attach(blob.pinnedReference, dirname(bundlePath), fileArg, BUNDLE_MEDIA_TYPE);
-  return { digest: attached.digest, bundleDigest: await sha256File(bundlePath) };
+  return { digest: attached.digest, bundleDigest: ociDigest(await sha256File(bundlePath)) };
 }
-
-const repositoryOf = (blob: ResolvedBlob): string =>
-  blob.pinnedReference.slice(0, blob.pinnedReference.lastIndexOf('@'));
 
 /** Checks a referrer's manifest before its bundle is downloaded. */
 async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<Descriptor> {
   const manifestPath = join(workDir, 'manifest.json');
-  await oras.fetchManifest(`${repositoryOf(blob)}@${referrer.digest}`, manifestPath);
+  await oras.fetchManifest(`${blob.repository}@${referrer.digest}`, manifestPath);
   const m = await readBlobManifest(manifestPath, referrer.digest);
   // Why exact: only a referrer whose subject is this very manifest speaks about these bytes.
   if (m.manifest.subject?.digest !== blob.digest)
@@ -61,7 +58,7 @@ export async function fetchCandidateBundle(
   await mkdir(workDir, { recursive: true, mode: 0o700 });
   const layer = await bundleLayer(oras, blob, referrer, workDir);
   const bundlePath = join(workDir, 'bundle.json');
-  await oras.fetchBlob(`${repositoryOf(blob)}@${layer.digest}`, bundlePath);
+  await oras.fetchBlob(`${blob.repository}@${layer.digest}`, bundlePath);
   return bundlePath;
 }
 

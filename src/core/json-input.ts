@@ -1,6 +1,11 @@
+/**
+ * The one reader for JSON that someone else wrote: bundles, trusted roots, signing configs,
+ * manifests, oras output. Size is capped before reading, the text is parsed, zod checks the
+ * shape, and every failure reads the same way: `<source> is not <what>: <field>: <reason>`.
+ */
 import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { isGhcrBlobError, usageError } from '../core/errors.js';
+import { type ErrorCode, GhcrBlobError, isGhcrBlobError, usageError } from './errors.js';
 
 /**
  * Bundles and trusted roots are a few kB. Anything past this is almost surely the blob passed
@@ -8,17 +13,17 @@ import { isGhcrBlobError, usageError } from '../core/errors.js';
  */
 export const MAX_JSON_INPUT_BYTES = 16 * 1024 * 1024;
 
-/** Reads a small JSON input file; a missing, unreadable or oversized file is a USAGE error. */
-export async function readSmallFile(path: string, what: string): Promise<string> {
+/** Reads a small input file; a missing, unreadable or oversized file is a USAGE error. */
+export async function readSmallFile(path: string, what: string, maxBytes = MAX_JSON_INPUT_BYTES): Promise<string> {
   let size: number;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw usageError(`${what} ${path} is not a regular file`);
     size = info.size;
   } catch (e) {
-    throw isGhcrBlobError(e) ? e : usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`);
+    throw isGhcrBlobError(e) ? e : usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`, undefined, e);
   }
-  if (size > MAX_JSON_INPUT_BYTES) {
+  if (size > maxBytes) {
     throw usageError(
       `${what} ${path} is ${size} bytes; a ${what} is a small JSON file`,
       'Check the order of the arguments: was the signed file given in its place?',
@@ -27,7 +32,7 @@ export async function readSmallFile(path: string, what: string): Promise<string>
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`);
+    throw usageError(`cannot read ${what} ${path}: ${reasonOf(e)}`, undefined, e);
   }
 }
 
@@ -39,6 +44,35 @@ export function parseJson(text: string): JsonParse {
   } catch (e) {
     return { ok: false, reason: `not valid JSON (truncated?): ${reasonOf(e)}` };
   }
+}
+
+export interface UntrustedJsonSource {
+  /** Names the input in messages, e.g. `bundle ./b.json` or `the registry's manifest`. */
+  source: string;
+  /** What it should be, e.g. `a Sigstore bundle`. */
+  what: string;
+  /** USAGE for the user's files, VERIFICATION_FAILED for registry content, INTERNAL for tool output. */
+  code: ErrorCode;
+  recommendation?: string;
+}
+
+/** Parses and checks untrusted JSON text; any failure is a GhcrBlobError of `from.code`. */
+export function parseUntrustedJson<T>(text: string, schema: z.ZodType<T>, from: UntrustedJsonSource): T {
+  const json = parseJson(text);
+  if (!json.ok) throw new GhcrBlobError(from.code, `${from.source} is ${json.reason}`);
+  return checkUntrustedJson(json.value, schema, from);
+}
+
+/** The zod half of parseUntrustedJson, for a caller that looked at the parsed value first. */
+export function checkUntrustedJson<T>(value: unknown, schema: z.ZodType<T>, from: UntrustedJsonSource): T {
+  const checked = schema.safeParse(value);
+  if (!checked.success) {
+    throw new GhcrBlobError(from.code, `${from.source} is not ${from.what}: ${describeZodError(checked.error)}`, {
+      recommendation: from.recommendation,
+      cause: checked.error,
+    });
+  }
+  return checked.data;
 }
 
 /** `tlogs[0].publicKey.validFor.start: Invalid input…`, for at most three zod issues. */

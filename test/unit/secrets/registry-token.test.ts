@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER_USERNAME, readAllStdin, resolveCredentials, trimOneNewline } from '../../../src/options/auth.js';
+import { PLACEHOLDER_USERNAME, resolveCredentials } from '../../../src/secrets/registry-token.js';
+import { readAllStdin, trimOneNewline } from '../../../src/secrets/stdin.js';
 
 const stdin = (text: string) => async () => text;
 const noStdin = async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestsEqual, sha256File } from '../../../src/verify/file-digest.js';
+import { digestsEqual, sha256File } from '../../../src/core/digest.js';
 
 let dir: string;
 beforeAll(async () => {

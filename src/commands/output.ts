@@ -1,0 +1,11 @@
+/** What a command prints on stdout: the --json document, or its human lines (data only). */
+import type { Deps } from './deps.js';
+
+export function printResult(
+  deps: Deps,
+  json: boolean | undefined,
+  result: unknown,
+  humanLines: readonly string[],
+): void {
+  deps.writeOut(json ? `${JSON.stringify(result, null, 2)}\n` : humanLines.map((l) => `${l}\n`).join(''));
+}

@@ -1,0 +1,71 @@
+/**
+ * Options parse; commands prepare. This is the one place that turns parsed options into the
+ * things a command works with: an oras session with credentials, a located cosign, an
+ * identity token, a ready verification check. Here IO may happen (stdin, files, the network
+ * for TUF); nothing under options/ does any.
+ */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { usageError } from '../core/errors.js';
+import type { VerificationCheck } from '../evidence/verify-file.js';
+import type { AuthOptions } from '../options/auth.js';
+import type { PolicyOptions } from '../options/policy.js';
+import type { RemoteOptions } from '../options/remote.js';
+import type { SigningOptions } from '../options/signing.js';
+import type { ToolOptions } from '../options/tools.js';
+import type { TrustOptions } from '../options/trust.js';
+import { resolveIdentityToken } from '../secrets/identity-token.js';
+import { resolveCredentials } from '../secrets/registry-token.js';
+import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
+import { locateTool } from '../tools/locate.js';
+import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
+import type { Deps } from './deps.js';
+
+export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
+  return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
+}
+
+export async function findCosign(opts: ToolOptions, deps: Deps): Promise<CosignTool> {
+  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run);
+}
+
+async function transportFrom(opts: RemoteOptions): Promise<Transport> {
+  if (!opts.caFile) return opts;
+  const caFile = resolve(opts.caFile);
+  try {
+    await access(caFile);
+  } catch (e) {
+    throw usageError(`--ca-file ${opts.caFile}: no such file`, undefined, e);
+  }
+  return { ...opts, caFile };
+}
+
+/** The caller owns the session: `dispose()` removes its private registry config. */
+export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOptions, deps: Deps): Promise<Oras> {
+  const transport = await transportFrom(opts);
+  const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  return openOras(await findOras(opts, deps), deps.run, transport, credentials);
+}
+
+/** The OIDC token for keyless signing, with every secret that must be kept out of output. */
+export const identityToken = (opts: SigningOptions, deps: Deps) =>
+  resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+
+export function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
+  return {
+    signingConfigPath: opts.signingConfig && resolve(opts.signingConfig),
+    trustedRootPath: opts.trustedRoot && resolve(opts.trustedRoot),
+  };
+}
+
+/** Policy, cosign and trust material, settled before anything is downloaded. */
+export async function prepareVerification(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<VerificationCheck> {
+  // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
+  const { buildIdentityPolicy } = await import('../verify/policy.js');
+  const policy = buildIdentityPolicy(opts);
+  const cosign = opts.engine === 'sigstore' ? undefined : await findCosign(opts, deps);
+  if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
+  const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
+  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
+  return { policy, cosign, trustedRoot: await loadTrustedRoot(trustedRootPath), trustedRootPath, engine: opts.engine };
+}

@@ -1,0 +1,45 @@
+/** pull: where the file lands, what it must be, --verify, and the option modules it embeds. */
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { expectDigestSchema } from '../core/reference.js';
+import { addAuthOptions, authOptionsSchema } from './auth.js';
+import { addOutputOptions, outputOptionsSchema } from './output.js';
+import { addPolicyOptions, policyOptionsSchema } from './policy.js';
+import { addRemoteOptions, remoteOptionsSchema } from './remote.js';
+import { addToolOptions, toolOptionsSchema } from './tools.js';
+import { addTrustOptions } from './trust.js';
+
+const DEFAULT_OUTPUT_DIR = '.';
+
+export const pullOptionsSchema = authOptionsSchema
+  .extend(remoteOptionsSchema.shape)
+  .extend(toolOptionsSchema.shape)
+  .extend(policyOptionsSchema.shape)
+  .extend(outputOptionsSchema.shape)
+  .extend({
+    verify: z.boolean().default(false),
+    output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
+    force: z.boolean().default(false),
+    expectDigest: expectDigestSchema,
+  });
+export type PullOptions = z.infer<typeof pullOptionsSchema>;
+
+export function addPullOptions(cmd: Command): Command {
+  cmd
+    .addOption(
+      new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default(
+        DEFAULT_OUTPUT_DIR,
+      ),
+    )
+    .addOption(new Option('--force', 'replace an existing file of the same name'))
+    .addOption(new Option('--expect-digest <sha256:…>', "refuse unless the file's sha256 is this"))
+    .addOption(
+      new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
+    );
+  addAuthOptions(cmd);
+  addRemoteOptions(cmd);
+  addPolicyOptions(cmd);
+  addTrustOptions(cmd);
+  addToolOptions(cmd, ['oras', 'cosign']);
+  return addOutputOptions(cmd);
+}

@@ -90,8 +90,8 @@ export async function runSign(target: string, raw: unknown, deps: Deps) {
   let ref: Reference;
   try {
     ref = parseReference(target);
-  } catch {
-    throw usageError(`${target}: no such file, and not a registry reference`);
+  } catch (e) {
+    throw usageError(`${target}: no such file, and not a registry reference`, undefined, e);
   }
   return { kind: 'ref' as const, ...(await signRemote(ref, target, opts, deps)) };
 }

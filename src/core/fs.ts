@@ -21,7 +21,7 @@ export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT') {
-      throw usageError(`cannot write in ${parent} (${code})`, 'choose a folder you can write to');
+      throw usageError(`cannot write in ${parent} (${code})`, 'choose a folder you can write to', e);
     }
     throw e;
   }
@@ -60,7 +60,7 @@ export async function moveIntoPlace(from: string, to: string, overwrite: boolean
     await link(from, to);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw usageError(`${to} already exists`, 'pass --force to replace it');
+      throw usageError(`${to} already exists`, 'pass --force to replace it', e);
     }
     throw new GhcrBlobError('INTERNAL', `cannot write ${to}: ${(e as Error).message}`, { cause: e });
   }

@@ -36,7 +36,11 @@ export function compileAnchoredRegexp(flag: string, source: string): AnchoredReg
     compiled = RE2JS.compile(effective);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw usageError(`${flag} ${JSON.stringify(source)} is not a valid RE2 regular expression: ${reason}`);
+    throw usageError(
+      `${flag} ${JSON.stringify(source)} is not a valid RE2 regular expression: ${reason}`,
+      undefined,
+      e,
+    );
   }
   return { source, effective, test: (value) => compiled.matches(value) };
 }

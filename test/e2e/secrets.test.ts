@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirContainsString, freshCliDirs, runCli } from '../support/cli.js';
 import { startLeakScanner } from '../support/proc-scanner.js';
+import { craftArtifact } from '../support/registry-api.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { GENERATIONS, toolsFor } from '../support/tools.js';
 
@@ -58,8 +59,10 @@ describe.each(GENERATIONS)('credentials during a %s push and pull of 256 MiB', (
 
   it("from GHCR_TOKEN: only in ghcr-blob's own environment (where the user put it), never a child's", async () => {
     const dirs = freshCliDirs();
+    // Its own artifact, so this test does not depend on the push above.
+    await craftArtifact(reg, 'octo/env', 'v1', [{ content: Buffer.alloc(64 * 1024 * 1024), title: 'env.bin' }]);
     const scanner = await startLeakScanner(reg.password);
-    const pulled = await runCli(['pull', `${reg.host}/octo/big:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username], {
+    const pulled = await runCli(['pull', `${reg.host}/octo/env:v1`, '-o', join(dirs.cwd, 'out'), '-u', reg.username], {
       env: { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password },
       ...dirs,
     });

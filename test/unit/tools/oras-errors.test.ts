@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orasFailure } from '../../../src/tools/oras-errors.js';
 
-// Texts as printed by oras 1.2.0 / 1.3.3 against distribution 2.8 (FACTS.md §3).
+// Texts as printed by oras 1.2.0 / 1.3.3 against distribution 2.8.
 describe('oras failure text → error code', () => {
   it.each([
     ['Error response from registry: unauthorized: authentication required: [map[Action:pull]]', 'AUTH_FAILED'],

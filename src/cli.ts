@@ -14,6 +14,8 @@ import { registerPull } from './commands/pull.js';
 import { registerPush } from './commands/push.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
+import { actionsLogger, annotateError, forLog, registerGithubIntegration } from './commands/github.js';
+import { isActions } from './core/actions.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -38,11 +40,12 @@ function refuseSecretFlags(args: readonly string[]): void {
 /** Commander echoes unknown options; never echo what follows an `=` (it may be a secret). */
 const scrubCommanderText = (text: string): string => text.replace(/(-[\w-]*)=[^\s']*/g, '$1=…');
 
-function report(err: GhcrBlobError, debug: boolean): void {
+function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): void {
+  annotateError(err, env);
   const lines = [`error: ${err.message}`, ...err.details.map((d) => `  ${d}`)];
   if (err.recommendation) lines.push(`hint: ${err.recommendation}`);
   if (debug && err.stack) lines.push(err.stack);
-  process.stderr.write(`${lines.join('\n')}\n`);
+  process.stderr.write(`${forLog(env, lines.join('\n'))}\n`);
 }
 
 export function buildProgram(deps: Deps): Command {
@@ -59,6 +62,7 @@ export function buildProgram(deps: Deps): Command {
   registerPull(program, deps);
   registerSign(program, deps);
   registerVerify(program, deps);
+  registerGithubIntegration(program, deps);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
   return program;
@@ -83,7 +87,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   cleanUpOnSignals();
   const args = argv.slice(2);
   const debug = args.includes('--debug');
-  const log = createLogger({ debug });
+  const log = isActions(env) ? actionsLogger(env, { debug }) : createLogger({ debug });
   const deps: Deps = {
     env,
     log,
@@ -103,7 +107,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const known = isGhcrBlobError(err)
       ? err
       : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    report(known, debug);
+    report(known, debug, env);
     return EXIT_CODES[known.code];
   }
 }

@@ -1,6 +1,7 @@
 /** Everything a command needs from the outside world, built once in cli.ts. */
 import type { Logger } from '../core/log.js';
 import type { Runner } from '../tools/exec.js';
+import type { GithubReporting } from './github.js';
 
 export interface Deps {
   env: NodeJS.ProcessEnv;
@@ -9,4 +10,6 @@ export interface Deps {
   readStdin(): Promise<string>;
   /** Data for scripts (stdout). People's messages go through `log` (stderr). */
   writeOut(text: string): void;
+  /** --github-output / --github-summary, settled before the command runs (commands/github.ts). */
+  github?: GithubReporting;
 }

@@ -20,6 +20,7 @@ import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/c
 import { locateTool } from '../tools/locate.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
 import type { Deps } from './deps.js';
+import { maskSecrets } from './github.js';
 
 export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
   return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
@@ -44,12 +45,18 @@ async function transportFrom(opts: RemoteOptions): Promise<Transport> {
 export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOptions, deps: Deps): Promise<Oras> {
   const transport = await transportFrom(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
+  maskSecrets(deps.env, [credentials?.secret]);
   return openOras(await findOras(opts, deps), deps.run, transport, credentials);
 }
 
 /** The OIDC token for keyless signing, with every secret that must be kept out of output. */
-export const identityToken = (opts: SigningOptions, deps: Deps) =>
-  resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{ token: string; secrets: string[] }> {
+  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  maskSecrets(deps.env, token.secrets);
+  const { refusePublicLogForPrivateRepository } = await import('./public-log.js');
+  await refusePublicLogForPrivateRepository(token.token, opts);
+  return token;
+}
 
 export function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
   return {

@@ -6,6 +6,7 @@ import { usageError } from '../core/errors.js';
 export const signingOptionsSchema = z.object({
   identityTokenStdin: z.boolean().default(false),
   signingConfig: z.string().min(1).optional(),
+  allowPublicLog: z.boolean().default(false),
 });
 export type SigningOptions = z.infer<typeof signingOptionsSchema>;
 
@@ -21,6 +22,12 @@ export function addSigningOptions(cmd: Command): Command {
       new Option(
         '--signing-config <file>',
         'Sigstore SigningConfig JSON: which Fulcio, Rekor and TSA to use (default: public-good)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--allow-public-log',
+        "sign to the public Rekor log even from a private or internal repository (publishes the repository's name)",
       ),
     );
 }

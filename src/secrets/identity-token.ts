@@ -14,16 +14,41 @@ const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export interface TokenSource {
   env: NodeJS.ProcessEnv;
   readStdin(): Promise<string>;
-  fetch?: typeof fetch;
+  fetch?: TokenFetch;
 }
 
-async function fetchActionsToken(url: string, requestToken: string, doFetch: typeof fetch): Promise<string> {
+/** How long the token service may take to answer. */
+const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Node's own fetch ignores HTTPS_PROXY/NO_PROXY (self-hosted runners behind a proxy need them):
+ * undici's EnvHttpProxyAgent reads them (and HTTP_PROXY, lower-case forms) the way curl does.
+ */
+async function proxyAwareFetch(url: URL, init: { headers: Record<string, string>; signal: AbortSignal }) {
+  const { fetch: undiciFetch, EnvHttpProxyAgent } = await import('undici');
+  const dispatcher = new EnvHttpProxyAgent();
+  try {
+    const res = await undiciFetch(url, { ...init, dispatcher });
+    const body: unknown = await res.json().catch(() => undefined);
+    return { ok: res.ok, status: res.status, json: () => Promise.resolve(body) };
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+type TokenFetch = (
+  url: URL,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+async function fetchActionsToken(url: string, requestToken: string, doFetch: TokenFetch): Promise<string> {
   const target = new URL(url);
   target.searchParams.set('audience', 'sigstore');
   let body: unknown;
   try {
     const res = await doFetch(target, {
       headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
@@ -53,7 +78,7 @@ export async function resolveIdentityToken(
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
-    const token = await fetchActionsToken(url, requestToken, src.fetch ?? fetch);
+    const token = await fetchActionsToken(url, requestToken, src.fetch ?? proxyAwareFetch);
     return { token, secrets: [token, requestToken] };
   }
   throw usageError(

@@ -1,0 +1,146 @@
+/**
+ * ghcr-blob inside a GitHub Actions step: masks for every secret it holds, errors as `::error::`
+ * annotations, other people's text kept inert, and (on request) step outputs and a job summary.
+ * Workflow commands go to stderr (the runner reads both streams), so stdout stays pure data.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { isActions, neutralizeWorkflowCommands, workflowCommand } from '../core/actions.js';
+import { type GhcrBlobError, usageError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { printableLine } from '../core/printable.js';
+import { addGithubOptions, githubOptionsSchema } from '../options/github.js';
+import { parseOptions } from '../options/parse.js';
+import type { Deps } from './deps.js';
+
+/** Where this run's outputs and summary go, settled before the command runs. */
+export interface GithubReporting {
+  command: string;
+  outputFile?: string;
+  summaryFile?: string;
+}
+
+const masked = new Set<string>();
+
+/** `::add-mask::` for each secret, once, before anything that could show it is printed. */
+export function maskSecrets(env: NodeJS.ProcessEnv, secrets: Iterable<string | undefined>): void {
+  if (!isActions(env)) return;
+  for (const secret of secrets) {
+    if (!secret || masked.has(secret)) continue;
+    masked.add(secret);
+    process.stderr.write(`${workflowCommand('add-mask', {}, secret)}\n`);
+  }
+}
+
+/** The error, once more as an annotation on the run's summary page. */
+export function annotateError(err: GhcrBlobError, env: NodeJS.ProcessEnv): void {
+  if (!isActions(env)) return;
+  const text = [err.message, ...err.details, ...(err.recommendation ? [`hint: ${err.recommendation}`] : [])];
+  process.stderr.write(`${workflowCommand('error', { title: 'ghcr-blob' }, text.join('\n'))}\n`);
+}
+
+/** Messages for people, with other people's text unable to start a workflow command under Actions. */
+export const forLog = (env: NodeJS.ProcessEnv, text: string): string =>
+  isActions(env) ? neutralizeWorkflowCommands(text) : text;
+
+export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean }): Logger {
+  const write = (text: string) => process.stderr.write(`${forLog(env, text)}\n`);
+  return { info: write, debug: (message) => opts.debug && write(`debug: ${message}`) };
+}
+
+/**
+ * stdout under Actions. JSON keeps its meaning: `##[` can only sit inside a JSON string, where
+ * `##\u005b` decodes to the same text; a JSON line never starts with `::`.
+ */
+export const forStdout = (env: NodeJS.ProcessEnv, text: string, json: boolean): string =>
+  !isActions(env) ? text : json ? text.replace(/##\[/g, '##\\u005b') : neutralizeWorkflowCommands(text);
+
+function requireEnvFile(env: NodeJS.ProcessEnv, name: string, flag: string): string {
+  const path = env[name];
+  if (!path)
+    throw usageError(`${flag}: ${name} is not set`, `${flag} works inside a GitHub Actions step, which sets ${name}`);
+  return path;
+}
+
+/** Adds --github-output/--github-summary to the commands that produce a result, and checks them first. */
+export function registerGithubIntegration(program: Command, deps: Deps): void {
+  for (const cmd of program.commands)
+    if (['push', 'pull', 'sign', 'verify'].includes(cmd.name())) addGithubOptions(cmd);
+  program.hook('preAction', (_program, action) => {
+    if (!['push', 'pull', 'sign', 'verify'].includes(action.name())) return;
+    const opts = parseOptions(githubOptionsSchema, action.opts());
+    deps.github = {
+      command: action.name(),
+      outputFile: opts.githubOutput ? requireEnvFile(deps.env, 'GITHUB_OUTPUT', '--github-output') : undefined,
+      summaryFile: opts.githubSummary ? requireEnvFile(deps.env, 'GITHUB_STEP_SUMMARY', '--github-summary') : undefined,
+    };
+  });
+}
+
+const signer = z.object({ identity: z.string().optional(), issuer: z.string().optional() });
+/** The parts of any command's result that become outputs (push, pull, sign, verify share these names). */
+const resultSchema = signer.extend({
+  reference: z.string().optional(),
+  digest: z.string().optional(),
+  pinnedReference: z.string().optional(),
+  bundlePath: z.string().optional(),
+  file: z.object({ path: z.string().optional() }).optional(),
+  verification: signer.optional(),
+  signature: signer.extend({ digest: z.string().optional() }).optional(),
+});
+
+export function resultOutputs(result: unknown): Array<[string, string]> {
+  const r = resultSchema.parse(result);
+  const who = r.verification ?? r.signature ?? r;
+  const entries: Array<[string, string | undefined]> = [
+    ['digest', r.digest],
+    ['pinned-reference', r.pinnedReference],
+    ['path', r.file?.path],
+    ['bundle-path', r.bundlePath],
+    ['signature-digest', r.signature?.digest],
+    ['identity', who.identity],
+    ['issuer', who.issuer],
+  ];
+  return entries.filter((e): e is [string, string] => e[1] !== undefined);
+}
+
+/** `name<<DELIM` … `DELIM`: safe for any value, newlines included, with a delimiter no one can guess. */
+export function formatOutputs(entries: ReadonlyArray<[string, string]>): string {
+  return entries
+    .map(([name, value]) => {
+      const delimiter = `ghadelimiter_${randomUUID()}`;
+      if (value.includes(delimiter)) throw new Error('an output value contains its delimiter');
+      return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    })
+    .join('');
+}
+
+/** A table cell: one line, and every character Markdown or HTML gives meaning to as an entity. */
+const cell = (text: string): string =>
+  printableLine(text, 300).replace(/[\\`*_[\]<>|&#!~()]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const LABELS: Record<string, string> = {
+  digest: 'Digest',
+  'pinned-reference': 'Pinned reference',
+  path: 'File',
+  'bundle-path': 'Bundle',
+  'signature-digest': 'Signature',
+  identity: 'Signed by',
+  issuer: 'OIDC issuer',
+};
+
+export function formatSummary(command: string, entries: ReadonlyArray<[string, string]>): string {
+  const rows = entries.map(([name, value]) => `| ${LABELS[name] ?? name} | ${cell(value)} |`);
+  return [`### ghcr-blob ${command}`, '', '| | |', '| --- | --- |', ...rows, '', ''].join('\n');
+}
+
+/** Called with each command's result, after it succeeded. */
+export function reportToGithub(deps: Deps, result: unknown): void {
+  const github = deps.github;
+  if (!github || (!github.outputFile && !github.summaryFile)) return;
+  const entries = resultOutputs(result);
+  if (github.outputFile) appendFileSync(github.outputFile, formatOutputs(entries));
+  if (github.summaryFile) appendFileSync(github.summaryFile, formatSummary(github.command, entries));
+}

@@ -10,6 +10,7 @@ import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerPull } from './commands/pull.js';
 import { registerPush } from './commands/push.js';
 import { registerSign } from './commands/sign.js';
@@ -62,6 +63,7 @@ export function buildProgram(deps: Deps): Command {
   registerPull(program, deps);
   registerSign(program, deps);
   registerVerify(program, deps);
+  registerDoctor(program, deps);
   registerGithubIntegration(program, deps);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });

@@ -1,0 +1,23 @@
+/** `doctor [REF]`: registration only; the checks are in doctor-run.ts, loaded when the command runs. */
+import type { Command } from 'commander';
+import { addDoctorOptions } from '../options/doctor.js';
+import type { Deps } from './deps.js';
+
+export function registerDoctor(program: Command, deps: Deps): void {
+  const cmd = program
+    .command('doctor')
+    .description('check Node, oras, cosign, Sigstore trust and (with REF) registry access; a fix for each ✗')
+    .argument('[ref]', 'also check that this artifact can be read: ghcr.io/OWNER/NAME:TAG');
+  addDoctorOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  ghcr-blob doctor
+  GHCR_TOKEN=… ghcr-blob doctor ghcr.io/octo/tools/report.json:v1 --json`,
+  );
+  cmd.action(async (ref: string | undefined, raw: unknown) => {
+    const { runDoctor } = await import('./doctor-run.js');
+    await runDoctor(ref, raw, deps);
+  });
+}

@@ -3,12 +3,16 @@
 // the real registry and the local Sigstore stack. Checks step outputs, the job summary, masks
 // (printed before anything else) and error annotations.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionsFiles, readOutputs, workflowCommands } from '../support/actions.js';
+import {
+  actionsFiles,
+  readOutputs,
+  startTokenService,
+  type TokenService,
+  workflowCommands,
+} from '../support/actions.js';
 import { freshCliDirs, runCli } from '../support/cli.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
 import { startRegistry, type Registry } from '../support/registry.js';
@@ -20,22 +24,9 @@ const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
 let reg: Registry;
 let stack: SigstoreStack;
 let proxy: CountingProxy;
-let tokenService: Server;
+let tokenService: TokenService;
 let tokenUrl: string;
 let servedToken: string;
-
-/** GitHub's token service: `GET …&audience=sigstore` with `Authorization: bearer REQUEST_TOKEN`. */
-async function startTokenService(): Promise<void> {
-  tokenService = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const ok =
-      req.headers.authorization === `bearer ${REQUEST_TOKEN}` && url.searchParams.get('audience') === 'sigstore';
-    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(ok ? { count: 1, value: servedToken } : { message: 'no' }));
-  });
-  await new Promise<void>((resolve) => tokenService.listen(0, '127.0.0.1', resolve));
-  tokenUrl = `http://127.0.0.1:${(tokenService.address() as AddressInfo).port}/idtoken?api-version=2.0`;
-}
 
 beforeAll(async () => {
   [reg, stack, proxy] = await Promise.all([
@@ -44,11 +35,11 @@ beforeAll(async () => {
     startCountingProxy({ tunnel: true }),
   ]);
   servedToken = await stack.mintToken(RELEASE);
-  await startTokenService();
+  tokenService = await startTokenService(REQUEST_TOKEN, () => servedToken);
+  tokenUrl = tokenService.url;
 });
 afterAll(async () => {
-  await Promise.all([reg?.stop(), stack?.close(), proxy?.close()]);
-  await new Promise((resolve) => tokenService?.close(resolve));
+  await Promise.all([reg?.stop(), stack?.close(), proxy?.close(), tokenService?.close()]);
 });
 
 const tools = () => ({ GHCR_BLOB_ORAS: toolsFor('sid').oras, GHCR_BLOB_COSIGN: toolsFor('sid').cosign });
@@ -98,9 +89,7 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
     expect(summary).toContain(`| Digest | sha256:${pushed.digest!.slice(7)} |`);
     expect(summary).toContain(`| Signed by | ${SAN} |`);
     // The token request went through the proxy (Node's own fetch would have ignored it).
-    expect(proxy.seen.slice(before)).toEqual([
-      { method: 'CONNECT', target: `127.0.0.1:${(tokenService.address() as AddressInfo).port}` },
-    ]);
+    expect(proxy.seen.slice(before)).toEqual([{ method: 'CONNECT', target: `127.0.0.1:${tokenService.port}` }]);
 
     const out = freshCliDirs().cwd;
     const pullRunner = actionsFiles();

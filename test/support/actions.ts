@@ -2,6 +2,8 @@
 // (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV) and how the runner reads them back, and the
 // workflow commands it picks out of a step's stdout and stderr.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freshCliDirs } from './cli.js';
 
@@ -72,3 +74,34 @@ export function workflowCommands(text: string): Array<{ command: string; data: s
 }
 
 const unescapeData = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+
+export interface TokenService {
+  /** What ACTIONS_ID_TOKEN_REQUEST_URL holds (it already carries a query, like the real one). */
+  url: string;
+  port: number;
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** GitHub's OIDC token service: `GET URL&audience=sigstore` with `Authorization: bearer REQUEST_TOKEN` → `{value}`. */
+export async function startTokenService(requestToken: string, token: () => string): Promise<TokenService> {
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    requests++;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const ok =
+      req.headers.authorization === `bearer ${requestToken}` && url.searchParams.get('audience') === 'sigstore';
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(ok ? { count: 1, value: token() } : { message: 'no' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/idtoken?api-version=2.0`,
+    port,
+    get requests() {
+      return requests;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

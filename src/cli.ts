@@ -11,6 +11,7 @@ import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
 import { registerDoctor } from './commands/doctor.js';
+import { configureHelp } from './commands/help.js';
 import { registerPull } from './commands/pull.js';
 import { registerPush } from './commands/push.js';
 import { registerSign } from './commands/sign.js';
@@ -56,6 +57,7 @@ export function buildProgram(deps: Deps): Command {
     )
     .version(version, '-V, --version')
     .addOption(new Option('--debug', 'show the commands run and full errors (secrets redacted)'))
+    .addOption(new Option('-q, --quiet', 'print only results (no progress or status lines)'))
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) })
     .showHelpAfterError('(run with --help for usage)');
@@ -65,6 +67,7 @@ export function buildProgram(deps: Deps): Command {
   registerVerify(program, deps);
   registerDoctor(program, deps);
   registerGithubIntegration(program, deps);
+  configureHelp(program);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
   return program;
@@ -89,7 +92,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   cleanUpOnSignals();
   const args = argv.slice(2);
   const debug = args.includes('--debug');
-  const log = isActions(env) ? actionsLogger(env, { debug }) : createLogger({ debug });
+  const quiet = args.includes('--quiet') || args.includes('-q');
+  const log = isActions(env) ? actionsLogger(env, { debug, quiet }) : createLogger({ debug, quiet });
   const deps: Deps = {
     env,
     log,

@@ -45,9 +45,12 @@ export function annotateError(err: GhcrBlobError, env: NodeJS.ProcessEnv): void 
 export const forLog = (env: NodeJS.ProcessEnv, text: string): string =>
   isActions(env) ? neutralizeWorkflowCommands(text) : text;
 
-export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean }): Logger {
+export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean; quiet?: boolean }): Logger {
   const write = (text: string) => process.stderr.write(`${forLog(env, text)}\n`);
-  return { info: write, debug: (message) => opts.debug && write(`debug: ${message}`) };
+  return {
+    info: (message) => !opts.quiet && write(message),
+    debug: (message) => opts.debug && write(`debug: ${message}`),
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import { refuseUnusedPolicy } from '../options/policy.js';
 import { pullOptionsSchema } from '../options/pull.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, prepareVerification } from './prepare.js';
+import { watchDownload, withProgress } from './progress.js';
 
 export interface PullResult {
   reference: string;
@@ -61,7 +62,9 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       // Loaded only with --verify: the Sigstore stack is heavy to start.
       const { verifyArtifact, verifiedBlobJson } = await import('../evidence/verify-artifact.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
-      const done = await verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, beforeDownload });
+      const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', work.path), () =>
+        verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, beforeDownload }),
+      );
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
       deps.log.info(`Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}`);
@@ -69,7 +72,8 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
       await beforeDownload(blob);
       deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
-      file = await downloadBlob(oras, blob, work.path);
+      const progress = watchDownload(deps.env, 'Pulling', work.path, blob.layer.size);
+      file = await withProgress(progress, () => downloadBlob(oras, blob, work.path));
     }
     // The bytes moved into place are the bytes just verified: no second download.
     const target = destination(blob);

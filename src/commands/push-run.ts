@@ -14,6 +14,7 @@ import { pushOptionsSchema } from '../options/push.js';
 import { refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
+import { watchUpload, withProgress } from './progress.js';
 
 export interface PushResult {
   reference: string;
@@ -54,13 +55,15 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
     const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
     const token = opts.sign ? await identityToken(opts, deps) : undefined;
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
-    const pushed = await oras.push({
-      cwd: file.dir,
-      reference: formatReference(ref),
-      fileArg: `${file.name}:${opts.mediaType}`,
-      artifactType: opts.artifactType,
-      annotations: opts.annotation,
-    });
+    const pushed = await withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>
+      oras.push({
+        cwd: file.dir,
+        reference: formatReference(ref),
+        fileArg: `${file.name}:${opts.mediaType}`,
+        artifactType: opts.artifactType,
+        annotations: opts.annotation,
+      }),
+    );
     const result: PushResult = {
       reference: formatReference(ref),
       digest: pushed.digest,

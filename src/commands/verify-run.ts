@@ -3,6 +3,7 @@
  * always with an identity policy: both verifiers must accept. The policy is required and
  * checked before anything is read; any rejection exits with VERIFICATION_FAILED.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
@@ -44,8 +45,18 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   }
 }
 
+/** `verify FILE` with no --bundle: the bundle `sign` writes by default, next to the file. */
+async function bundleNextTo(target: string): Promise<string | undefined> {
+  const isFile = async (p: string) => (await stat(p).catch(() => undefined))?.isFile() === true;
+  if (!(await isFile(target))) return undefined; // not a local file: a registry reference
+  const bundle = `${target}.sigstore.json`;
+  if (await isFile(bundle)) return bundle;
+  throw usageError(`${target} is a local file and ${bundle} does not exist`, 'pass its bundle with --bundle PATH');
+}
+
 export async function runVerify(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(verifyOptionsSchema, raw);
+  opts.bundle ??= await bundleNextTo(target);
   if (opts.bundle) {
     if (opts.passwordStdin || opts.username || opts.expectDigest)
       throw usageError('--bundle verifies a local file; registry options do not apply');

@@ -28,8 +28,8 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(new Option('--certificate-identity-regexp <re2>', 'identity as an RE2 regexp; must be anchored ^…$'))
     .addOption(
       new Option(
-        '--github-workflow <owner/repo/.github/workflows/file[@ref]>',
-        'the GitHub workflow that must have signed (implies the GitHub Actions issuer)',
+        '--github-workflow <spec>',
+        'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE, optionally @REF (implies the GitHub Actions issuer)',
       ),
     )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))

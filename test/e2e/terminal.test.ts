@@ -1,0 +1,59 @@
+// For people at a terminal (issue 11): help that fits 80 columns and tells what the environment,
+// exit codes and first commands are; `verify FILE` finding the bundle `sign` wrote next to it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCliDirs, runCli } from '../support/cli.js';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
+import { cosignPath, RELEASE, SAN, signedFixture, WORKFLOW } from './sign-verify.shared.js';
+
+describe('help', () => {
+  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor'])(
+    '%s --help: every option row fits 80 columns',
+    async (cmd) => {
+      const r = await runCli([...(cmd ? [cmd] : []), '--help']);
+      expect(r.exitCode).toBe(0);
+      const examplesAt = r.stdout.indexOf('\nExamples:');
+      const rows = (examplesAt < 0 ? r.stdout : r.stdout.slice(0, examplesAt)).split('\n');
+      expect(rows.filter((l) => [...l].length > 80)).toEqual([]);
+    },
+  );
+
+  it('the top level lists environment variables, exit codes and examples', async () => {
+    const r = await runCli(['--help']);
+    expect(r.stdout).toMatch(/^Environment:\n {2}GHCR_TOKEN, GITHUB_TOKEN /m);
+    expect(r.stdout).toMatch(/^Exit codes:\n {2}0 ok {3}1 internal error {3}2 usage {3}3 verification failed/m);
+    expect(r.stdout).toMatch(/^Examples:\n {2}ghcr-blob doctor$/m);
+    expect(r.stdout).toMatch(/^ {2}doctor \[options\] \[ref\]/m);
+  });
+});
+
+describe('verify FILE without --bundle', () => {
+  let stack: SigstoreStack;
+  beforeAll(async () => {
+    stack = await startSigstoreStack();
+  });
+  afterAll(async () => stack?.close());
+  const policy = () => ['--github-workflow', `${WORKFLOW}@${RELEASE.ref}`, '--trusted-root', stack.trustedRootPath];
+
+  it('uses FILE.sigstore.json, where sign writes by default', async () => {
+    const { file } = await signedFixture(stack, 3, 'next to it\n');
+    const r = await runCli(['verify', 'report.json', ...policy(), '--json'], {
+      cwd: join(file, '..'),
+      env: { GHCR_BLOB_COSIGN: cosignPath(3) },
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: SAN });
+  });
+
+  it('a local file with no bundle next to it: usage error naming the bundle it looked for', async () => {
+    const cwd = freshCliDirs().cwd;
+    writeFileSync(join(cwd, 'report.json'), 'unsigned\n');
+    const r = await runCli(['verify', 'report.json', ...policy()], { cwd, env: { GHCR_BLOB_COSIGN: cosignPath(3) } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: report\.json is a local file and report\.json\.sigstore\.json does not exist\nhint: pass its bundle with --bundle PATH/m,
+    );
+    expect(r.stdout).toBe('');
+  });
+});

@@ -4,6 +4,8 @@
 // (printed before anything else) and error annotations.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -161,6 +163,30 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--github-output: GITHUB_OUTPUT is not set/);
     expect(r.stderr).not.toContain('::');
+  });
+});
+
+describe('text a registry controls cannot become a workflow command', () => {
+  it('a registry whose error message forges commands: only our mask and our annotation are commands', async () => {
+    const forged = 'nope\n::set-output name=digest::sha256:forged\n##[add-mask]x ::error::fake';
+    const evil = createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: forged }] }));
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const runner = actionsFiles();
+      const port = (evil.address() as AddressInfo).port;
+      const r = await runCli(['pull', `localhost:${port}/octo/x:v1`, '--github-output', '--debug'], {
+        env: { ...tools(), ...runner.env, GHCR_TOKEN: 'registry-token-value' },
+      });
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stderr).toContain('forged'); // the text is shown…
+      expect(workflowCommands(r.stderr + r.stdout).map((c) => c.command)).toEqual(['add-mask', 'error']); // …inert
+      expect(readFileSync(runner.output, 'utf8')).toBe('');
+    } finally {
+      await new Promise((resolve) => evil.close(resolve));
+    }
   });
 });
 

@@ -66,7 +66,10 @@ export function workflowCommands(text: string): Array<{ command: string; data: s
   for (const raw of text.split('\n')) {
     const line = raw.trimStart();
     const v2 = /^::([A-Za-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
-    if (v2) found.push({ command: v2[1]!, data: unescapeData(v2[2]!) });
+    if (v2) {
+      found.push({ command: v2[1]!, data: unescapeData(v2[2]!) });
+      continue; // the runner tries the legacy form only when this one fails
+    }
     const legacy = /##\[([A-Za-z-]+)[^\]]*\](.*)$/.exec(raw);
     if (legacy) found.push({ command: legacy[1]!, data: legacy[2]! });
   }

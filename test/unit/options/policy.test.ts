@@ -41,9 +41,17 @@ describe('policy options', () => {
     expect(parse(argv)).toEqual(expected);
   });
 
-  it('declares the --engine default once: commander and zod agree', () => {
-    expect(rawOptions(add, []).engine).toBe('both');
+  it('declares the --engine default once, in zod, so a given --engine is visible before parsing', () => {
+    expect(rawOptions(add, []).engine).toBeUndefined();
+    expect(rawOptions(add, ['--engine', 'both']).engine).toBe('both');
     expect(parseOptions(policyOptionsSchema, {}).engine).toBe('both');
+  });
+
+  it('refuses --engine where nothing is verified', () => {
+    expect(rejection(() => refuseUnusedPolicy(rawOptions(add, ['--engine', 'sigstore']), '--verify'))).toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/--engine only take effect with --verify/),
+    });
   });
 
   it('refuses an unknown --engine in commander and in zod, naming the flag', () => {
@@ -80,6 +88,6 @@ describe('policy options', () => {
   });
 
   it('refuseUnusedPolicy lets a command line without policy flags through (defaults are not flags)', () => {
-    expect(() => refuseUnusedPolicy(parse([]), '--verify')).not.toThrow();
+    expect(() => refuseUnusedPolicy(rawOptions(add, []), '--verify')).not.toThrow();
   });
 });

@@ -42,10 +42,10 @@ describe('pull options', () => {
     expect(parse(argv)).toEqual(expected);
   });
 
-  it('declares the -o and --engine defaults once: commander and zod agree', () => {
+  it('declares the -o default once (commander and zod agree) and --engine in zod alone', () => {
     const raw = rawOptions(addPullOptions, []);
     const zodOnly = parseOptions(pullOptionsSchema, {});
-    expect([raw.output, raw.engine]).toEqual(['.', 'both']);
+    expect([raw.output, raw.engine]).toEqual(['.', undefined]);
     expect([zodOnly.output, zodOnly.engine]).toEqual(['.', 'both']);
   });
 
@@ -68,8 +68,9 @@ describe('pull options', () => {
   it.each<[string[], string]>([
     [['--github-workflow', 'o/r/.github/workflows/w.yml'], '--github-workflow only take effect with --verify'],
     [['--trusted-root', 'tr.json'], '--trusted-root only take effect with --verify'],
+    [['--engine', 'sigstore'], '--engine only take effect with --verify'],
   ])('refuses policy without --verify: %j', (argv, message) => {
-    const opts = parse(argv);
+    const opts = rawOptions(addPullOptions, argv);
     expect(rejection(() => refuseUnusedPolicy(opts, '--verify'))).toEqual({
       exitCode: 2,
       source: 'ghcr-blob',

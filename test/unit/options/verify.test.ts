@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addVerifyOptions, verifyOptionsSchema } from '../../../src/options/verify.js';
+import { parseOptions } from '../../../src/options/parse.js';
 import { parseLine, rawOptions, rejection } from './support/command-line.js';
 
 const parse = (argv: string[]) => parseLine(addVerifyOptions, verifyOptionsSchema, argv);
@@ -48,8 +49,9 @@ describe('verify options', () => {
     expect(parse(argv)).toEqual(expected);
   });
 
-  it('declares the --engine default once', () => {
-    expect(rawOptions(addVerifyOptions, []).engine).toBe('both');
+  it('declares the --engine default once, in zod', () => {
+    expect(rawOptions(addVerifyOptions, []).engine).toBeUndefined();
+    expect(parseOptions(verifyOptionsSchema, {}).engine).toBe('both');
   });
 
   it.each<[string[], RegExp, 'commander' | 'ghcr-blob']>([

@@ -3,6 +3,7 @@
 // proxy's own counters, so a later "ghcr-blob fails closed in bounded time" test can trust them.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,14 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(tries).toBeGreaterThanOrEqual(1);
   });
 
+  it("times: a blob that fails twice with 503 is fetched on oras's third try", async () => {
+    proxy.setRules([{ path: /\/blobs\//, method: 'GET', times: 2, fault: { kind: 'status', status: 503 } }]);
+    proxy.clearLog();
+    const r = await pull(small);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(proxy.requestsTo(blobPath(small)).map((q) => q.status)).toEqual([503, 503, 200]);
+  });
+
   it('echoAuthorization: the error body repeats the credentials oras sent', async () => {
     proxy.setRules([{ path: /\/manifests\//, fault: { kind: 'echoAuthorization' } }]);
     proxy.clearLog();
@@ -178,4 +187,66 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
       expect(r.stdout).toContain(marker.digest);
     },
   );
+});
+
+describe('registry proxy counters and shutdown (Node client)', () => {
+  let reg: Registry;
+  let tiny: CraftedArtifact;
+  beforeAll(async () => {
+    reg = await startRegistry();
+    tiny = await craftArtifact(reg, 'hostile/counters', 'v1', [{ content: randomBytes(KiB), title: 't.bin' }]);
+  });
+  afterAll(async () => reg?.stop());
+
+  /** GETs `path` through the proxy with credentials, reads `stopAfter` bytes, then hangs up. */
+  const readSome = (proxy: RegistryProxy, path: string, stopAfter: number) =>
+    new Promise<number>((resolve, reject) => {
+      const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+      const req = request(
+        `${proxy.url}${path}`,
+        { headers: { authorization: `Basic ${auth}` }, agent: false },
+        (res) => {
+          let got = 0;
+          res.on('data', (c: Buffer) => {
+            got += c.length;
+            if (got >= stopAfter) {
+              req.destroy();
+              resolve(got);
+            }
+          });
+          res.on('end', () => resolve(got));
+          res.on('error', () => resolve(got));
+        },
+      );
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+      req.end();
+    });
+
+  it('bytesServed: a client that stops after 1 MiB of a 200 MiB body was served far less than the body', async () => {
+    const proxy = await startRegistryProxy(reg, [
+      { path: /\/blobs\//, fault: { kind: 'oversize', totalBytes: 200 * MiB, declareLength: true } },
+    ]);
+    try {
+      const path = `/v2/hostile/counters/blobs/${tiny.layers[0]?.digest}`;
+      expect(await readSome(proxy, path, MiB)).toBeGreaterThanOrEqual(MiB);
+      await new Promise((r) => setTimeout(r, 200)); // let the proxy notice the hang-up
+      const [rec] = proxy.requestsTo(path);
+      expect(rec?.finished).toBe(false);
+      // What is above 1 MiB sat in loopback socket buffers (measured ~3.8 MiB in all), never the whole body.
+      expect(proxy.bytesServed(path)).toBeLessThan(16 * MiB);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('close() ends stalled connections at once; the client sees its body cut short', async () => {
+    const proxy = await startRegistryProxy(reg, [{ path: /\/blobs\//, fault: { kind: 'stall', afterBytes: 100 } }]);
+    const path = `/v2/hostile/counters/blobs/${tiny.layers[0]?.digest}`;
+    const reading = readSome(proxy, path, KiB);
+    while (proxy.bytesServed(path) < 100) await new Promise((r) => setTimeout(r, 10));
+    const started = performance.now();
+    await proxy.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await reading).toBe(100);
+  });
 });

@@ -2,18 +2,20 @@
 // Debian generations as the client: each fault must be visible in oras's behaviour and in the
 // proxy's own counters, so a later "ghcr-blob fails closed in bounded time" test can trust them.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERRERS_PATH, startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { startSilentServer } from '../support/hostile/silent-server.js';
 import { sealedOras } from '../support/oras.js';
 import { craftArtifact, OCI_MANIFEST, type CraftedArtifact } from '../support/registry-api.js';
 import { startRegistry, type Registry } from '../support/registry.js';
-import { GENERATIONS, type Generation } from '../support/tools.js';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
+import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ghcr-blob-hostile-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -45,6 +47,50 @@ describe('silent server', () => {
       await silent.close();
     }
     expect(await refused(silent.port)).toBe(true);
+  });
+});
+
+describe('silent Fulcio: cosign sign-blob --timeout does not bound it', () => {
+  let stack: SigstoreStack;
+  beforeAll(async () => {
+    stack = await startSigstoreStack();
+  });
+  afterAll(async () => stack?.close());
+
+  // cosign's --timeout bounds registry calls (cosign 3 verify <ref> gave up after it), not the
+  // certificate request: whoever runs cosign must enforce its own deadline around the process.
+  it.each(GENERATIONS)('cosign from %s still hangs 5 s in with --timeout 2s', async (gen: Generation) => {
+    const silent = await startSilentServer();
+    try {
+      const dir = mkdtempSync(join(scratch, 'cosign-'));
+      const file = join(dir, 'f.txt');
+      const token = join(dir, 'token');
+      writeFileSync(file, 'hello');
+      writeFileSync(
+        token,
+        await stack.mintToken({ repository: 'o/r', workflowPath: '.github/workflows/x.yml', ref: 'refs/heads/main' }),
+      );
+      const common = ['sign-blob', '--timeout', '2s', '--bundle', join(dir, 'b.json'), '--identity-token', token, '-y'];
+      let args: string[];
+      if (gen === 'sid') {
+        const config = JSON.parse(readFileSync(stack.signingConfigPath, 'utf8'));
+        config.caUrls[0].url = silent.url;
+        writeFileSync(join(dir, 'sc.json'), JSON.stringify(config));
+        args = [...common, '--signing-config', join(dir, 'sc.json'), '--trusted-root', stack.trustedRootPath, file];
+      } else {
+        args = [...common, '--new-bundle-format', '--fulcio-url', silent.url, '--rekor-url', stack.url, file];
+      }
+      const r = await execa(toolsFor(gen).cosign, args, {
+        reject: false,
+        extendEnv: false,
+        env: { PATH: '/usr/bin:/bin', HOME: dir, ...(gen === 'trixie' ? stack.cosign2Env : {}) },
+        timeout: 5_000,
+      });
+      expect(r.timedOut).toBe(true);
+      expect(silent.connections()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

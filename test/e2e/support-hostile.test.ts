@@ -136,6 +136,21 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(proxy.requestsTo(blobPath(small)).some((q) => q.fault === 'stall' && !q.finished)).toBe(true);
   });
 
+  it('stall on a manifest: the 401 challenge passes through, the authenticated answer stalls', async () => {
+    proxy.setRules([{ path: /\/manifests\/v1$/, method: 'GET', fault: { kind: 'stall', afterBytes: 10 } }]);
+    proxy.clearLog();
+    const r = await oras.run(['manifest', 'fetch', `${proxy.host}/${small.tagRef}`, ...auth()], {
+      stdin: reg.password,
+      timeoutMs: 2_000,
+    });
+    expect(r.timedOut).toBe(true);
+    const seen = proxy.requestsTo('/v2/hostile/small/manifests/v1').map((q) => [q.status, q.fault ?? '-', q.bodyBytes]);
+    expect(seen).toEqual([
+      [401, '-', expect.any(Number)],
+      [200, 'stall', 10],
+    ]);
+  });
+
   it('trickle: 8 KiB every 50 ms is slow but finishes', async () => {
     proxy.setRules([
       { path: /\/blobs\//, method: 'GET', fault: { kind: 'trickle', chunkBytes: 8 * KiB, everyMs: 50 } },

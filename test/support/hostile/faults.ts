@@ -1,7 +1,10 @@
 // What the hostile registry proxy can do to a request, and which requests a fault applies to.
 // Kept apart from the server so a test reads the menu without the plumbing.
 
-/** Misbehaviours, each chosen per request path pattern. */
+/**
+ * Misbehaviours, each chosen per request path pattern. stall, trickle and oversize act on the body
+ * of a 2xx answer only; any other answer (the 401 challenge before credentials) passes through.
+ */
 export type Fault =
   /** Send the registry's status and headers (real Content-Length), then `afterBytes` of the body, then nothing. */
   | { kind: 'stall'; afterBytes?: number }
@@ -36,7 +39,7 @@ export interface FaultRule {
   /** Only this method (GET, HEAD, PUT…); any method when left out. */
   method?: string;
   fault: Fault;
-  /** Apply to the first N matching requests only, then pass through. Default: every one. */
+  /** Apply to the first N requests it acts on, then pass through. Default: every one. */
   times?: number;
 }
 

@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { padTo, relayBody } from './body.js';
-import { pickRule, type Fault, type FaultRule, type ProxiedRequest } from './faults.js';
+import { pickRule, type FaultRule, type ProxiedRequest } from './faults.js';
 import { answerReferrersLoop } from './referrers-loop.js';
 
 export * from './faults.js';
@@ -71,12 +71,15 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
       },
       onResponse,
     );
-    up.on('error', () => holding() || res.destroy());
+    up.on('error', () => {
+      if (!holding()) res.destroy();
+    });
     res.on('close', () => up.destroy());
     req.pipe(up);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, rec: ProxiedRequest, fault?: Fault) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, rec: ProxiedRequest, rule?: FaultRule) => {
+    let fault = rule?.fault;
     if (fault?.kind === 'status') {
       req.resume();
       rec.status = fault.status;
@@ -104,6 +107,14 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
       req,
       (up) => {
         rec.status = up.statusCode ?? 0;
+        // Body faults are about downloads: a 401 challenge or an error passes through untouched
+        // (and does not use up the rule's `times`), so auth still works in front of a stalled blob.
+        const bodyFault = fault?.kind === 'stall' || fault?.kind === 'trickle' || fault?.kind === 'oversize';
+        if (bodyFault && (rec.status < 200 || rec.status > 299)) {
+          if (rule) used.set(rule, (used.get(rule) ?? 1) - 1);
+          fault = undefined;
+          delete rec.fault;
+        }
         void (async () => {
           if (fault?.kind === 'oversize') {
             const declared = fault.declareLength ? { 'content-length': String(fault.totalBytes) } : {};
@@ -125,7 +136,9 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
           const ok = await relayBody(up, res, rec, { isClosed, ...(pace ? { pace } : {}) });
           if (ok) res.end();
           rec.finished = ok;
-        })().catch(() => holding || res.destroy());
+        })().catch(() => {
+          if (!holding) res.destroy();
+        });
       },
       res,
       () => holding,
@@ -140,7 +153,7 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     if (rule) rec.fault = rule.fault.kind;
     requests.push(rec);
     res.on('error', () => {});
-    handle(req, res, rec, rule?.fault).catch(() => res.destroy());
+    handle(req, res, rec, rule);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,7 +13,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { padTo, relayBody } from './body.js';
 import { pickRule, type FaultRule, type ProxiedRequest } from './faults.js';
-import { answerReferrersLoop } from './referrers-loop.js';
+import { answerEchoAuthorization, answerReferrersLoop, answerStatus } from './made-up.js';
 
 export * from './faults.js';
 
@@ -82,19 +82,12 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     let fault = rule?.fault;
     if (fault?.kind === 'status') {
       req.resume();
-      rec.status = fault.status;
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-      res.end(fault.body ?? JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `injected ${fault.status}` }] }));
-      rec.finished = true;
+      answerStatus(res, rec, fault);
       return;
     }
     if (fault?.kind === 'echoAuthorization' && req.headers.authorization) {
       req.resume();
-      rec.status = fault.status ?? 400;
-      const message = `request carried Authorization: ${req.headers.authorization}`;
-      res.writeHead(rec.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message, detail: req.headers.authorization }] }));
-      rec.finished = true;
+      answerEchoAuthorization(req.headers.authorization, res, rec, fault);
       return;
     }
     if (fault?.kind === 'referrersLoop') {

@@ -1,7 +1,7 @@
 // Evidence as the ecosystem produces it, made by the real cosign 3 against a local stack: signature
 // bundles, DSSE in-toto attestations (of a file, or of any digest such as an OCI manifest's), with
-// a log entry or timestamp-only (GitHub's private-repository shape). cosign 2 cannot make
-// TSA-only bundles or read a signing config, so these helpers insist on cosign 3.
+// a log entry or timestamp-only (GitHub's private-repository shape). They drive cosign 3 only: it
+// takes the stack's signing config (services, and whether a log is used) as one file.
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

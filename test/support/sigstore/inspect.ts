@@ -63,7 +63,7 @@ export function signerCertificate(bundle: SerializedBundle): SignerCertificate {
 
 /**
  * Verifies with @sigstore/verify. Its SAN policy is an unanchored regular
- * expression (FACTS 6), so the SAN is compared exactly here instead.
+ * expression, so the SAN is compared exactly here instead.
  */
 export async function verifyInProcess(
   trustedRootPath: string,

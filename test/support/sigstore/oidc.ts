@@ -2,7 +2,7 @@
 // https://token.actions.githubusercontent.com issues, and verifies them
 // (signature against its own key, exp, aud). @sigstore/mock never checks the
 // JWT, so without this a forged or expired token would still get a
-// certificate and negative tests would prove nothing (FACTS 5.7).
+// certificate and negative tests would prove nothing.
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import type { MintTokenClaims, TokenAlgorithm } from './types.js';

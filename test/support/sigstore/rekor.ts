@@ -1,6 +1,6 @@
 // Rekor v1 in front of @sigstore/mock's handler. Real Rekor answers a new
 // entry with `ETag: <uuid>` and `Location: /api/v1/log/entries/<uuid>`;
-// cosign 3 reads the uuid from ETag and panics without it (FACTS 5.3).
+// cosign 3 reads the uuid from ETag and panics without it.
 // The mock's Rekor v2 does not work with cosign 3, so the stack is v1 only.
 // DSSE proposals are stored in the form real Rekor stores them (see canonicalEntry).
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 // The files clients need to trust this stack: a TrustedRoot (sigstore-go,
 // cosign 3, sigstore-js), a SigningConfig v0.2 (cosign 3 `--signing-config`)
-// and the PEM files cosign 2 reads from SIGSTORE_* variables (FACTS 5).
+// and the PEM files cosign 2 reads from SIGSTORE_* variables.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ function pem(label: string, der: ArrayBufferView): string {
 }
 
 // `validFor.start` must be on every key: cosign 3 rejects the root otherwise
-// (sigstore-js does not care; FACTS 6).
+// (sigstore-js does not care).
 function transparencyLog(baseUrl: string, spki: ArrayBufferView, validFor: { start: string }) {
   return {
     baseUrl,

@@ -11,7 +11,6 @@
 //
 // Exit status: 0 when every step behaved as shown (the positive steps succeeded AND the wrong
 // workflow was refused, with nothing landing), 1 otherwise, 2 for a bad flag.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Registry } from '../test/support/registry.js';
@@ -66,7 +65,7 @@ interface Step {
 }
 
 interface Context {
-  cliBin: string;
+  sandbox: Sandbox;
   /** Where commands run; every path in a printed command is relative to it. */
   workspace: string;
   env: NodeJS.ProcessEnv;
@@ -85,19 +84,19 @@ function displayCommand(step: Step): string {
 function runCli(ctx: Context, step: Step): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...ctx.env, ...step.env };
-    const child = spawn(process.execPath, [ctx.cliBin, ...step.args], {
+    const child = ctx.sandbox.spawn(process.execPath, [ctx.sandbox.cliBin, ...step.args], {
       cwd: ctx.workspace,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
     // Like `echo "$X" |`: the secret plus a newline, which the CLI trims.
-    child.stdin.end(step.stdin ? `${step.stdin.value}\n` : '');
+    child.stdin?.end(step.stdin ? `${step.stdin.value}\n` : '');
   });
 }
 
@@ -328,7 +327,7 @@ function setScene(sb: Sandbox): { ctx: Context; scene: Scene } {
     `${JSON.stringify({ build: 42, status: 'green', tests: { passed: 128, failed: 0 } }, null, 2)}\n`,
   );
   const ctx: Context = {
-    cliBin: sb.cliBin,
+    sandbox: sb,
     workspace,
     env: sb.cliEnv,
     secrets: [sb.registry.password, sb.identityToken],

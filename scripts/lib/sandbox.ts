@@ -3,6 +3,7 @@
 // sealed environment for every child, so nothing from the developer's shell (tokens, docker
 // credentials) leaks in and nothing leaks out. withSandbox() undoes all of it when the body
 // ends, on Ctrl-C / SIGTERM, and — through a sidecar that outlives us — even on SIGKILL.
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { startRegistry, type Registry } from '../../test/support/registry.js';
 import { cosignGeneration, type CosignGeneration } from '../../test/support/sigstore/cosign-cli.js';
 import { startSigstoreStack, type SigstoreStack } from '../../test/support/sigstore/index.js';
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../../test/support/tools.js';
+import { Children } from './children.js';
 import { Cleanup } from './cleanup.js';
 import { UsageError } from './cli-script.js';
 
@@ -67,6 +69,8 @@ export interface Sandbox {
   redact(text: string): string;
   /** A new empty folder under root (a counter keeps names unique). */
   freshDir(kind: string): string;
+  /** Starts a process in its own group; the sandbox kills any still running before it is removed. */
+  spawn(command: string, args: readonly string[], options: SpawnOptions): ChildProcess;
 }
 
 function copyCli(dir: string): string {
@@ -107,6 +111,8 @@ async function open(opts: SandboxOptions, cleanup: Cleanup): Promise<Sandbox> {
   const identityTokenFile = join(root, 'identity-token');
   writeFileSync(identityTokenFile, identityToken, { mode: 0o600 });
   const secrets = [registry.password, identityToken];
+  const children = new Children();
+  cleanup.add(() => children.killAll()); // added last, so it runs first
   let dirs = 0;
   return {
     generation: opts.generation,
@@ -128,6 +134,7 @@ async function open(opts: SandboxOptions, cleanup: Cleanup): Promise<Sandbox> {
       mkdirSync(dir, { recursive: true });
       return dir;
     },
+    spawn: (command, args, options) => children.spawn(command, args, options),
   };
 }
 

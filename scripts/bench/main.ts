@@ -6,9 +6,9 @@
 // targets beside them, and writes every number to JSON. Targets are reported, never enforced:
 // the exit status is 0 when everything could be measured, 1 when a command failed, 2 for a bad flag.
 //
-//   npm run bench                        # 1 KiB, 64 MiB, 512 MiB; 3 rounds; sid tools
+//   npm run bench                        # 1 KiB, 64 MiB, 512 MiB; 5 rounds; sid tools
 //   npm run bench -- --quick             # 1 KiB and 8 MiB, 2 rounds (CI smoke run)
-//   npm run bench -- --full              # adds 1 GiB
+//   npm run bench -- --full              # adds 1 GiB (3 rounds)
 //   npm run bench -- --generation trixie --rounds 5 --sizes 1KiB,256MiB --out /tmp/bench.json
 import { resolve } from 'node:path';
 import { runScript } from '../lib/cli-script.js';

@@ -119,12 +119,12 @@ export function fileCases(sb: Sandbox, sample: Sample): Case[] {
       op: 'pull --verify',
       size,
       ghcr: {
-        describe: 'ghcr-blob pull REF -o DIR --verify',
+        describe: 'ghcr-blob pull REF -o DIR --verify (finds + fetches the bundle referrer; cosign + in-process)',
         prepare: () =>
           pullRun((out) => [cli(['pull', sample.signedRef, '-o', out, '--verify', ...policy, ...auth], password)]),
       },
       raw: {
-        describe: 'oras pull REF -o DIR, then cosign verify-blob DIR/FILE --bundle B',
+        describe: 'oras pull REF -o DIR, then cosign verify-blob DIR/FILE --bundle B (bundle already on disk)',
         prepare: () =>
           pullRun((out) => [oras(['pull', sample.signedRef, '-o', out]), cosignVerify(join(out, sample.name))]),
       },

@@ -55,6 +55,9 @@ export function machineInfo(sb: Sandbox): MachineInfo {
     generation,
     oras: { path: tools.oras, version: label(oras, 'oras') },
     cosign: { path: tools.cosign, version: label(`cosign ${sb.cosignGeneration}.x`, 'cosign') },
-    registry: { path: tools.registry, version: label(undefined, 'docker-registry') },
+    registry: {
+      path: tools.registry,
+      version: label(firstLine(tools.registry, ['--version'], /distribution\s+(\S+)/), 'docker-registry'),
+    },
   };
 }

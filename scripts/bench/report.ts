@@ -1,5 +1,6 @@
 // The ratio table on stdout, and every raw number in a JSON file.
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { BenchConfig } from './config.js';
 import type { MachineInfo } from './machine.js';
 import { caseLabel, type CaseResult, type Samples } from './measure.js';
@@ -57,21 +58,27 @@ export function printReport(results: readonly CaseResult[], cfg: BenchConfig, ma
     rows,
   );
   console.log();
-  for (const r of results) console.log(`  ${caseLabel(r.bench).padEnd(22)} raw = ${r.bench.raw.describe}`);
+  // One line per kind of case: the sizes share their commands.
+  const ops = new Map(results.map((r) => [r.bench.op, r.bench]));
+  for (const [op, c] of ops)
+    console.log(`  ${op.padEnd(14)} ${c.ghcr.describe}\n  ${''.padEnd(14)} vs ${c.raw.describe}`);
   console.log(
     '  Peak tree RSS: the largest sum of VmRSS over the process and all its descendants, sampled every 20 ms (max over rounds).',
   );
   console.log(
     `  ${machine.cpuCount} CPUs (${machine.cpuModel}), ${machine.os}, Node ${machine.node}; ${machine.generation} tools: ` +
       `oras ${machine.oras.version}, ${machine.cosign.version}; ${seconds.toFixed(0)} s in all, ` +
-      `1-min load ${machine.loadAverage1m.toFixed(1)} at start.`,
+      `1-min load average ${machine.loadAverage1m.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end.`,
   );
 }
 
+const tenth = (x: number): number => Math.round(x * 10) / 10;
+
 const sideJson = (describe: string, s: Samples) => ({
   describe,
-  ms: s.ms.map((x) => Math.round(x * 10) / 10),
-  ...spread(s.ms),
+  /** One per round, in order. */
+  ms: s.ms.map(tenth),
+  ...Object.fromEntries(Object.entries(spread(s.ms)).map(([k, v]) => [k, tenth(v)])),
   peakTreeRssBytes: s.rssBytes,
   maxPeakTreeRssBytes: Math.max(...s.rssBytes),
 });
@@ -87,17 +94,24 @@ export function writeJson(
   const json = {
     finishedAt: new Date().toISOString(),
     seconds: Math.round(seconds),
-    config: { preset: cfg.preset, rounds: cfg.rounds, sizes: cfg.sizes, generation: cfg.generation },
-    machine,
-    nodeFloorMs: floor,
+    config: {
+      preset: cfg.preset,
+      rounds: cfg.rounds,
+      sizes: cfg.sizes,
+      generation: cfg.generation,
+      order:
+        'one untimed warm-up round of the smallest size; then ghcr-blob first in rounds 1, 3, 5…, raw first in 2, 4…',
+    },
+    machine: { ...machine, loadAverage1mAtEnd: loadavg()[0] ?? 0 },
+    nodeFloorMs: tenth(floor),
     cases: results.map((r) => ({
       case: caseLabel(r.bench),
       op: r.bench.op,
       sizeBytes: r.bench.size?.bytes ?? null,
       ghcrBlob: sideJson(r.bench.ghcr.describe, r.ghcr),
       raw: sideJson(r.bench.raw.describe, r.raw),
-      ratio: median(r.ghcr.ms) / median(r.raw.ms),
-      overheadMs: median(r.ghcr.ms) - median(r.raw.ms),
+      ratio: Math.round((median(r.ghcr.ms) / median(r.raw.ms)) * 1000) / 1000,
+      overheadMs: tenth(median(r.ghcr.ms) - median(r.raw.ms)),
       targets: checkTargets(r, floor),
     })),
   };

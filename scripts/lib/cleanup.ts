@@ -5,6 +5,8 @@ const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export class Cleanup {
   private readonly undo: (() => unknown)[] = [];
+  /** The signal that started the cleanup, if one did: work failing after it is no news. */
+  interruptedBy: string | undefined;
 
   add(fn: () => unknown): void {
     this.undo.push(fn);
@@ -21,7 +23,10 @@ export class Cleanup {
   /** Cleans up and exits on SIGINT/SIGTERM until the returned function is called. */
   onSignals(): () => void {
     const handlers = Object.entries(SIGNAL_EXIT).map(([signal, code]) => {
-      const handler = (): void => void this.run().finally(() => process.exit(code));
+      const handler = (): void => {
+        this.interruptedBy = signal;
+        void this.run().finally(() => process.exit(code));
+      };
       process.once(signal, handler);
       return () => process.off(signal, handler);
     });

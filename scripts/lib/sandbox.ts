@@ -14,7 +14,7 @@ import { startSigstoreStack, type SigstoreStack } from '../../test/support/sigst
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../../test/support/tools.js';
 import { Children } from './children.js';
 import { Cleanup } from './cleanup.js';
-import { UsageError } from './cli-script.js';
+import { Interrupted, UsageError } from './cli-script.js';
 
 /** The workflow run whose OIDC token signs in the sandbox. */
 export const SIGNER = {
@@ -144,6 +144,10 @@ export async function withSandbox<T>(opts: SandboxOptions, body: (sandbox: Sandb
   const disarm = cleanup.onSignals();
   try {
     return await body(await open(opts, cleanup));
+  } catch (err) {
+    // The cleanup killed what was running; say so instead of reporting its death as a failure.
+    if (cleanup.interruptedBy) throw new Interrupted(`interrupted by ${cleanup.interruptedBy}; cleaning up`);
+    throw err;
   } finally {
     await cleanup.run();
     disarm();

@@ -11,24 +11,16 @@
 //
 // Exit status: 0 when every step behaved as shown (the positive steps succeeded AND the wrong
 // workflow was refused, with nothing landing), 1 otherwise, 2 for a bad flag.
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startRegistry, type Registry } from '../test/support/registry.js';
-import { startSigstoreStack, type SigstoreStack } from '../test/support/sigstore/index.js';
-import { onProcessDeath } from '../test/support/on-death.js';
-import { GENERATIONS, REPO_ROOT, toolsFor, type Generation, type Tools } from '../test/support/tools.js';
-import { parseFlags, runScript, UsageError } from './lib/cli-script.js';
+import type { Registry } from '../test/support/registry.js';
+import { REPO_ROOT } from '../test/support/tools.js';
+import { parseFlags, runScript } from './lib/cli-script.js';
+import { parseGeneration, SIGNER, withSandbox, type Sandbox } from './lib/sandbox.js';
 
-const CLI_BIN = join(REPO_ROOT, 'bin', 'ghcr-blob.js');
-
-/** The workflow that "runs" in this demo, and an impostor whose repository name merely extends it. */
-const REPOSITORY = 'octo/tools';
-const WORKFLOW_PATH = '.github/workflows/release.yml';
-const REF = 'refs/heads/main';
-const TRUSTED_WORKFLOW = `${REPOSITORY}/${WORKFLOW_PATH}`;
-const IMPOSTOR_WORKFLOW = `octo/tools-evil/${WORKFLOW_PATH}`;
+/** The workflow that "runs" in this demo (the sandbox's signer), and an impostor whose repository name merely extends it. */
+const TRUSTED_WORKFLOW = `${SIGNER.repository}/${SIGNER.workflowPath}`;
+const IMPOSTOR_WORKFLOW = `octo/tools-evil/${SIGNER.workflowPath}`;
 /** Exit code for "verification failed" (README, Exit codes). */
 const EXIT_VERIFICATION_FAILED = 3;
 
@@ -73,6 +65,7 @@ interface Step {
 }
 
 interface Context {
+  sandbox: Sandbox;
   /** Where commands run; every path in a printed command is relative to it. */
   workspace: string;
   env: NodeJS.ProcessEnv;
@@ -91,19 +84,19 @@ function displayCommand(step: Step): string {
 function runCli(ctx: Context, step: Step): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...ctx.env, ...step.env };
-    const child = spawn(process.execPath, [CLI_BIN, ...step.args], {
+    const child = ctx.sandbox.spawn(process.execPath, [ctx.sandbox.cliBin, ...step.args], {
       cwd: ctx.workspace,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
     // Like `echo "$X" |`: the secret plus a newline, which the CLI trims.
-    child.stdin.end(step.stdin ? `${step.stdin.value}\n` : '');
+    child.stdin?.end(step.stdin ? `${step.stdin.value}\n` : '');
   });
 }
 
@@ -186,7 +179,7 @@ function separateSteps(s: Scene): Section {
       },
       {
         title: 'Sign it keyless with Sigstore',
-        note: `The OIDC token of ${TRUSTED_WORKFLOW}@${REF} buys a short-lived certificate; the signature is logged in Rekor.`,
+        note: `The OIDC token of ${TRUSTED_WORKFLOW}@${SIGNER.ref} buys a short-lived certificate; the signature is logged in Rekor.`,
         args: [
           'sign',
           s.file,
@@ -316,101 +309,65 @@ function oneShotSteps(s: Scene): Section {
   };
 }
 
-function parseGeneration(): Generation {
+function parseOptions(): { generation: ReturnType<typeof parseGeneration> } {
   const { values } = parseFlags({ options: { generation: { type: 'string', default: 'sid' } }, strict: true });
-  const gen = values.generation as Generation;
-  if (!GENERATIONS.includes(gen)) throw new UsageError(`--generation must be one of ${GENERATIONS.join(', ')}`);
-  return gen;
+  return { generation: parseGeneration(values.generation) };
+}
+
+/** The sample file, the stack's trust files with short paths, and what every step needs. */
+function setScene(sb: Sandbox): { ctx: Context; scene: Scene } {
+  const workspace = join(sb.root, 'work');
+  // The stack's public trust files, copied next to the sample so the commands show short paths.
+  mkdirSync(join(workspace, 'sigstore'), { recursive: true });
+  copyFileSync(sb.stack.trustedRootPath, join(workspace, 'sigstore', 'trusted-root.json'));
+  copyFileSync(sb.stack.signingConfigPath, join(workspace, 'sigstore', 'signing-config.json'));
+  const file = 'report.json';
+  writeFileSync(
+    join(workspace, file),
+    `${JSON.stringify({ build: 42, status: 'green', tests: { passed: 128, failed: 0 } }, null, 2)}\n`,
+  );
+  const ctx: Context = {
+    sandbox: sb,
+    workspace,
+    env: sb.cliEnv,
+    secrets: [sb.registry.password, sb.identityToken],
+  };
+  const scene: Scene = {
+    registry: sb.registry,
+    workspace,
+    repo: `${sb.registry.host}/${SIGNER.repository}/${file}`,
+    file,
+    bundle: `${file}.sigstore.json`,
+    trustedRoot: 'sigstore/trusted-root.json',
+    signingConfig: 'sigstore/signing-config.json',
+    registryToken: { value: sb.registry.password, shownAs: '$GHCR_TOKEN' },
+    identityToken: { value: sb.identityToken, shownAs: '<token>' },
+  };
+  return { ctx, scene };
+}
+
+function introduce(sb: Sandbox, scene: Scene): void {
+  const oras = relative(REPO_ROOT, sb.tools.oras);
+  const cosign = relative(REPO_ROOT, sb.tools.cosign);
+  say(bold('ghcr-blob demo') + dim(`  (Debian ${sb.generation} tools: ${oras}, ${cosign})`));
+  say();
+  say(
+    `• registry        ${sb.registry.host}  (htpasswd user ${sb.registry.username}; its password is $GHCR_TOKEN below)`,
+  );
+  say(`• Sigstore        ${sb.stack.url}  (local Fulcio + Rekor + timestamp authority)`);
+  say(`• identity token  a GitHub Actions OIDC token for ${TRUSTED_WORKFLOW}@${SIGNER.ref}  (shown as <token>)`);
+  say(`• sample file     ${scene.file}  (in ${scene.workspace})`);
+  say(dim(`  export GHCR_BLOB_ORAS=${oras} GHCR_BLOB_COSIGN=${cosign}`));
 }
 
 async function main(): Promise<number> {
-  const generation = parseGeneration();
-  const tools: Tools = toolsFor(generation);
+  const { generation } = parseOptions();
   const started = performance.now();
-
-  // Everything the demo creates, undone in reverse order by cleanup() — also on Ctrl-C, and
-  // (through a sidecar that outlives us) even if this process is killed outright.
-  const undo: (() => Promise<void> | void)[] = [];
-  const cleanup = async (): Promise<void> => {
-    for (const fn of undo.splice(0).reverse()) await Promise.resolve(fn()).catch(() => {});
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-  }
-
-  try {
-    const root = mkdtempSync(join(tmpdir(), 'ghcr-blob-demo-'));
-    const deathHook = onProcessDeath('rm -rf "$1"', [root]);
-    undo.push(() => {
-      deathHook.cancel();
-      rmSync(root, { recursive: true, force: true });
-    });
-    const workspace = join(root, 'work');
-    const home = join(root, 'home'); // a fresh HOME: proves nothing is read from or written to yours
-    for (const d of [workspace, home, join(home, '.docker')]) mkdirSync(d);
-
-    say(
-      bold('ghcr-blob demo') +
-        dim(`  (Debian ${generation} tools: ${relative(REPO_ROOT, tools.oras)}, ${relative(REPO_ROOT, tools.cosign)})`),
-    );
-    say();
-
-    // Both services start in parallel (~100 ms each). allSettled, so that if one fails to start
-    // the other is still known, and stopped, before we give up.
-    const [reg, sig] = await Promise.allSettled([startRegistry({ generation }), startSigstoreStack()]);
-    if (reg.status === 'fulfilled') undo.push(() => reg.value.stop());
-    if (sig.status === 'fulfilled') undo.push(() => sig.value.close());
-    if (reg.status === 'rejected') throw reg.reason;
-    if (sig.status === 'rejected') throw sig.reason;
-    const registry: Registry = reg.value;
-    const stack: SigstoreStack = sig.value;
-    say(`• registry        ${registry.host}  (htpasswd user ${registry.username}; its password is $GHCR_TOKEN below)`);
-    say(`• Sigstore        ${stack.url}  (local Fulcio + Rekor + timestamp authority)`);
-
-    const claims = { repository: REPOSITORY, workflowPath: WORKFLOW_PATH, ref: REF };
-    const identityToken = await stack.mintToken(claims);
-    say(`• identity token  a GitHub Actions OIDC token for ${TRUSTED_WORKFLOW}@${REF}  (shown as <token>)`);
-
-    // The stack's public trust files, copied next to the sample so the commands show short paths.
-    mkdirSync(join(workspace, 'sigstore'));
-    copyFileSync(stack.trustedRootPath, join(workspace, 'sigstore', 'trusted-root.json'));
-    copyFileSync(stack.signingConfigPath, join(workspace, 'sigstore', 'signing-config.json'));
-    const file = 'report.json';
-    writeFileSync(
-      join(workspace, file),
-      `${JSON.stringify({ build: 42, status: 'green', tests: { passed: 128, failed: 0 } }, null, 2)}\n`,
-    );
-    say(`• sample file     ${file}  (in ${workspace})`);
-    say(
-      dim(
-        `  export GHCR_BLOB_ORAS=${relative(REPO_ROOT, tools.oras)} GHCR_BLOB_COSIGN=${relative(REPO_ROOT, tools.cosign)}`,
-      ),
-    );
-
-    const ctx: Context = {
-      workspace,
-      // A sealed environment: no GHCR_TOKEN/GITHUB_TOKEN or docker credentials from your shell.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        DOCKER_CONFIG: join(home, '.docker'),
-        GHCR_BLOB_ORAS: tools.oras,
-        GHCR_BLOB_COSIGN: tools.cosign,
-      },
-      secrets: [registry.password, identityToken],
-    };
-    const scene: Scene = {
-      registry,
-      workspace,
-      repo: `${registry.host}/${REPOSITORY}/${file}`,
-      file,
-      bundle: `${file}.sigstore.json`,
-      trustedRoot: 'sigstore/trusted-root.json',
-      signingConfig: 'sigstore/signing-config.json',
-      registryToken: { value: registry.password, shownAs: '$GHCR_TOKEN' },
-      identityToken: { value: identityToken, shownAs: '<token>' },
-    };
-
+  // The sandbox's HOME is fresh and its environment sealed: nothing is read from or written to
+  // yours, and no GHCR_TOKEN/GITHUB_TOKEN or docker credentials from your shell get in.
+  return withSandbox({ name: 'demo', generation }, async (sb) => {
+    const { ctx, scene } = setScene(sb);
+    introduce(sb, scene);
     const sections = [separateSteps(scene), oneShotSteps(scene)];
     let n = 0;
     let failed = 0;
@@ -431,9 +388,7 @@ async function main(): Promise<number> {
     }
     say(red(bold(`${failed} of ${n} steps did not behave as expected (${seconds} s).`)));
     return 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 runScript('demo', main);

@@ -5,6 +5,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** A mistake on the command line: reported as one line, exit 2. */
 export class UsageError extends Error {}
 
+/** Ctrl-C or SIGTERM: reported as one line; the signal handler sets the exit status. */
+export class Interrupted extends Error {}
+
 /** parseArgs, with its complaints (unknown option, missing value) turned into usage errors. */
 export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {
@@ -20,7 +23,7 @@ export function runScript(name: string, main: () => Promise<number>, scrub: (tex
     (code) => (process.exitCode = code),
     (err: unknown) => {
       const text =
-        err instanceof UsageError || !(err instanceof Error)
+        err instanceof UsageError || err instanceof Interrupted || !(err instanceof Error)
           ? String((err as Error)?.message ?? err)
           : (err.stack ?? err.message);
       process.stderr.write(`\n${name} failed: ${scrub(text)}\n`);

@@ -11,7 +11,7 @@ import { moveIntoPlace, privateTempDir } from '../core/fs.js';
 import { formatReference, parseReference } from '../core/reference.js';
 import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
-import { refuseUnusedPolicy } from '../options/policy.js';
+import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
 import { pullOptionsSchema } from '../options/pull.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, prepareVerification } from './prepare.js';
@@ -42,7 +42,7 @@ async function refuseToClobber(target: string, force: boolean): Promise<void> {
 
 export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise<PullResult> {
   const opts = parseOptions(pullOptionsSchema, raw);
-  if (!opts.verify) refuseUnusedPolicy(opts, '--verify');
+  if (!opts.verify) refuseUnusedPolicy(raw as Partial<PolicyOptions>, '--verify');
   const ref = parseReference(refArg);
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const check = opts.verify ? await prepareVerification(opts, deps) : undefined;

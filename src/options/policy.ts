@@ -35,9 +35,10 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
     .addOption(
-      new Option('--engine <engine>', 'both: cosign and the in-process verifier must accept; sigstore: in-process only')
-        .choices(ENGINES)
-        .default(DEFAULT_ENGINE),
+      new Option(
+        '--engine <engine>',
+        `both: cosign and the in-process verifier must accept; sigstore: in-process only (default: ${DEFAULT_ENGINE})`,
+      ).choices(ENGINES),
     );
 }
 
@@ -48,11 +49,13 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['certificateOidcIssuer', '--certificate-oidc-issuer'],
   ['certificateOidcIssuerRegexp', '--certificate-oidc-issuer-regexp'],
   ['trustedRoot', '--trusted-root'],
+  ['engine', '--engine'],
 ];
 
 /**
  * Policy flags where nothing would be verified are refused: a user who passes
- * --github-workflow must never believe a pull was verified when it was not.
+ * --github-workflow must never believe a pull was verified when it was not. Give it the options
+ * as commander parsed them: the --engine default is zod's alone, so a given --engine shows.
  */
 export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string): void {
   const given = POLICY_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);

@@ -2,26 +2,18 @@
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { expectDigestSchema } from '../core/reference.js';
-import { addAuthOptions, authOptionsSchema } from './auth.js';
-import { addOutputOptions, outputOptionsSchema } from './output.js';
+import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addPolicyOptions, policyOptionsSchema } from './policy.js';
-import { addRemoteOptions, remoteOptionsSchema } from './remote.js';
-import { addToolOptions, toolOptionsSchema } from './tools.js';
 import { addTrustOptions } from './trust.js';
 
 const DEFAULT_OUTPUT_DIR = '.';
 
-export const pullOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
-  .extend(policyOptionsSchema.shape)
-  .extend(outputOptionsSchema.shape)
-  .extend({
-    verify: z.boolean().default(false),
-    output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
-    force: z.boolean().default(false),
-    expectDigest: expectDigestSchema,
-  });
+export const pullOptionsSchema = commonOptionsSchema.extend(policyOptionsSchema.shape).extend({
+  verify: z.boolean().default(false),
+  output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
+  force: z.boolean().default(false),
+  expectDigest: expectDigestSchema,
+});
 export type PullOptions = z.infer<typeof pullOptionsSchema>;
 
 export function addPullOptions(cmd: Command): Command {
@@ -36,10 +28,7 @@ export function addPullOptions(cmd: Command): Command {
     .addOption(
       new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
     );
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
   addPolicyOptions(cmd);
   addTrustOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  return addOutputOptions(cmd);
+  return addCommonOptions(cmd);
 }

@@ -1,22 +1,16 @@
 /** push: the file's layer and manifest, --sign, and the option modules it embeds. */
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import { addAuthOptions, authOptionsSchema } from './auth.js';
-import { addOutputOptions, outputOptionsSchema } from './output.js';
-import { addRemoteOptions, remoteOptionsSchema } from './remote.js';
+import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addSigningOptions, signingOptionsSchema } from './signing.js';
-import { addToolOptions, toolOptionsSchema } from './tools.js';
 import { addTrustOptions, trustOptionsSchema } from './trust.js';
 
 const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}$/;
 const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 
-export const pushOptionsSchema = authOptionsSchema
-  .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
+export const pushOptionsSchema = commonOptionsSchema
   .extend(signingOptionsSchema.shape)
   .extend(trustOptionsSchema.shape)
-  .extend(outputOptionsSchema.shape)
   .extend({
     artifactType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/vnd.example+json').optional(),
     mediaType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/json').default(DEFAULT_MEDIA_TYPE),
@@ -35,10 +29,7 @@ export function addPushOptions(cmd: Command): Command {
       ),
     )
     .addOption(new Option('--sign', 'sign the file keyless (cosign) and attach the Sigstore bundle as a referrer'));
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
   addSigningOptions(cmd);
   addTrustOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  return addOutputOptions(cmd);
+  return addCommonOptions(cmd);
 }

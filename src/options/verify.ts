@@ -2,22 +2,14 @@
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { expectDigestSchema } from '../core/reference.js';
-import { addAuthOptions, authOptionsSchema } from './auth.js';
-import { addOutputOptions, outputOptionsSchema } from './output.js';
+import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addPolicyOptions, policyOptionsSchema } from './policy.js';
-import { addRemoteOptions, remoteOptionsSchema } from './remote.js';
-import { addToolOptions, toolOptionsSchema } from './tools.js';
 import { addTrustOptions } from './trust.js';
 
-export const verifyOptionsSchema = policyOptionsSchema
-  .extend(toolOptionsSchema.shape)
-  .extend(authOptionsSchema.shape)
-  .extend(remoteOptionsSchema.shape)
-  .extend(outputOptionsSchema.shape)
-  .extend({
-    bundle: z.string().min(1).optional(),
-    expectDigest: expectDigestSchema,
-  });
+export const verifyOptionsSchema = commonOptionsSchema.extend(policyOptionsSchema.shape).extend({
+  bundle: z.string().min(1).optional(),
+  expectDigest: expectDigestSchema,
+});
 export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
 export function addVerifyOptions(cmd: Command): Command {
@@ -26,8 +18,5 @@ export function addVerifyOptions(cmd: Command): Command {
     .addOption(new Option('--expect-digest <sha256:…>', "with a reference: refuse unless the file's sha256 is this"));
   addPolicyOptions(cmd);
   addTrustOptions(cmd);
-  addAuthOptions(cmd);
-  addRemoteOptions(cmd);
-  addToolOptions(cmd, ['oras', 'cosign']);
-  return addOutputOptions(cmd);
+  return addCommonOptions(cmd);
 }

@@ -12,6 +12,14 @@ export interface Sighting {
   comm: string;
 }
 
+/**
+ * A sighting in the environment of a Node process (ghcr-blob itself, where the user put the secret).
+ * `/proc/PID/comm` shows the main thread's name: "node" up to Node 22, "MainThread" from Node 24 on.
+ */
+export function isNodeOwnEnvironment(s: Sighting): boolean {
+  return s.where === 'environ' && (s.comm === 'node' || s.comm === 'MainThread');
+}
+
 export interface ScanReport {
   /** Completed passes over /proc; assert it is large enough that the scan meant something. */
   scans: number;

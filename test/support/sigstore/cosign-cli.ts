@@ -1,5 +1,5 @@
 // Runs the real cosign binaries from .tools/ against a stack, with the exact
-// flags each generation needs (FACTS 4). Used by the stack's own smoke test.
+// flags each generation needs. Used by the stack's own smoke test.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';

@@ -1,11 +1,11 @@
 // Fulcio in front of @sigstore/mock's v2 handler, bridging what real cosign needs:
 // - the token arrives as `Authorization: Bearer` (cosign 2 and 3) — the mock
-//   reads only `credentials.oidcIdentityToken` in the body (FACTS 5.1);
-// - the token is verified here first (the mock never does, FACTS 5.7);
+//   reads only `credentials.oidcIdentityToken` in the body;
+// - the token is verified here first (the mock never does);
 // - SAN = `https://github.com/` + job_workflow_ref, as real Fulcio writes for
 //   GitHub tokens (the mock copies one claim verbatim);
-// - v2 replies 200, not the mock's 201 (cosign 3 insists, FACTS 5.2);
-// - cosign 2 speaks v1 `/api/v1/signingCert` (FACTS 5.4): translated onto v2.
+// - v2 replies 200, not the mock's 201 (cosign 3 insists);
+// - cosign 2 speaks v1 `/api/v1/signingCert`: translated onto v2.
 import { fulcioHandler, type initializeCA } from '@sigstore/mock';
 import { UnsecuredJWT } from 'jose';
 import type { OidcProvider } from './oidc.js';

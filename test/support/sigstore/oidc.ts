@@ -2,7 +2,7 @@
 // https://token.actions.githubusercontent.com issues, and verifies them
 // (signature against its own key, exp, aud). @sigstore/mock never checks the
 // JWT, so without this a forged or expired token would still get a
-// certificate and negative tests would prove nothing (FACTS 5.7).
+// certificate and negative tests would prove nothing.
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import type { MintTokenClaims, TokenAlgorithm } from './types.js';
@@ -71,13 +71,13 @@ function githubClaims(c: MintTokenClaims): Record<string, unknown> {
     repository_id: '123456789',
     repository_owner: owner,
     repository_owner_id: '987654321',
-    repository_visibility: 'public',
+    repository_visibility: c.repositoryVisibility ?? 'public',
     actor: owner,
     actor_id: '987654321',
     run_id: '4242424242',
     run_number: '7',
     run_attempt: '1',
-    runner_environment: 'github-hosted',
+    runner_environment: c.runnerEnvironment ?? 'github-hosted',
     event_name: c.eventName ?? 'push',
     workflow: c.workflowPath.split('/').pop() ?? c.workflowPath,
     workflow_ref: wfRef,

@@ -1,11 +1,11 @@
 // RFC 3161 timestamp authority on top of @sigstore/mock's TSA signer.
 // - cosign posts binary DER (`application/timestamp-query`); the mock's handler
-//   parses only JSON, so the request is decoded here with pkijs (FACTS 5.5).
+//   parses only JSON, so the request is decoded here with pkijs.
 // - cosign's nonce is a big random integer; the mock builds it with
 //   `new Integer({value: number})`, which cannot hold it, so the request's own
 //   ASN.1 INTEGER is copied into the reply (sigstore-go compares nonces).
 // - the mock's genTime keeps milliseconds (`…05.1Z`), which @sigstore/core
-//   rejects as an invalid time ~10% of the time (FACTS 5.6): whole seconds here.
+//   rejects as an invalid time ~10% of the time: whole seconds here.
 import { tsaHandler, type initializeTSA } from '@sigstore/mock';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';

@@ -1,0 +1,43 @@
+// The goals ghcr-blob is measured against. Reported next to the numbers, never enforced: a
+// shared machine is too noisy for a timing to fail a build.
+import type { CaseResult } from './measure.js';
+import { formatMB, formatMs, median } from './stats.js';
+
+export interface TargetCheck {
+  target: string;
+  met: boolean;
+}
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+/** Stated in MB (10^6 bytes). */
+const TREE_RSS_LIMIT_BYTES = 150e6;
+
+/**
+ * `nodeFloorMs` is the median of `node -e 0` in the same run: what any Node CLI pays to start,
+ * which ghcr-blob cannot avoid and the Go tools do not pay.
+ */
+export function checkTargets(r: CaseResult, nodeFloorMs: number): TargetCheck[] {
+  const ghcr = median(r.ghcr.ms);
+  const raw = median(r.raw.ms);
+  const ratio = ghcr / raw;
+  const checks: TargetCheck[] = [];
+  const bytes = r.bench.size?.bytes;
+  const byRatio = (limit: number): void =>
+    void checks.push({ target: `≤ ${limit.toFixed(2)}× raw`, met: ratio <= limit });
+  const byMs = (limit: number, how: string): void =>
+    void checks.push({ target: `≤ ${formatMs(limit)} (${how})`, met: ghcr <= limit });
+
+  if (r.bench.op === 'startup') byMs(nodeFloorMs + 50, 'node -e 0 + 50 ms');
+  else if (bytes === 1024) byMs(raw + nodeFloorMs + 80, 'raw + node -e 0 + 80 ms');
+  else if (bytes === 512 * MiB) {
+    if (r.bench.op === 'push' || r.bench.op === 'pull') byRatio(1.05);
+    if (r.bench.op === 'pull --verify') byRatio(0.95);
+    if (r.bench.op === 'verify') byRatio(1.0);
+  }
+  if (bytes === GiB) {
+    const peak = Math.max(...r.ghcr.rssBytes);
+    checks.push({ target: `tree RSS ≤ ${formatMB(TREE_RSS_LIMIT_BYTES)}`, met: peak <= TREE_RSS_LIMIT_BYTES });
+  }
+  return checks;
+}

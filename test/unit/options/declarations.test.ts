@@ -1,0 +1,65 @@
+// Every options module, checked as a whole: no flag takes a secret, every flag reaches the schema
+// (zod would silently drop one it does not know), and each default is declared once.
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { addAuthOptions, authOptionsSchema } from '../../../src/options/auth.js';
+import { addOutputOptions, outputOptionsSchema } from '../../../src/options/output.js';
+import { addPolicyOptions, policyOptionsSchema } from '../../../src/options/policy.js';
+import { addPullOptions, pullOptionsSchema } from '../../../src/options/pull.js';
+import { addPushOptions, pushOptionsSchema } from '../../../src/options/push.js';
+import { addRemoteOptions, remoteOptionsSchema } from '../../../src/options/remote.js';
+import { addSignOptions, signOptionsSchema } from '../../../src/options/sign.js';
+import { addSigningOptions, signingOptionsSchema } from '../../../src/options/signing.js';
+import { addToolOptions, toolOptionsSchema } from '../../../src/options/tools.js';
+import { addTrustOptions, trustOptionsSchema } from '../../../src/options/trust.js';
+import { addVerifyOptions, verifyOptionsSchema } from '../../../src/options/verify.js';
+import { parseOptions } from '../../../src/options/parse.js';
+import { commandWith, rawOptions } from './support/command-line.js';
+
+type Module = [string, (cmd: Command) => Command, z.ZodObject];
+
+const MODULES: Module[] = [
+  ['auth', addAuthOptions, authOptionsSchema],
+  ['remote', addRemoteOptions, remoteOptionsSchema],
+  ['tools', (cmd) => addToolOptions(cmd, ['oras', 'cosign']), toolOptionsSchema],
+  // The policy schema carries --trusted-root, which commands declare through the trust module.
+  ['policy', (cmd) => addTrustOptions(addPolicyOptions(cmd)), policyOptionsSchema],
+  ['trust', addTrustOptions, trustOptionsSchema],
+  ['signing', addSigningOptions, signingOptionsSchema],
+  ['output', addOutputOptions, outputOptionsSchema],
+  ['push', addPushOptions, pushOptionsSchema],
+  ['pull', addPullOptions, pullOptionsSchema],
+  ['sign', addSignOptions, signOptionsSchema],
+  ['verify', addVerifyOptions, verifyOptionsSchema],
+];
+
+describe.each(MODULES)('%s options', (_name, add, schema) => {
+  const options = commandWith(add).options;
+
+  it('has no flag that takes a secret', () => {
+    for (const option of options) {
+      expect(['--password', '--token', '--identity-token', '--secret']).not.toContain(option.long);
+      // A flag named after a secret is only ever a switch saying where to read it from.
+      if (/password|token|secret/i.test(option.flags)) {
+        expect({ flag: option.long, takesValue: option.required || option.optional }).toEqual({
+          flag: option.long,
+          takesValue: false,
+        });
+        expect(option.long).toMatch(/-stdin$/);
+      }
+    }
+  });
+
+  it('maps every flag to a schema key and every schema key to a flag', () => {
+    const flags = options.map((o) => o.attributeName()).sort();
+    expect(flags).toEqual(Object.keys(schema.shape).sort());
+  });
+
+  it("declares defaults once: an empty command line parses to zod's own defaults", () => {
+    expect(parseOptions(schema, rawOptions(add, []))).toEqual(parseOptions(schema, {}));
+    for (const option of options.filter((o) => o.defaultValue !== undefined)) {
+      expect(parseOptions(schema, {})).toHaveProperty(option.attributeName(), option.defaultValue);
+    }
+  });
+});

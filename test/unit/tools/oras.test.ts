@@ -1,0 +1,367 @@
+// oras argv per generation, with a recording Runner: exact argv, cwd and stdin for every action,
+// credentials only on stdin, positional arguments after `--`, and each JSON shape oras prints.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunRequest } from '../../../src/tools/exec.js';
+import { type Credentials, detectOras, type OrasTool, openOras, type Transport } from '../../../src/tools/oras.js';
+import { recordingRunner } from './support/recording-runner.js';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const D3 = `sha256:${'3'.repeat(64)}`;
+const REF = 'localhost:5000/octo/report.json:v1';
+const PINNED = `localhost:5000/octo/report.json@${D1}`;
+const SIG_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const SECRET = 'ghp_s3cret-token-value';
+const CREDS: Credentials = { username: 'octocat', secret: SECRET };
+
+const ORAS_1_2: OrasTool = { path: '/opt/oras-1.2/oras', version: '1.2.0', generation: '1.2' };
+const ORAS_1_3: OrasTool = { path: '/opt/oras-1.3/oras', version: '1.3.3', generation: '1.3' };
+
+const CREATED = { 'org.opencontainers.image.created': '2026-11-22T20:21:41Z' };
+const referrer = (digest: string) => ({
+  reference: `localhost:5000/octo/report.json@${digest}`,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest,
+  size: 783,
+  annotations: CREATED,
+  artifactType: SIG_TYPE,
+});
+const pushed = {
+  reference: PINNED,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: D1,
+  size: 568,
+  annotations: { 'org.example.a': '1', ...CREATED },
+  artifactType: 'application/vnd.example+json',
+  referenceAsTags: [REF],
+};
+const pulledFile = {
+  path: '/tmp/priv/out/report.json',
+  reference: `localhost:5000/octo/report.json@${D2}`,
+  mediaType: 'application/json',
+  digest: D2,
+  size: 42,
+  annotations: { 'org.opencontainers.image.title': 'report.json' },
+};
+
+// What `--format json` printed, per action and generation, as captured from oras 1.2.0 and
+// 1.3.3 against distribution 2.8 (digests replaced). Fields we do not read must pass.
+const STDOUT: Record<string, Record<OrasTool['generation'], unknown>> = {
+  push: { '1.2': pushed, '1.3': pushed },
+  pull: {
+    // 1.2.0's top-level `reference` lacks the repository; it must not matter.
+    '1.2': { reference: `@${D1}`, files: [pulledFile] },
+    '1.3': { reference: PINNED, files: [pulledFile] },
+  },
+  attach: { '1.2': referrer(D3), '1.3': referrer(D3) },
+  discover: {
+    '1.2': { manifests: [referrer(D2), referrer(D3)] },
+    // 1.3 prints the subject, and each referrer with its own (here empty) referrers.
+    '1.3': {
+      reference: PINNED,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: D1,
+      size: 568,
+      referrers: [
+        { ...referrer(D2), referrers: [] },
+        { ...referrer(D3), referrers: [] },
+      ],
+    },
+  },
+};
+
+const answerFor = (generation: OrasTool['generation']) => (req: RunRequest) => {
+  const action = req.args[0] === 'manifest' || req.args[0] === 'blob' ? undefined : req.args[0];
+  return { stdout: action && STDOUT[action] ? `${JSON.stringify(STDOUT[action][generation], null, 2)}\n` : '' };
+};
+
+/** Runs every action once and returns the recorded requests, keyed by action. */
+async function runAll(tool: OrasTool, transport: Transport, credentials?: Credentials) {
+  const seen: { registryConfig?: { path: string; mode: number; dirMode: number; text: string } } = {};
+  const fake = recordingRunner((req) => {
+    const i = req.args.indexOf('--registry-config');
+    const path = req.args[i + 1];
+    if (i >= 0 && path) {
+      // The file must exist, be private and empty of credentials while oras runs.
+      seen.registryConfig = {
+        path,
+        mode: statSync(path).mode & 0o777,
+        dirMode: statSync(dirname(path)).mode & 0o777,
+        text: readFileSync(path, 'utf8'),
+      };
+    }
+    return answerFor(tool.generation)(req);
+  });
+  const oras = await openOras(tool, fake.run, transport, credentials);
+  const results = {
+    push: await oras.push({
+      cwd: '/work/files',
+      reference: REF,
+      fileArg: 'report.json:application/json',
+      artifactType: 'application/vnd.example+json',
+      annotations: ['org.example.a=1', 'org.example.b=two words'],
+    }),
+    fetchManifest: await oras.fetchManifest(PINNED, '/tmp/priv/manifest.json'),
+    pull: await oras.pull(PINNED, '/tmp/priv/out'),
+    attach: await oras.attach(PINNED, '/tmp/priv/sig', 'report.json.sigstore.json:' + SIG_TYPE, SIG_TYPE),
+    discover: await oras.discover(PINNED, SIG_TYPE),
+    fetchBlob: await oras.fetchBlob(`localhost:5000/octo/report.json@${D2}`, '/tmp/priv/blob'),
+  };
+  const [push, fetchManifest, pull, attach, discover, fetchBlob] = fake.calls;
+  const calls = { push, fetchManifest, pull, attach, discover, fetchBlob };
+  expect(fake.calls).toHaveLength(6);
+  await oras.dispose();
+  return { calls, results, registryConfig: seen.registryConfig };
+}
+
+const withoutCredentials = { plainHttp: false };
+
+describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
+  const depth = tool.generation === '1.3' ? ['--depth', '1'] : [];
+
+  it('builds exact argv without credentials: no stdin, no auth flags, positionals after --', async () => {
+    const { calls } = await runAll(tool, withoutCredentials);
+    expect(calls.push).toEqual({
+      file: tool.path,
+      args: [
+        'push',
+        '--format',
+        'json',
+        '--artifact-type',
+        'application/vnd.example+json',
+        '--annotation',
+        'org.example.a=1',
+        '--annotation',
+        'org.example.b=two words',
+        '--',
+        REF,
+        'report.json:application/json',
+      ],
+      cwd: '/work/files',
+      stdin: undefined,
+      secrets: [undefined],
+    });
+    expect(calls.fetchManifest).toMatchObject({
+      args: ['manifest', 'fetch', '--output', '/tmp/priv/manifest.json', '--', PINNED],
+      cwd: undefined,
+      stdin: undefined,
+    });
+    expect(calls.pull).toMatchObject({
+      args: ['pull', '--format', 'json', '--output', '/tmp/priv/out', '--', PINNED],
+      cwd: undefined,
+      stdin: undefined,
+    });
+    expect(calls.attach).toMatchObject({
+      args: [
+        'attach',
+        '--format',
+        'json',
+        '--artifact-type',
+        SIG_TYPE,
+        '--',
+        PINNED,
+        `report.json.sigstore.json:${SIG_TYPE}`,
+      ],
+      cwd: '/tmp/priv/sig',
+      stdin: undefined,
+    });
+    expect(calls.discover).toMatchObject({
+      args: ['discover', '--format', 'json', ...depth, '--artifact-type', SIG_TYPE, '--', PINNED],
+      cwd: undefined,
+      stdin: undefined,
+    });
+    expect(calls.fetchBlob).toMatchObject({
+      args: ['blob', 'fetch', '--output', '/tmp/priv/blob', '--', `localhost:5000/octo/report.json@${D2}`],
+      cwd: undefined,
+      stdin: undefined,
+    });
+    for (const call of Object.values(calls)) {
+      expect(call?.file).toBe(tool.path);
+      expect(call?.env).toBeUndefined();
+      expect(call?.args).not.toContain('--username');
+      expect(call?.args).not.toContain('--registry-config');
+    }
+  });
+
+  it('passes credentials as --username/--password-stdin with a private empty --registry-config', async () => {
+    const { calls, registryConfig } = await runAll(tool, withoutCredentials, CREDS);
+    expect(registryConfig).toMatchObject({ mode: 0o600, dirMode: 0o700, text: '{}' });
+    const config = registryConfig?.path ?? '';
+    const auth = ['--username', 'octocat', '--password-stdin', '--registry-config', config];
+    expect(calls.push?.args).toEqual([
+      'push',
+      '--format',
+      'json',
+      '--artifact-type',
+      'application/vnd.example+json',
+      '--annotation',
+      'org.example.a=1',
+      '--annotation',
+      'org.example.b=two words',
+      ...auth,
+      '--',
+      REF,
+      'report.json:application/json',
+    ]);
+    expect(calls.fetchManifest?.args).toEqual([
+      'manifest',
+      'fetch',
+      '--output',
+      '/tmp/priv/manifest.json',
+      ...auth,
+      '--',
+      PINNED,
+    ]);
+    expect(calls.pull?.args).toEqual(['pull', '--format', 'json', '--output', '/tmp/priv/out', ...auth, '--', PINNED]);
+    expect(calls.attach?.args).toEqual([
+      'attach',
+      '--format',
+      'json',
+      '--artifact-type',
+      SIG_TYPE,
+      ...auth,
+      '--',
+      PINNED,
+      `report.json.sigstore.json:${SIG_TYPE}`,
+    ]);
+    expect(calls.discover?.args).toEqual([
+      'discover',
+      '--format',
+      'json',
+      ...depth,
+      '--artifact-type',
+      SIG_TYPE,
+      ...auth,
+      '--',
+      PINNED,
+    ]);
+    expect(calls.fetchBlob?.args).toEqual([
+      'blob',
+      'fetch',
+      '--output',
+      '/tmp/priv/blob',
+      ...auth,
+      '--',
+      `localhost:5000/octo/report.json@${D2}`,
+    ]);
+    for (const call of Object.values(calls)) {
+      // The secret travels on stdin only, and is named for redaction.
+      expect(call?.stdin).toBe(SECRET);
+      expect(call?.secrets).toEqual([SECRET]);
+      expect(call?.args.join('\0')).not.toContain(SECRET);
+      expect(JSON.stringify(call?.env ?? {})).not.toContain(SECRET);
+      expect(call?.args).not.toContain('--password');
+    }
+    // dispose removes the private config folder.
+    expect(existsSync(dirname(config))).toBe(false);
+  });
+
+  it.each<[string, Transport, string[]]>([
+    ['--plain-http', { plainHttp: true }, ['--plain-http']],
+    ['--ca-file', { plainHttp: false, caFile: '/etc/private/ca.pem' }, ['--ca-file', '/etc/private/ca.pem']],
+    ['both', { plainHttp: true, caFile: '/ca.pem' }, ['--plain-http', '--ca-file', '/ca.pem']],
+  ])('puts transport flags (%s) after auth and before --, on every action', async (_name, transport, flags) => {
+    const { calls, registryConfig } = await runAll(tool, transport, CREDS);
+    for (const call of Object.values(calls)) {
+      const args = call?.args ?? [];
+      const dashes = args.indexOf('--');
+      expect(args.slice(dashes - flags.length - 5, dashes)).toEqual([
+        '--username',
+        'octocat',
+        '--password-stdin',
+        '--registry-config',
+        registryConfig?.path,
+        ...flags,
+      ]);
+    }
+    const plain = await runAll(tool, transport);
+    for (const call of Object.values(plain.calls)) {
+      const args = call?.args ?? [];
+      expect(args.slice(args.indexOf('--') - flags.length, args.indexOf('--'))).toEqual(flags);
+    }
+  });
+
+  it('omits --artifact-type on push when none is given, and passes a dash-leading file name after --', async () => {
+    const fake = recordingRunner(answerFor(tool.generation));
+    const oras = await openOras(tool, fake.run, withoutCredentials);
+    await oras.push({ cwd: '/w', reference: REF, fileArg: '--help:application/octet-stream', annotations: [] });
+    expect(fake.calls[0]?.args).toEqual(['push', '--format', 'json', '--', REF, '--help:application/octet-stream']);
+    await oras.dispose();
+  });
+
+  it("parses oras's JSON into descriptors and files", async () => {
+    const { results } = await runAll(tool, withoutCredentials);
+    expect(results.push).toMatchObject({
+      digest: D1,
+      size: 568,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
+    expect(results.pull).toEqual([
+      expect.objectContaining({ path: '/tmp/priv/out/report.json', digest: D2, size: 42 }),
+    ]);
+    expect(results.attach).toMatchObject({ digest: D3, artifactType: SIG_TYPE });
+    expect(results.discover.map((d) => d.digest)).toEqual([D2, D3]);
+    expect(results.fetchManifest).toBeUndefined();
+    expect(results.fetchBlob).toBeUndefined();
+  });
+});
+
+describe('oras failures', () => {
+  it('maps a failing run to an error with the escaped cause line, never the secret', async () => {
+    const fake = recordingRunner(() => ({
+      exitCode: 1,
+      stderr: 'Error: failed to resolve: GET "http://localhost:5000/v2/": 401: Unauthorized\u001b[2J\n',
+    }));
+    const oras = await openOras(ORAS_1_3, fake.run, withoutCredentials, CREDS);
+    const failure = oras.pull(PINNED, '/tmp/x');
+    await expect(failure).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: 'pull failed: failed to resolve: GET "http://localhost:5000/v2/": 401: Unauthorized\\u001b[2J',
+    });
+    await oras.dispose();
+  });
+
+  it.each([
+    ['not JSON', 'Pushed [registry] localhost:5000/octo/report.json:v1'],
+    ['a digest that is not one', JSON.stringify({ mediaType: 'x', digest: 'sha256:zz', size: 1 })],
+    ['a negative size', JSON.stringify({ mediaType: 'x', digest: D1, size: -1 })],
+  ])('refuses push output that is %s as INTERNAL', async (_name, stdout) => {
+    const fake = recordingRunner(() => ({ stdout }));
+    const oras = await openOras(ORAS_1_2, fake.run, withoutCredentials);
+    await expect(oras.push({ cwd: '/w', reference: REF, fileArg: 'a', annotations: [] })).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
+    await oras.dispose();
+  });
+});
+
+describe('oras detection from `oras version` output', () => {
+  it.each([
+    ['Version:    1.2.0\nGo version: go1.24.4\nGit commit: 0\nGit tree state: clean\n', '1.2.0', '1.2'],
+    ['Version:    1.2.3+Debian\nGo version: go1.24.4\n', '1.2.3', '1.2'],
+    ['Version:    1.3.3\nGo version: go1.26.5\n', '1.3.3', '1.3'],
+    ['Version:    1.3.0-beta.1\n', '1.3.0', '1.3'],
+    ['Version: v1.4.0\n', '1.4.0', '1.3'],
+    ['Version: 2.0.0\n', '2.0.0', '1.3'],
+  ])('maps %j to version %s, generation %s', async (stdout, version, generation) => {
+    const fake = recordingRunner(() => ({ stdout }));
+    expect(await detectOras('/bin/oras', fake.run)).toEqual({ path: '/bin/oras', version, generation });
+    expect(fake.calls).toEqual([{ file: '/bin/oras', args: ['version'] }]);
+  });
+
+  it.each([
+    ['1.1.0', { stdout: 'Version:    1.1.0\n' }, /oras 1\.1\.0 is too old \(need 1\.2 or later\)/],
+    ['0.16.0', { stdout: 'Version: 0.16.0\n' }, /oras 0\.16\.0 is too old/],
+    ['no version line', { stdout: 'hello\n' }, /does not look like oras/],
+    ['a failing run', { exitCode: 2, stdout: 'Version: 1.2.0\n' }, /does not look like oras/],
+  ])('refuses %s as TOOL_MISSING with an install hint', async (_name, answer, why) => {
+    const fake = recordingRunner(() => answer);
+    await expect(detectOras('/bin/oras', fake.run)).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+      message: expect.stringMatching(why),
+      recommendation: expect.stringContaining('oras'),
+    });
+  });
+});

@@ -10,6 +10,7 @@ const DEFAULTS = {
   passwordStdin: false,
   plainHttp: false,
   identityTokenStdin: false,
+  allowPublicLog: false,
   json: false,
   mediaType: 'application/octet-stream',
   annotation: [],

@@ -5,7 +5,14 @@ import { parseLine, rejection } from './support/command-line.js';
 
 const parse = (argv: string[]) => parseLine(addSignOptions, signOptionsSchema, argv);
 
-const DEFAULTS = { identityTokenStdin: false, passwordStdin: false, plainHttp: false, json: false, force: false };
+const DEFAULTS = {
+  identityTokenStdin: false,
+  allowPublicLog: false,
+  passwordStdin: false,
+  plainHttp: false,
+  json: false,
+  force: false,
+};
 
 describe('sign options', () => {
   it.each<[string[], object]>([

@@ -6,9 +6,13 @@ const parse = (argv: string[]) => parseLine(addSigningOptions, signingOptionsSch
 
 describe('signing options', () => {
   it.each<[string[], object]>([
-    [[], { identityTokenStdin: false }],
-    [['--identity-token-stdin'], { identityTokenStdin: true }],
-    [['--signing-config', './sc.json'], { identityTokenStdin: false, signingConfig: './sc.json' }],
+    [[], { identityTokenStdin: false, allowPublicLog: false }],
+    [['--identity-token-stdin'], { identityTokenStdin: true, allowPublicLog: false }],
+    [
+      ['--signing-config', './sc.json'],
+      { identityTokenStdin: false, signingConfig: './sc.json', allowPublicLog: false },
+    ],
+    [['--allow-public-log'], { identityTokenStdin: false, allowPublicLog: true }],
   ])('%j → %o', (argv, expected) => {
     expect(parse(argv)).toEqual(expected);
   });

@@ -18,6 +18,7 @@ import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { actionsLogger, annotateError, forLog, registerGithubIntegration } from './commands/github.js';
 import { isActions } from './core/actions.js';
+import { honourProxyEnvironment } from './core/proxy.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -103,6 +104,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   };
   try {
     refuseSecretFlags(args);
+    await honourProxyEnvironment(env);
     await buildProgram(deps).parseAsync(argv);
     return 0;
   } catch (err) {

@@ -14,7 +14,8 @@ export function registerPull(program: Command, deps: Deps): void {
     'after',
     `
 Examples:
-  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out          # token from GHCR_TOKEN / GITHUB_TOKEN
+  # the registry token from GHCR_TOKEN, else GITHUB_TOKEN
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out
   ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
     --github-workflow octo/tools/.github/workflows/release.yml`,

@@ -15,9 +15,11 @@ export function registerPush(program: Command, deps: Deps): void {
     'after',
     `
 Examples:
-  echo "$GITHUB_TOKEN" | ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --password-stdin
-  # GitHub Actions release job (permissions: packages: write, id-token: write)
-  ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign --password-stdin <<<"$GITHUB_TOKEN"`,
+  echo "$GITHUB_TOKEN" | ghcr-blob push ghcr.io/octo/tools/report.json:v1 \\
+    ./report.json --password-stdin
+  # GitHub Actions release job: permissions packages: write, id-token: write,
+  # and the step maps the token: env: GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+  ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign`,
   );
   cmd.action(async (ref: string, file: string, raw: unknown) => {
     const { runPush } = await import('./push-run.js');

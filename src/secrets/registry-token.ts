@@ -19,7 +19,9 @@ export async function resolveCredentials(
     if (secret.length === 0)
       throw usageError(
         '--password-stdin was given but stdin was empty',
-        'pipe the token in: echo "$GITHUB_TOKEN" | ghcr-blob …',
+        env.GITHUB_ACTIONS === 'true'
+          ? 'in GitHub Actions a step sees GITHUB_TOKEN only when it maps it: `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` (then --password-stdin is not even needed)'
+          : 'pipe the token in: echo "$GITHUB_TOKEN" | ghcr-blob …',
       );
   } else {
     for (const name of ['GHCR_TOKEN', 'GITHUB_TOKEN'] as const) {

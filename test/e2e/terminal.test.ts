@@ -8,16 +8,11 @@ import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/inde
 import { cosignPath, RELEASE, SAN, signedFixture, WORKFLOW } from './sign-verify.shared.js';
 
 describe('help', () => {
-  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor'])(
-    '%s --help: every option row fits 80 columns',
-    async (cmd) => {
-      const r = await runCli([...(cmd ? [cmd] : []), '--help']);
-      expect(r.exitCode).toBe(0);
-      const examplesAt = r.stdout.indexOf('\nExamples:');
-      const rows = (examplesAt < 0 ? r.stdout : r.stdout.slice(0, examplesAt)).split('\n');
-      expect(rows.filter((l) => [...l].length > 80)).toEqual([]);
-    },
-  );
+  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor'])('%s --help: every line fits 80 columns', async (cmd) => {
+    const r = await runCli([...(cmd ? [cmd] : []), '--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+  });
 
   it('the top level lists environment variables, exit codes and examples', async () => {
     const r = await runCli(['--help']);

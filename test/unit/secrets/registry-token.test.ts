@@ -52,6 +52,17 @@ describe('credentials', () => {
     });
   });
 
+  it('an empty stdin in GitHub Actions: the hint says how to map the token into the step', async () => {
+    await expect(
+      resolveCredentials({ passwordStdin: true }, { GITHUB_ACTIONS: 'true' }, stdin('\n')),
+    ).rejects.toMatchObject({
+      recommendation: expect.stringMatching(/env: GITHUB_TOKEN: \$\{\{ secrets\.GITHUB_TOKEN \}\}/),
+    });
+    await expect(resolveCredentials({ passwordStdin: true }, {}, stdin(''))).rejects.toMatchObject({
+      recommendation: expect.stringMatching(/^pipe the token in/),
+    });
+  });
+
   it('reads stdin with a bound', async () => {
     expect(await readAllStdin(Readable.from([Buffer.from('ab'), Buffer.from('c')]))).toBe('abc');
     await expect(readAllStdin(Readable.from([Buffer.alloc(10)]), 5)).rejects.toMatchObject({ code: 'USAGE' });

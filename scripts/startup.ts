@@ -4,7 +4,7 @@
  * once per round, in a rotated order (interleaved, so a busy neighbour slows all cases alike);
  * medians and quartiles of wall time and of CPU time (children included; needs `perf`) are printed.
  *
- *   node --import tsx scripts/startup.ts [--runs 25] [--gen trixie|sid] [--cli bin/ghcr-blob.js ...]
+ *   npm run startup [-- --runs 25 --gen trixie|sid --cli bin/ghcr-blob.js --cli /tmp/old/bin/ghcr-blob.js]
  *
  * Several --cli entries compare builds (e.g. a copy of the previous build) in the same run.
  */

@@ -3,20 +3,14 @@
  * turns an error into an exit status and a message (see EXIT_CODES in core/errors.ts).
  */
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
 import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
-import { registerDoctor } from './commands/doctor.js';
-import { configureHelp } from './commands/help.js';
-import { registerPull } from './commands/pull.js';
-import { registerPush } from './commands/push.js';
-import { registerSign } from './commands/sign.js';
-import { registerVerify } from './commands/verify.js';
-import { actionsLogger, annotateError, forLog, registerGithubIntegration } from './commands/github.js';
+import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
 import { isActions } from './core/actions.js';
 import { honourProxyEnvironment } from './core/proxy.js';
 
@@ -51,7 +45,22 @@ function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): voi
   process.stderr.write(`${forLog(env, lines.join('\n'))}\n`);
 }
 
-export function buildProgram(deps: Deps): Command {
+/**
+ * Commander and the commands (with their zod option schemas) are loaded here, not at the top:
+ * `--version` needs neither, and each is a few tens of milliseconds to evaluate.
+ */
+export async function buildProgram(deps: Deps): Promise<Command> {
+  const {
+    Command,
+    Option,
+    registerPush,
+    registerPull,
+    registerSign,
+    registerVerify,
+    registerDoctor,
+    registerGithubIntegration,
+    configureHelp,
+  } = await import('./commands/all.js');
   const program = new Command('ghcr-blob')
     .description(
       'Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.',
@@ -102,12 +111,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     readStdin: () => readAllStdin(),
     writeOut: (text) => process.stdout.write(text),
   };
+  // What commander would print for exactly these arguments, without loading it.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   try {
     refuseSecretFlags(args);
     await honourProxyEnvironment(env);
-    await buildProgram(deps).parseAsync(argv);
+    await (await buildProgram(deps)).parseAsync(argv);
     return 0;
   } catch (err) {
+    const { CommanderError } = await import('./commands/all.js');
     if (err instanceof CommanderError) {
       // Help and --version end here too; commander has printed them already.
       return err.exitCode === 0 ? 0 : EXIT_CODES.USAGE;

@@ -8,8 +8,7 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { isActions, neutralizeWorkflowCommands, workflowCommand } from '../core/actions.js';
-import { type GhcrBlobError, usageError } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
+import { usageError } from '../core/errors.js';
 import { printableLine } from '../core/printable.js';
 import { addGithubOptions, githubOptionsSchema } from '../options/github.js';
 import { parseOptions } from '../options/parse.js';
@@ -32,25 +31,6 @@ export function maskSecrets(env: NodeJS.ProcessEnv, secrets: Iterable<string | u
     masked.add(secret);
     process.stderr.write(`${workflowCommand('add-mask', {}, secret)}\n`);
   }
-}
-
-/** The error, once more as an annotation on the run's summary page. */
-export function annotateError(err: GhcrBlobError, env: NodeJS.ProcessEnv): void {
-  if (!isActions(env)) return;
-  const text = [err.message, ...err.details, ...(err.recommendation ? [`hint: ${err.recommendation}`] : [])];
-  process.stderr.write(`${workflowCommand('error', { title: 'ghcr-blob' }, text.join('\n'))}\n`);
-}
-
-/** Messages for people, with other people's text unable to start a workflow command under Actions. */
-export const forLog = (env: NodeJS.ProcessEnv, text: string): string =>
-  isActions(env) ? neutralizeWorkflowCommands(text) : text;
-
-export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean; quiet?: boolean }): Logger {
-  const write = (text: string) => process.stderr.write(`${forLog(env, text)}\n`);
-  return {
-    info: (message) => !opts.quiet && write(message),
-    debug: (message) => opts.debug && write(`debug: ${message}`),
-  };
 }
 
 /**

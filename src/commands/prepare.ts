@@ -70,9 +70,12 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
   const { buildIdentityPolicy } = await import('../verify/policy.js');
   const policy = buildIdentityPolicy(opts);
-  const cosign = opts.engine === 'sigstore' ? undefined : await findCosign(opts, deps);
-  if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
-  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
-  return { policy, cosign, trustedRoot: await loadTrustedRoot(trustedRootPath), trustedRootPath, engine: opts.engine };
+  // Independent of each other: cosign's detection and the trust material load side by side.
+  const [cosign, trustedRoot] = await Promise.all([
+    opts.engine === 'sigstore' ? undefined : findCosign(opts, deps),
+    import('../verify/trusted-root.js').then(({ loadTrustedRoot }) => loadTrustedRoot(trustedRootPath)),
+  ]);
+  if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
+  return { policy, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
 }

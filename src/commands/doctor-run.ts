@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { cjsExports } from '../core/cjs.js';
 import { type ErrorCode, GhcrBlobError, isGhcrBlobError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import { printableLine } from '../core/printable.js';
@@ -75,7 +76,7 @@ function nodeCheck(): DoctorCheck {
 /** The public-good trusted root through TUF, as sigstore-js's own verifier gets it (with a timeout and a retry). */
 async function publicGoodTrust(): Promise<string> {
   try {
-    const { createVerifier } = await import('sigstore');
+    const { createVerifier } = cjsExports(await import('sigstore'), 'createVerifier');
     await createVerifier({ timeout: PUBLIC_GOOD_TIMEOUT_MS, retry: { retries: 1 } });
   } catch (e) {
     throw new GhcrBlobError(

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { GhcrBlobError, usageError } from '../core/errors.js';
+import { loadUndici } from '../core/proxy.js';
 import { trimOneNewline } from './stdin.js';
 
 const actionsTokenSchema = z.object({ value: z.string().min(1) });
@@ -25,7 +26,7 @@ const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
  * undici's EnvHttpProxyAgent reads them (and HTTP_PROXY, lower-case forms) the way curl does.
  */
 async function proxyAwareFetch(url: URL, init: { headers: Record<string, string>; signal: AbortSignal }) {
-  const { fetch: undiciFetch, EnvHttpProxyAgent } = await import('undici');
+  const { fetch: undiciFetch, EnvHttpProxyAgent } = await loadUndici();
   const dispatcher = new EnvHttpProxyAgent();
   try {
     const res = await undiciFetch(url, { ...init, dispatcher });

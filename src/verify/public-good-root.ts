@@ -1,3 +1,4 @@
+import { cjsExports } from '../core/cjs.js';
 import { GhcrBlobError } from '../core/errors.js';
 
 const TRUSTED_ROOT_TARGET = 'trusted_root.json';
@@ -13,7 +14,7 @@ const TRUSTED_ROOT_TARGET = 'trusted_root.json';
 export async function fetchPublicGoodTrustedRoot(options: { cachePath?: string } = {}): Promise<string> {
   try {
     // Loaded on demand: the TUF client and its HTTP stack cost ~150 ms at every start otherwise.
-    const { initTUF } = await import('@sigstore/tuf');
+    const { initTUF } = cjsExports(await import('@sigstore/tuf'), 'initTUF');
     const tuf = await initTUF(options.cachePath === undefined ? {} : { cachePath: options.cachePath });
     return await tuf.getTarget(TRUSTED_ROOT_TARGET);
   } catch (e) {

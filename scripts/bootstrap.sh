@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Shared by `npm test` and `npm run demo`: make a fresh clone ready with nothing installed by
-# hand: npm dependencies, the real oras/cosign/docker-registry (Debian trixie + sid), a build.
+# Shared by `npm test`, `npm run demo` and `npm run bench`: make a fresh clone ready with nothing
+# installed by hand: a Node that meets "engines", npm dependencies exactly as locked, the real
+# oras/cosign/docker-registry (Debian trixie + sid), a build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install` rather than `npm ci`: npm 11 writes only this platform's optional packages
-  # (rollup's) into the lock and `npm ci` then calls the lock out of sync. The lock still pins
-  # every version; it is left unchanged.
-  npm install --no-audit --no-fund
+. scripts/lib/node.sh
+use_node "${GHCR_BLOB_NODE:-}"
+# npm-shrinkwrap.json is the lock (it lists every platform's optional packages, so `npm ci` works
+# on any machine); node_modules/.package-lock.json is npm's record of the last install.
+if [ ! -d node_modules ] || [ npm-shrinkwrap.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 fi
 bash scripts/install-tools.sh
 npx tsup --silent

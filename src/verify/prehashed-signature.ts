@@ -32,6 +32,11 @@ export class PrehashedMessageSignature implements SignatureContent {
     return digestsEqual(digest, this.digest);
   }
 
+  // @sigstore/verify 4: for a message signature the signed bytes are the file, so the same digest.
+  compareSignedDigest(digest: Buffer): boolean {
+    return this.compareDigest(digest);
+  }
+
   verifySignature(key: KeyObject): boolean {
     const point = p256Point(key);
     try {

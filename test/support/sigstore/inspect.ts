@@ -17,10 +17,14 @@ export const FULCIO_OIDS = {
   sourceRepositoryURI: '1.3.6.1.4.1.57264.1.12',
   sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
   sourceRepositoryRef: '1.3.6.1.4.1.57264.1.14',
+  sourceRepositoryIdentifier: '1.3.6.1.4.1.57264.1.15',
   sourceRepositoryOwnerURI: '1.3.6.1.4.1.57264.1.16',
+  sourceRepositoryOwnerIdentifier: '1.3.6.1.4.1.57264.1.17',
   buildConfigURI: '1.3.6.1.4.1.57264.1.18',
+  buildConfigDigest: '1.3.6.1.4.1.57264.1.19',
   buildTrigger: '1.3.6.1.4.1.57264.1.20',
   runInvocationURI: '1.3.6.1.4.1.57264.1.21',
+  sourceRepositoryVisibilityAtSigning: '1.3.6.1.4.1.57264.1.22',
 } as const;
 
 export type FulcioExtensionName = keyof typeof FULCIO_OIDS;
@@ -75,4 +79,28 @@ export async function verifyInProcess(
   const san = signer.identity?.subjectAlternativeName;
   if (san !== expected.identity) throw new Error(`expected SAN ${expected.identity}, got ${san}`);
   return signer;
+}
+
+export interface Thresholds {
+  tlogThreshold: number;
+  timestampThreshold: number;
+  ctlogThreshold?: number;
+}
+
+/**
+ * @sigstore/verify with a trusted root given as JSON and explicit thresholds, for evidence kinds
+ * the default verifier refuses (TSA-only: tlogThreshold 0). `data` is the artifact for message
+ * signatures; leave it out for DSSE (the envelope is self-contained). Checks no identity.
+ */
+export function verifyBundleWith(
+  trustedRoot: object,
+  bundle: SerializedBundle,
+  data: Buffer | undefined,
+  t: Thresholds,
+): Signer {
+  const verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot)), {
+    ctlogThreshold: 1,
+    ...t,
+  });
+  return verifier.verify(toSignedEntity(bundleFromJSON(bundle), data));
 }

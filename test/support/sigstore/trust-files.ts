@@ -20,6 +20,7 @@ export interface TrustFiles {
   trustedRootPath: string;
   signingConfigPath: string;
   tsaChainPath: string;
+  tsaOnly: { trustedRootPath: string; signingConfigPath: string };
   cosign2Env: Record<string, string>;
 }
 
@@ -42,12 +43,13 @@ function transparencyLog(baseUrl: string, spki: ArrayBufferView, validFor: { sta
   };
 }
 
-export function trustedRoot(m: TrustMaterial): object {
+/** `tlogs: false` leaves the transparency logs out (`tlogs: []`): timestamps are then the only time source. */
+export function trustedRoot(m: TrustMaterial, o: { tlogs?: boolean } = {}): object {
   const validFor = { start: m.validFrom.toISOString() };
   const subject = { organization: 'sigstore.mock', commonName: 'sigstore' };
   return {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [transparencyLog(m.url, m.rekorKey, validFor)],
+    tlogs: o.tlogs === false ? [] : [transparencyLog(m.url, m.rekorKey, validFor)],
     certificateAuthorities: [
       { subject, uri: m.url, certChain: { certificates: [{ rawBytes: b64(m.fulcioRoot) }] }, validFor },
     ],
@@ -63,7 +65,8 @@ export function trustedRoot(m: TrustMaterial): object {
   };
 }
 
-export function signingConfig(m: TrustMaterial): object {
+/** `rekor: false` lists no log (`rekorTlogUrls: []`): cosign 3 then asks only Fulcio and the TSA. */
+export function signingConfig(m: TrustMaterial, o: { rekor?: boolean } = {}): object {
   const service = (url: string) => ({
     url,
     majorApiVersion: 1,
@@ -75,7 +78,7 @@ export function signingConfig(m: TrustMaterial): object {
     caUrls: [service(m.url)],
     // Never contacted when cosign gets --identity-token; present because the schema expects it.
     oidcUrls: [service(m.url)],
-    rekorTlogUrls: [service(m.url)],
+    rekorTlogUrls: o.rekor === false ? [] : [service(m.url)],
     rekorTlogConfig: { selector: 'ANY' },
     tsaUrls: [service(m.tsaUrl)],
     tsaConfig: { selector: 'ANY' },
@@ -87,6 +90,8 @@ export async function writeTrustFiles(dir: string, m: TrustMaterial): Promise<Tr
     trustedRootPath: join(dir, 'trusted_root.json'),
     signingConfigPath: join(dir, 'signing_config.json'),
     tsaChainPath: join(dir, 'tsa_chain.pem'),
+    tsaOnlyTrustedRootPath: join(dir, 'trusted_root.tsa-only.json'),
+    tsaOnlySigningConfigPath: join(dir, 'signing_config.tsa-only.json'),
     fulcioChain: join(dir, 'fulcio_chain.pem'),
     ctlogKey: join(dir, 'ctlog_key.pem'),
     rekorKey: join(dir, 'rekor_key.pem'),
@@ -94,6 +99,8 @@ export async function writeTrustFiles(dir: string, m: TrustMaterial): Promise<Tr
   await Promise.all([
     writeFile(files.trustedRootPath, JSON.stringify(trustedRoot(m), null, 2)),
     writeFile(files.signingConfigPath, JSON.stringify(signingConfig(m), null, 2)),
+    writeFile(files.tsaOnlyTrustedRootPath, JSON.stringify(trustedRoot(m, { tlogs: false }), null, 2)),
+    writeFile(files.tsaOnlySigningConfigPath, JSON.stringify(signingConfig(m, { rekor: false }), null, 2)),
     writeFile(files.tsaChainPath, m.tsaChain.map((der) => pem('CERTIFICATE', der)).join('')),
     writeFile(files.fulcioChain, pem('CERTIFICATE', m.fulcioRoot)),
     writeFile(files.ctlogKey, pem('PUBLIC KEY', m.ctlogKey)),
@@ -103,6 +110,7 @@ export async function writeTrustFiles(dir: string, m: TrustMaterial): Promise<Tr
     trustedRootPath: files.trustedRootPath,
     signingConfigPath: files.signingConfigPath,
     tsaChainPath: files.tsaChainPath,
+    tsaOnly: { trustedRootPath: files.tsaOnlyTrustedRootPath, signingConfigPath: files.tsaOnlySigningConfigPath },
     cosign2Env: {
       SIGSTORE_ROOT_FILE: files.fulcioChain,
       SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: files.ctlogKey,

@@ -36,6 +36,10 @@ export interface MintTokenClaims {
   sha?: string;
   /** Default `push`. */
   eventName?: string;
+  /** `runner_environment` claim (Fulcio extension .11). Default `github-hosted`. */
+  runnerEnvironment?: 'github-hosted' | 'self-hosted';
+  /** `repository_visibility` claim (Fulcio extension .22). Default `public`. */
+  repositoryVisibility?: 'public' | 'private' | 'internal';
   /** Merged last: add or override any claim. */
   extraClaims?: Record<string, unknown>;
 }
@@ -66,6 +70,12 @@ export interface SigstoreStack {
   tsaChainPath: string;
   /** SIGSTORE_ROOT_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, SIGSTORE_REKOR_PUBLIC_KEY (paths only). */
   cosign2Env: Record<string, string>;
+  /**
+   * The same stack without a transparency log, as GitHub's own instance for private repositories:
+   * a trusted root with `tlogs: []` and a signing config with no `rekorTlogUrls`. cosign 3 signing
+   * with these writes a bundle with 0 log entries and 1 RFC 3161 timestamp.
+   */
+  tsaOnly: { trustedRootPath: string; signingConfigPath: string };
   /** Default `iss` of minted tokens. */
   issuer: string;
   /** Every request served, in order. */

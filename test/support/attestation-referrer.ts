@@ -1,0 +1,100 @@
+// An attestation stored the way actions/attest (push-to-registry: true, through @sigstore/oci)
+// leaves it next to an image: a referrer manifest of the subject, pushed by digest, with
+// artifactType = the bundle media type, the empty config, one layer holding the bundle JSON and
+// three annotations; and, since neither distribution 2.8 nor ghcr.io has a referrers API, the
+// same descriptor appended to the `sha256-<hex>` tag index (the OCI referrers tag schema), which
+// is where oras discover looks.
+import { readFileSync } from 'node:fs';
+import { httpCall } from './http.js';
+import {
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  putBlob,
+  putManifest,
+  sha256Digest,
+  type Descriptor,
+  type RegistryEndpoint,
+} from './registry-api.js';
+
+export const SIGSTORE_BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+export interface AttestationReferrer {
+  /** Digest of the referrer manifest. */
+  digest: string;
+  bytes: Buffer;
+  manifest: Record<string, unknown>;
+  /** The descriptor listed in the `sha256-<hex>` index (artifactType and annotations included). */
+  descriptor: Descriptor;
+  /** `sha256-<hex>` of the subject. */
+  fallbackTag: string;
+}
+
+export interface AttestationReferrerOptions {
+  /** `dev.sigstore.bundle.predicateType`, e.g. https://slsa.dev/provenance/v1. */
+  predicateType: string;
+  /** `org.opencontainers.image.created`; default now. */
+  created?: Date;
+  /** Leave the `sha256-<hex>` index alone (a referrer only a referrers API would find). */
+  skipFallbackTag?: boolean;
+}
+
+/** Pushes `bundle` (the JSON bytes) as a GitHub-shaped attestation referrer of `subject`. */
+export async function pushAttestationReferrer(
+  reg: RegistryEndpoint,
+  repo: string,
+  subject: Descriptor,
+  bundle: Buffer | string,
+  o: AttestationReferrerOptions,
+): Promise<AttestationReferrer> {
+  const bundleBytes = typeof bundle === 'string' ? Buffer.from(bundle) : bundle;
+  const layerDigest = await putBlob(reg, repo, bundleBytes);
+  const emptyDigest = await putBlob(reg, repo, '{}');
+  const annotations = {
+    'org.opencontainers.image.created': (o.created ?? new Date()).toISOString(),
+    'dev.sigstore.bundle.content': 'dsse-envelope',
+    'dev.sigstore.bundle.predicateType': o.predicateType,
+  };
+  const manifest: Record<string, unknown> = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: SIGSTORE_BUNDLE_V03,
+    config: { mediaType: OCI_EMPTY, digest: emptyDigest, size: 2 },
+    layers: [{ mediaType: SIGSTORE_BUNDLE_V03, digest: layerDigest, size: bundleBytes.length }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations,
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const digest = await putManifest(reg, repo, sha256Digest(bytes), bytes, OCI_MANIFEST);
+  const descriptor: Descriptor = {
+    mediaType: OCI_MANIFEST,
+    digest,
+    size: bytes.length,
+    artifactType: SIGSTORE_BUNDLE_V03,
+    annotations,
+  };
+  const fallbackTag = subject.digest.replace(':', '-');
+  if (!o.skipFallbackTag) await appendToReferrersIndex(reg, repo, fallbackTag, descriptor);
+  return { digest, bytes, manifest, descriptor, fallbackTag };
+}
+
+/** Adds `descriptor` to the OCI index at `tag` (created if missing), unless already listed. */
+export async function appendToReferrersIndex(
+  reg: RegistryEndpoint,
+  repo: string,
+  tag: string,
+  descriptor: Descriptor,
+): Promise<void> {
+  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+  const res = await httpCall(new URL(`/v2/${repo}/manifests/${tag}`, reg.url), {
+    headers: { authorization: `Basic ${auth}`, accept: OCI_INDEX },
+    ...(reg.caFile ? { ca: readFileSync(reg.caFile, 'utf8') } : {}),
+  });
+  let index: { schemaVersion: number; mediaType: string; manifests: Descriptor[] };
+  if (res.status === 404) index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+  else if (res.status === 200) index = JSON.parse(res.body.toString('utf8')) as typeof index;
+  else throw new Error(`read referrers index ${repo}:${tag}: HTTP ${res.status}`);
+  if (index.manifests.some((m) => m.digest === descriptor.digest)) return;
+  index.manifests.push(descriptor);
+  await putManifest(reg, repo, tag, index, OCI_INDEX);
+}

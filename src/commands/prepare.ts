@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
-import type { PolicyOptions } from '../options/policy.js';
+import { DEFAULT_PREDICATE_TYPE, type PolicyOptions } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
 import type { ToolOptions } from '../options/tools.js';
@@ -63,9 +63,17 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
   const { buildIdentityPolicy } = await import('../verify/policy.js');
   const policy = buildIdentityPolicy(opts);
+  for (const warning of policy.warnings) deps.log.info(warning);
   const cosign = opts.engine === 'sigstore' ? undefined : await findCosign(opts, deps);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   const { loadTrustedRoot } = await import('../verify/trusted-root.js');
-  return { policy, cosign, trustedRoot: await loadTrustedRoot(trustedRootPath), trustedRootPath, engine: opts.engine };
+  return {
+    policy,
+    cosign,
+    trustedRoot: await loadTrustedRoot(trustedRootPath),
+    trustedRootPath,
+    engine: opts.engine,
+    predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE,
+  };
 }

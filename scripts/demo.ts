@@ -26,9 +26,10 @@ const CLI_BIN = join(REPO_ROOT, 'bin', 'ghcr-blob.js');
 /** The workflow that "runs" in this demo, and an impostor whose repository name merely extends it. */
 const REPOSITORY = 'octo/tools';
 const WORKFLOW_PATH = '.github/workflows/release.yml';
-const REF = 'refs/heads/main';
-const TRUSTED_WORKFLOW = `${REPOSITORY}/${WORKFLOW_PATH}`;
-const IMPOSTOR_WORKFLOW = `octo/tools-evil/${WORKFLOW_PATH}`;
+const REF = 'refs/tags/v1.2.0';
+// Pinned to the release tag: without @REF a run of the workflow on any branch would be accepted.
+const TRUSTED_WORKFLOW = `${REPOSITORY}/${WORKFLOW_PATH}@${REF}`;
+const IMPOSTOR_WORKFLOW = `octo/tools-evil/${WORKFLOW_PATH}@${REF}`;
 /** Exit code for "verification failed" (README, Exit codes). */
 const EXIT_VERIFICATION_FAILED = 3;
 

@@ -9,8 +9,7 @@ const CHECKS: Record<string, string> = {
   CERTIFICATE_ERROR:
     'the signing certificate is not from a trusted Fulcio CA, was not valid at signing time, or lacks a trusted SCT',
   PUBLIC_KEY_ERROR: 'the signing key is not trusted',
-  TIMESTAMP_ERROR:
-    'the signing time is not attested by a timestamp authority in the trusted root or a transparency log signed entry timestamp',
+  TIMESTAMP_ERROR: 'the signing time is not attested by a trusted transparency log or timestamp authority',
   TLOG_ERROR: 'the transparency log (Rekor) entry is missing',
   TLOG_BODY_ERROR: 'the transparency log (Rekor) entry is for another signature or digest',
   TLOG_INCLUSION_PROOF_ERROR: 'the transparency log (Rekor) inclusion proof does not check out',

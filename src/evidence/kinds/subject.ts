@@ -50,7 +50,11 @@ export function bindSubject(named: readonly string[], target: Target, first: Cha
       chain: [{ link: first, digest: file, checkedBy: 'the verified signature' }, ...layer, fileLink],
     };
   }
-  throw verificationError(`the ${first} names other bytes`, [
+  const message =
+    first === 'signed digest'
+      ? `${art ? 'the pulled file' : target.file} is not the file this bundle signs: its sha256 differs`
+      : `the ${first} names other bytes`;
+  throw verificationError(message, [
     `expected: ${art ? `the manifest ${art.manifestDigest} or ` : ''}the file ${file}`,
     `actual ${first}: ${named.join(', ') || '(none)'}`,
   ]);

@@ -33,14 +33,18 @@ export interface Statement {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export function parseStatement(envelope: { payloadType: string; payload: Buffer }): Statement {
+export function requireInTotoPayload(payloadType: string): void {
   // Why exact: another payload type is not a statement about our bytes, whatever it contains.
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw verificationError(`the DSSE envelope's payload type is not in-toto`, [
       `expected payload type: ${IN_TOTO_PAYLOAD_TYPE}`,
-      `actual payload type:   ${printable(envelope.payloadType)}`,
+      `actual payload type:   ${printable(payloadType)}`,
     ]);
   }
+}
+
+export function parseStatement(envelope: { payloadType: string; payload: Buffer }): Statement {
+  requireInTotoPayload(envelope.payloadType);
   const json = parseJson(envelope.payload.toString('utf8'));
   if (!json.ok) throw verificationError(`the attestation's statement is ${json.reason}`);
   const s = checkUntrustedJson(json.value, statementSchema, {

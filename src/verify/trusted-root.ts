@@ -51,7 +51,8 @@ export const trustedRootSchema = z
   .looseObject({
     mediaType: z.literal(TRUSTED_ROOT_MEDIA_TYPE, { error: `must be ${TRUSTED_ROOT_MEDIA_TYPE}` }),
     tlogs: z.array(logInstance).default([]),
-    ctlogs: z.array(logInstance).min(1),
+    // None: certificates carry no SCT to check (GitHub's own instance); some: one SCT is required.
+    ctlogs: z.array(logInstance).default([]),
     certificateAuthorities: z.array(authority).min(1),
     timestampAuthorities: z.array(authority).default([]),
   })

@@ -7,7 +7,7 @@ import { identityFailure, sigstoreFailure } from './failure.js';
 import { digestsEqual, sha256File } from '../core/digest.js';
 import type { IdentityPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
-import { parseStatement, type Statement } from './statement.js';
+import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
 export interface VerifyBlobInput {
   filePath: string;
@@ -94,7 +94,7 @@ export function verifyAttestationInProcess(input: {
   policy: IdentityPolicy;
 }): VerifiedAttestation {
   const envelope = input.bundle.content.dsseEnvelope;
-  const statement = parseStatement(envelope);
+  requireInTotoPayload(envelope.payloadType);
   let entity: SignedEntity;
   try {
     entity = toSignedEntity(input.bundle);
@@ -102,7 +102,8 @@ export function verifyAttestationInProcess(input: {
     throw unparsable(e);
   }
   const signer = verifySignedEntity(entity, { ...input, signed: 'the attestation envelope (its payload)' });
-  return { signer, statement };
+  // Read once the signature over it checked out; its subjects are the caller's to bind.
+  return { signer, statement: parseStatement(envelope) };
 }
 
 /**
@@ -120,8 +121,12 @@ function verifySignedEntity(
   try {
     requireTimeSource(input.bundle, rootHasLogs);
     // No policy argument on purpose: its SAN match is an unanchored regexp (see policy.ts).
-    // A trusted root without logs (timestamps only) asks for no log entry; any other asks for one.
-    new Verifier(toTrustMaterial(input.trustedRoot), { tlogThreshold: rootHasLogs ? 1 : 0 }).verify(entity);
+    // A trusted root without logs (timestamps only) asks for no log entry; any other asks for
+    // one. Likewise SCTs: GitHub's own instance has no CT log, so its root lists none.
+    new Verifier(toTrustMaterial(input.trustedRoot), {
+      tlogThreshold: rootHasLogs ? 1 : 0,
+      ctlogThreshold: input.trustedRoot.ctlogs.length > 0 ? 1 : 0,
+    }).verify(entity);
   } catch (e) {
     throw sigstoreFailure(e, claims, input.signed);
   }

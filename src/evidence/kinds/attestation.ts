@@ -61,6 +61,7 @@ export async function verifyAttestation(
         policyFlags: check.policy.cosignFlags(),
         // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
         noTransparencyLog: check.trustedRoot.tlogs.length === 0,
+        noCtLog: check.trustedRoot.ctlogs.length === 0,
       });
     },
   );

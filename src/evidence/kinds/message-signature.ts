@@ -37,6 +37,7 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
           policyFlags: check.policy.cosignFlags(),
           // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
           noTransparencyLog: check.trustedRoot.tlogs.length === 0,
+          noCtLog: check.trustedRoot.ctlogs.length === 0,
         }),
     );
     return { ...value, evidence: 'message-signature', sha256: target.sha256, chain: bound.chain, verifiers };

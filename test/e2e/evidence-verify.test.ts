@@ -242,6 +242,16 @@ describe('time sources and logs: TSA-only bundles, Rekor v2 entries', () => {
       expect((await verifyLocal(v2Bundle, { root: v2Root, cosign: null })).exitCode).toBe(0);
     });
 
+    it('a DSSE attestation logged in Rekor v2 verifies in-process; cosign 3 cannot load that entry kind', async () => {
+      const { bundle } = await attestBlob(stack, file, { claims: RELEASE, tsaOnly: true });
+      const v2Dsse = write('v2-dsse.json', log.logBundle(bundle));
+      const ok = await verifyLocal(v2Dsse, { root: v2Root, cosign: null });
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ evidence: 'dsse-attestation', rekorEntryVersion: '0.0.2' });
+      // Both verifiers were asked: cosign's refusal is enough to refuse.
+      refusal(await verifyLocal(v2Dsse, { root: v2Root }), /cosign rejected the signature/);
+    });
+
     it('refuses a v2 entry without its timestamp (nothing vouches for the time)', async () => {
       const json = JSON.parse(readFileSync(v2Bundle, 'utf8'));
       delete json.verificationMaterial.timestampVerificationData;

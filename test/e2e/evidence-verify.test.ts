@@ -465,6 +465,34 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
     ]);
   });
 
+  it('trixie tools (oras 1.2, cosign 2.5) accept the same attestation: cosign 2.5 is handed the manifest bytes', async () => {
+    const a = await artifact();
+    await attach(a, a.digest);
+    const out = join(freshCliDirs().cwd, 'in');
+    const r = await runCli(
+      [
+        'pull',
+        `${reg.host}/octo/app:v${n}`,
+        '-o',
+        out,
+        '-u',
+        reg.username,
+        '--verify',
+        ...POLICY,
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--json',
+      ],
+      { env: { ...env(), GHCR_BLOB_ORAS: toolsFor('trixie').oras, GHCR_BLOB_COSIGN: cosign2 } },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).verification).toMatchObject({
+      evidence: 'dsse-attestation',
+      verifiers: ['sigstore-js', 'cosign 2'],
+    });
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe(body);
+  });
+
   it('accepts a referrer whose subject is the layer digest (verify <ref>, nothing written)', async () => {
     const a = await artifact();
     await attach(a, `sha256:${sha256(body)}`);

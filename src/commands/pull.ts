@@ -16,8 +16,10 @@ export function registerPull(program: Command, deps: Deps): void {
 Examples:
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out          # token from GHCR_TOKEN / GITHUB_TOKEN
   ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json
-  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
-    --github-workflow octo/tools/.github/workflows/release.yml`,
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1.2.0 -o ./in --verify \\
+    --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1.2.0 -o ./in --verify \\
+    --github-workflow octo/tools/.github/workflows/release.yml --source-ref-regexp '^refs/tags/.*$'   # any tag, no branch`,
   );
   cmd.action(async (ref: string, raw: unknown) => {
     const { runPull } = await import('./pull-run.js');

@@ -18,9 +18,13 @@ import { REPO_ROOT } from '../test/support/tools.js';
 import { parseFlags, runScript } from './lib/cli-script.js';
 import { parseGeneration, SIGNER, withSandbox, type Sandbox } from './lib/sandbox.js';
 
-/** The workflow that "runs" in this demo (the sandbox's signer), and an impostor whose repository name merely extends it. */
-const TRUSTED_WORKFLOW = `${SIGNER.repository}/${SIGNER.workflowPath}`;
-const IMPOSTOR_WORKFLOW = `octo/tools-evil/${SIGNER.workflowPath}`;
+/**
+ * The workflow that "runs" in this demo (the sandbox's signer), pinned to its release tag (without
+ * @REF a run of the workflow on any branch would be accepted), and an impostor whose repository
+ * name merely extends it.
+ */
+const TRUSTED_WORKFLOW = `${SIGNER.repository}/${SIGNER.workflowPath}@${SIGNER.ref}`;
+const IMPOSTOR_WORKFLOW = `octo/tools-evil/${SIGNER.workflowPath}@${SIGNER.ref}`;
 /** Exit code for "verification failed" (README, Exit codes). */
 const EXIT_VERIFICATION_FAILED = 3;
 
@@ -179,7 +183,7 @@ function separateSteps(s: Scene): Section {
       },
       {
         title: 'Sign it keyless with Sigstore',
-        note: `The OIDC token of ${TRUSTED_WORKFLOW}@${SIGNER.ref} buys a short-lived certificate; the signature is logged in Rekor.`,
+        note: `The OIDC token of ${TRUSTED_WORKFLOW} buys a short-lived certificate; the signature is logged in Rekor.`,
         args: [
           'sign',
           s.file,
@@ -355,7 +359,7 @@ function introduce(sb: Sandbox, scene: Scene): void {
     `• registry        ${sb.registry.host}  (htpasswd user ${sb.registry.username}; its password is $GHCR_TOKEN below)`,
   );
   say(`• Sigstore        ${sb.stack.url}  (local Fulcio + Rekor + timestamp authority)`);
-  say(`• identity token  a GitHub Actions OIDC token for ${TRUSTED_WORKFLOW}@${SIGNER.ref}  (shown as <token>)`);
+  say(`• identity token  a GitHub Actions OIDC token for ${TRUSTED_WORKFLOW}  (shown as <token>)`);
   say(`• sample file     ${scene.file}  (in ${scene.workspace})`);
   say(dim(`  export GHCR_BLOB_ORAS=${oras} GHCR_BLOB_COSIGN=${cosign}`));
 }

@@ -20,7 +20,7 @@ import { Interrupted, UsageError } from './cli-script.js';
 export const SIGNER = {
   repository: 'octo/tools',
   workflowPath: '.github/workflows/release.yml',
-  ref: 'refs/heads/main',
+  ref: 'refs/tags/v1.2.0',
 };
 
 /** The value of a `--generation` flag: which Debian suite's oras/cosign/docker-registry to run. */

@@ -30,7 +30,8 @@ export function checkTitle(title: string | undefined): string {
   return title;
 }
 
-export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobManifest {
+/** `title: false` for a signature referrer: its one layer is a bundle, never written out by name. */
+export function parseBlobManifest(bytes: Buffer, expectedDigest?: string, opts: { title?: false } = {}): BlobManifest {
   const digest = ociDigest(sha256Bytes(bytes));
   // Why exact: the digest is the only name for "these bytes"; anything else is another artifact.
   if (expectedDigest && expectedDigest !== digest) {
@@ -52,12 +53,17 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string): BlobM
     throw verificationError(`the artifact holds ${layers.length} layers; a ghcr-blob artifact holds exactly one file`);
   }
   const layer = layers[0]!;
+  if (opts.title === false) return { digest, manifest, layer, title: '' };
   return { digest, manifest, layer, title: checkTitle(layer.annotations?.[TITLE_ANNOTATION]) };
 }
 
-export async function readBlobManifest(path: string, expectedDigest?: string): Promise<BlobManifest> {
+export async function readBlobManifest(
+  path: string,
+  expectedDigest?: string,
+  opts: { title?: false } = {},
+): Promise<BlobManifest> {
   // Sized before it is read: a hostile registry must not make us load an arbitrary file.
   if ((await stat(path)).size > MAX_MANIFEST_BYTES)
     throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
-  return parseBlobManifest(await readFile(path), expectedDigest);
+  return parseBlobManifest(await readFile(path), expectedDigest, opts);
 }

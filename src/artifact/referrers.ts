@@ -14,6 +14,7 @@ import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const OCI_EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 /** Documented in README: referrers beyond this many are not examined. */
 export const MAX_CANDIDATES = 32;
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
@@ -35,7 +36,8 @@ export async function attachBundle(oras: Oras, blob: ResolvedBlob, bundlePath: s
 async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<Descriptor> {
   const manifestPath = join(workDir, 'manifest.json');
   await oras.fetchManifest(`${blob.repository}@${referrer.digest}`, manifestPath);
-  const m = await readBlobManifest(manifestPath, referrer.digest);
+  // actions/attest names no title on the bundle layer; only the bundle's media type matters here.
+  const m = await readBlobManifest(manifestPath, referrer.digest, { title: false });
   // Why exact: only a referrer whose subject is this very manifest speaks about these bytes.
   if (m.manifest.subject?.digest !== blob.digest)
     throw verificationError(`referrer ${referrer.digest} is not about ${blob.digest}`);
@@ -66,6 +68,12 @@ export async function listBundleReferrers(
   oras: Oras,
   blob: ResolvedBlob,
 ): Promise<{ candidates: Descriptor[]; skipped: number }> {
-  const all = await oras.discover(blob.pinnedReference, BUNDLE_MEDIA_TYPE);
+  // cosign 3 `sign <ref>` lists its bundle referrer under the empty config's type in the
+  // `sha256-<hex>` index (the manifest itself says the bundle type): look under both.
+  const listed = [
+    ...(await oras.discover(blob.pinnedReference, BUNDLE_MEDIA_TYPE)),
+    ...(await oras.discover(blob.pinnedReference, OCI_EMPTY_MEDIA_TYPE)),
+  ];
+  const all = listed.filter((d, i) => listed.findIndex((e) => e.digest === d.digest) === i);
   return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
 }

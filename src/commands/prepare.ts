@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
-import type { PolicyOptions } from '../options/policy.js';
+import { DEFAULT_PREDICATE_TYPE, type PolicyOptions } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
 import type { ToolOptions } from '../options/tools.js';
@@ -70,6 +70,7 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
   const { buildIdentityPolicy } = await import('../verify/policy.js');
   const policy = buildIdentityPolicy(opts);
+  for (const warning of policy.warnings) deps.log.info(warning);
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   // Independent of each other: cosign's detection and the trust material load side by side.
   const [cosign, trustedRoot] = await Promise.all([
@@ -77,5 +78,12 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
     import('../verify/trusted-root.js').then(({ loadTrustedRoot }) => loadTrustedRoot(trustedRootPath)),
   ]);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
-  return { policy, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
+  return {
+    policy,
+    cosign,
+    trustedRoot,
+    trustedRootPath,
+    engine: opts.engine,
+    predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE,
+  };
 }

@@ -17,8 +17,12 @@ Examples:
   # the registry token from GHCR_TOKEN, else GITHUB_TOKEN
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./out
   ghcr-blob pull ghcr.io/octo/tools/report.json@sha256:… -o ./out --json
-  ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
-    --github-workflow octo/tools/.github/workflows/release.yml`,
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1.2.0 -o ./in --verify \\
+    --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0
+  # any tag, no branch:
+  ghcr-blob pull ghcr.io/octo/tools/report.json:v1.2.0 -o ./in --verify \\
+    --github-workflow octo/tools/.github/workflows/release.yml \\
+    --source-ref-regexp '^refs/tags/.*$'`,
   );
   cmd.action(async (ref: string, raw: unknown) => {
     const { runPull } = await import('./pull-run.js');

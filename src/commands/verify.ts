@@ -17,13 +17,15 @@ export function registerVerify(program: Command, deps: Deps): void {
     `
 Examples:
   ghcr-blob verify ./report.json --bundle ./report.json.sigstore.json \\
-    --github-workflow octo/tools/.github/workflows/release.yml@refs/heads/main
+    --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0
   ghcr-blob verify ./report.json --bundle b.json \\
     --certificate-identity \\
       https://github.com/octo/tools/.github/workflows/release.yml@refs/tags/v1 \\
     --certificate-oidc-issuer https://token.actions.githubusercontent.com
-  ghcr-blob verify ghcr.io/octo/tools/report.json:v1 \\
-    --github-workflow octo/tools/.github/workflows/release.yml`,
+  ghcr-blob verify ghcr.io/octo/tools/report.json:v1.2.0 \\
+    --github-workflow \\
+      shared-org/workflows/.github/workflows/build.yml@refs/tags/v2 \\
+    --source-repository octo/tools`,
   );
   cmd.action(async (target: string, raw: unknown) => {
     const { runVerify, describeVerified } = await import('./verify-run.js');

@@ -10,7 +10,7 @@ import { type Cosign2Services, type CosignTool, type SigstoreServices, signBlob 
 import { translateForCosign2 } from '../tools/cosign2-trust.js';
 import type { Runner } from '../tools/exec.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
-import { loadTrustedRoot, parseBundle } from '../verify/index.js';
+import { loadTrustedRoot, parseSignatureBundle } from '../verify/index.js';
 
 export interface SignFileRequest {
   file: string;
@@ -53,7 +53,7 @@ export async function signFile(cosign: CosignTool, run: Runner, req: SignFileReq
       trustedRootPath: req.services.trustedRootPath,
       cosign2: cosign.generation === 2 ? await cosign2Services(req.services, work.path) : undefined,
     });
-    const bundle = parseBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
+    const bundle = parseSignatureBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
     const signer = bundleSigner(bundle);
     await moveIntoPlace(staged, req.bundlePath, req.overwrite);
     const entry = bundle.verificationMaterial.tlogEntries[0];

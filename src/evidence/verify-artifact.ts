@@ -13,7 +13,9 @@ import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
+import { sha256File } from '../core/digest.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
+import { pinnedManifestFile } from './subject-manifest.js';
 import { readBundle } from '../verify/index.js';
 import { type VerificationCheck, type VerifiedFile, verifiedJson, verifyFile } from './verify-file.js';
 
@@ -51,12 +53,13 @@ export async function verifyAgainstReferrers(
 ): Promise<VerifiedBlob> {
   const rejected: string[] = [];
   const signers: string[] = [];
+  const target = await artifactTarget(ctx);
   for (const [i, referrer] of candidates.entries()) {
     try {
       const bundlePath = await fetchCandidateBundle(ctx.oras, ctx.blob, referrer, join(ctx.workDir, `signature-${i}`));
       const bundle = await readBundle(bundlePath);
       signers.push(bundleSigner(bundle)?.san ?? 'an unknown signer');
-      const verified = await verifyFile({ file: ctx.file, bundlePath, bundle, ...check }, ctx.run);
+      const verified = await verifyFile({ file: ctx.file, bundlePath, bundle, ...check, ...target }, ctx.run);
       return { ...verified, signatureDigest: referrer.digest };
     } catch (e) {
       // Only a rejected candidate is skipped; anything else (network, auth, tools) is fatal.
@@ -69,6 +72,21 @@ export async function verifyAgainstReferrers(
     `${plural(candidates.length, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${skipped ? `; ${skipped} more not examined (limit ${MAX_CANDIDATES})` : ''}`,
     rejected,
   );
+}
+
+/**
+ * What every candidate must be about: the file (hashed once, here) and the pinned manifest.
+ * A statement may name either; the chain down to the file is in the verification's JSON.
+ */
+async function artifactTarget(ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string }) {
+  return {
+    sha256: (await sha256File(ctx.file)).toString('hex'),
+    artifact: {
+      manifestDigest: ctx.blob.digest,
+      layerDigest: ctx.blob.layer.digest,
+      manifestFile: pinnedManifestFile(ctx.oras, ctx.blob, join(ctx.workDir, 'subject-manifest.json')),
+    },
+  };
 }
 
 export interface ArtifactContext {

@@ -1,81 +1,54 @@
 /**
- * Two independent verifiers must both accept: the in-process one (sigstore-js, exact policy
- * checks, streamed digest) and `cosign verify-blob`. They run side by side (each reads the file
- * once); when both reject, the in-process reason is shown, as it explains more. Junk never gets
- * here: bundles are parsed before.
+ * One verification of one bundle against one file: the bundle's data picks the evidence kind
+ * (message signature, DSSE attestation, cosign-signed artifact; see kinds/), and each kind has
+ * both verifiers (in-process and cosign) accept. Junk never gets here: bundles are parsed before.
  */
+import { sha256File } from '../core/digest.js';
 import type { Runner } from '../tools/exec.js';
-import { verifyBlob, type CosignTool } from '../tools/cosign.js';
-import {
-  readBundle,
-  verifyBlobInProcess,
-  type IdentityPolicy,
-  type TrustedRoot,
-  type VerifiedSignature,
-  type SignatureBundle,
-} from '../verify/index.js';
+import { readBundle, type SigstoreBundle } from '../verify/index.js';
+import { type Target, type VerificationCheck, type VerifiedEvidence, verifyEvidence } from './kinds/index.js';
 
-/** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
-export type Engine = 'both' | 'sigstore';
-
-/** Who must have signed and what to trust, settled before anything is read or downloaded. */
-export interface VerificationCheck {
-  policy: IdentityPolicy;
-  trustedRoot: TrustedRoot;
-  /** The same root as a file, for cosign; undefined: public-good through cosign's own TUF. */
-  trustedRootPath?: string;
-  engine: Engine;
-  /** Required unless engine is 'sigstore'. */
-  cosign?: CosignTool;
-}
+export type { Engine, VerificationCheck } from './kinds/index.js';
 
 export interface VerifyFileRequest extends VerificationCheck {
   file: string;
   bundlePath: string;
   /** Already parsed, when the caller has it (pull --verify parses candidates first). */
-  bundle?: SignatureBundle;
+  bundle?: SigstoreBundle;
+  /** The file's sha256 (hex) when the caller already hashed it. */
+  sha256?: string;
+  /** The artifact the file came from (pull --verify / verify <ref>). */
+  artifact?: Target['artifact'];
 }
 
-export interface VerifiedFile extends VerifiedSignature {
-  verifiers: string[];
-}
+export type VerifiedFile = VerifiedEvidence;
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
-  const inProcess = verifyBlobInProcess({
-    filePath: req.file,
-    bundle,
-    trustedRoot: req.trustedRoot,
-    policy: req.policy,
-  });
-  if (req.engine === 'sigstore') return { ...(await inProcess), verifiers: ['sigstore-js'] };
-  // With no --trusted-root cosign fetches the same public-good root through its own TUF client.
-  const byCosign = verifyBlob(req.cosign!, run, {
-    file: req.file,
-    bundlePath: req.bundlePath,
-    trustedRootPath: req.trustedRootPath,
-    policyFlags: req.policy.cosignFlags(),
-  });
-  const [ours, theirs] = await Promise.allSettled([inProcess, byCosign]);
-  if (ours.status === 'rejected') throw ours.reason;
-  if (theirs.status === 'rejected') throw theirs.reason;
-  return { ...ours.value, verifiers: ['sigstore-js', `cosign ${req.cosign!.generation}`] };
+  const sha256 = req.sha256 ?? (await sha256File(req.file)).toString('hex');
+  const target: Target = { file: req.file, sha256, ...(req.artifact ? { artifact: req.artifact } : {}) };
+  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run);
 }
 
 /** The documented --json shape of a verification. */
 export function verifiedJson(v: VerifiedFile) {
   return {
     verified: true,
+    evidence: v.evidence,
+    predicateType: v.predicateType,
     identity: v.identity,
     issuer: v.issuer,
     digest: `sha256:${v.sha256}`,
+    chain: v.chain,
     rekorLogIndex: v.rekorLogIndex,
+    rekorEntryVersion: v.rekorEntryVersion,
     integratedTime: v.integratedTime?.toISOString(),
     signedTimestamps: v.signedTimestamps.map((t) => t.toISOString()),
     githubWorkflow: v.claims.buildSignerUri,
     repository: v.claims.sourceRepositoryUri,
     ref: v.claims.sourceRepositoryRef,
     commit: v.claims.sourceRepositoryDigest,
+    runnerEnvironment: v.claims.runnerEnvironment,
     verifiers: v.verifiers,
   };
 }

@@ -11,6 +11,8 @@ import { trustOptionsSchema } from './trust.js';
 export const ENGINES = ['both', 'sigstore'] as const;
 export type Engine = (typeof ENGINES)[number];
 const DEFAULT_ENGINE: Engine = 'both';
+/** What `gh attestation verify` expects by default, and actions/attest-build-provenance writes. */
+export const DEFAULT_PREDICATE_TYPE = 'https://slsa.dev/provenance/v1';
 
 export const policyOptionsSchema = trustOptionsSchema.extend({
   certificateIdentity: z.string().optional(),
@@ -18,6 +20,12 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   githubWorkflow: z.string().optional(),
   certificateOidcIssuer: z.string().optional(),
   certificateOidcIssuerRegexp: z.string().optional(),
+  sourceRepository: z.string().optional(),
+  sourceRef: z.string().optional(),
+  sourceRefRegexp: z.string().optional(),
+  sourceDigest: z.string().optional(),
+  denySelfHostedRunners: z.boolean().optional(),
+  predicateType: z.url({ error: '--predicate-type must be a URI, e.g. https://slsa.dev/provenance/v1' }).optional(),
   engine: z.enum(ENGINES).default(DEFAULT_ENGINE),
 });
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
@@ -29,11 +37,39 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--github-workflow <spec>',
-        'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE, optionally @REF (implies the GitHub Actions issuer)',
+        'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE@REF, pinned to a ref (e.g. …/release.yml@refs/tags/v1.2.0); implies the GitHub Actions issuer. Without @REF any branch is accepted (a warning says so)',
       ),
     )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
+    .addOption(
+      new Option(
+        '--source-repository <owner/repo>',
+        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12 = https://github.com/OWNER/REPO, exact); with a reusable workflow, the caller',
+      ),
+    )
+    .addOption(
+      new Option('--source-ref <ref>', 'the git ref the run was for, exact (extension …1.14), e.g. refs/tags/v1.2.0'),
+    )
+    .addOption(
+      new Option(
+        '--source-ref-regexp <re2>',
+        "the git ref as an anchored RE2 regexp, e.g. '^refs/tags/v.*$' (tags only)",
+      ),
+    )
+    .addOption(new Option('--source-digest <sha>', 'the commit the run was for, exact (extension …1.13)'))
+    .addOption(
+      new Option(
+        '--deny-self-hosted-runners',
+        'refuse runs on self-hosted runners (extension …1.11 must be github-hosted)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--predicate-type <uri>',
+        `an attestation's statement must have this predicate type (default ${DEFAULT_PREDICATE_TYPE}); signatures have none and still count`,
+      ),
+    )
     .addOption(
       new Option(
         '--engine <engine>',
@@ -48,6 +84,12 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['githubWorkflow', '--github-workflow'],
   ['certificateOidcIssuer', '--certificate-oidc-issuer'],
   ['certificateOidcIssuerRegexp', '--certificate-oidc-issuer-regexp'],
+  ['sourceRepository', '--source-repository'],
+  ['sourceRef', '--source-ref'],
+  ['sourceRefRegexp', '--source-ref-regexp'],
+  ['sourceDigest', '--source-digest'],
+  ['denySelfHostedRunners', '--deny-self-hosted-runners'],
+  ['predicateType', '--predicate-type'],
   ['trustedRoot', '--trusted-root'],
   ['engine', '--engine'],
 ];

@@ -1,9 +1,9 @@
 /** Who a bundle says signed: read from its certificate, unverified — for messages only. */
 import { X509Certificate } from '@sigstore/core';
 import { certificateClaims, type CertificateClaims } from './certificate-claims.js';
-import type { SignatureBundle } from './bundle.js';
+import type { SigstoreBundle } from './bundle.js';
 
-export function bundleSigner(bundle: SignatureBundle): CertificateClaims | undefined {
+export function bundleSigner(bundle: SigstoreBundle): CertificateClaims | undefined {
   const material = bundle.verificationMaterial.content;
   const der =
     material.$case === 'certificate'

@@ -9,7 +9,6 @@ const CHECKS: Record<string, string> = {
   CERTIFICATE_ERROR:
     'the signing certificate is not from a trusted Fulcio CA, was not valid at signing time, or lacks a trusted SCT',
   PUBLIC_KEY_ERROR: 'the signing key is not trusted',
-  SIGNATURE_ERROR: "the signature does not match the file's sha256",
   TIMESTAMP_ERROR: 'the signing time is not attested by a trusted transparency log or timestamp authority',
   TLOG_ERROR: 'the transparency log (Rekor) entry is missing',
   TLOG_BODY_ERROR: 'the transparency log (Rekor) entry is for another signature or digest',
@@ -19,10 +18,11 @@ const CHECKS: Record<string, string> = {
 };
 
 /** A failure inside the sigstore Verifier, as VERIFICATION_FAILED naming the failed check. */
-export function sigstoreFailure(e: unknown, claims: CertificateClaims): GhcrBlobError {
+export function sigstoreFailure(e: unknown, claims: CertificateClaims, signed = "the file's sha256"): GhcrBlobError {
   if (isGhcrBlobError(e)) return e;
   const known = e instanceof VerificationError || e instanceof PolicyError;
-  const check = (known ? CHECKS[e.code] : undefined) ?? 'the bundle could not be verified';
+  const checks: Record<string, string> = { ...CHECKS, SIGNATURE_ERROR: `the signature does not match ${signed}` };
+  const check = (known ? checks[e.code] : undefined) ?? 'the bundle could not be verified';
   const reason = e instanceof Error ? e.message : String(e);
   return new GhcrBlobError('VERIFICATION_FAILED', `signature rejected: ${check}`, {
     cause: e,
@@ -36,7 +36,9 @@ export function sigstoreFailure(e: unknown, claims: CertificateClaims): GhcrBlob
 
 /** The certificate is genuine but names someone else: expected vs actual, side by side. */
 export function identityFailure(mismatches: PolicyMismatch[], claims: CertificateClaims): GhcrBlobError {
-  const failed = mismatches.map((m) => (m.check === 'identity' ? 'identity (SAN)' : 'OIDC issuer')).join(' and ');
+  const label = (c: PolicyMismatch['check']) =>
+    c === 'identity' ? 'identity (SAN)' : c === 'issuer' ? 'OIDC issuer' : c;
+  const failed = mismatches.map((m) => label(m.check)).join(' and ');
   const lines = mismatches.flatMap((m) => [
     `expected ${m.check}: ${m.expected}`,
     `actual ${m.check}:   ${m.actual === undefined ? '(none)' : printable(m.actual)}`,
@@ -56,6 +58,8 @@ export function claimLines(claims: CertificateClaims): string[] {
     ['workflow', f.buildSignerUri],
     ['repository', f.sourceRepositoryUri],
     ['ref', f.sourceRepositoryRef],
+    ['commit', f.sourceRepositoryDigest],
+    ['runner', f.runnerEnvironment],
     ['trigger', f.buildTrigger],
     ['run', f.runInvocationUri],
   ];

@@ -24,6 +24,15 @@ const FILE = /^[A-Za-z0-9._-]+\.ya?ml$/;
 // Fulcio takes the SAN from job_workflow_ref, which carries the full ref name (or a sha).
 const REF = /^(?:refs\/[^\s~^:?*[\\\x00-\x1f\x7f]+|[0-9a-f]{40})$/;
 
+/** `OWNER/REPO` as GitHub allows it (for --source-repository). */
+export function parseRepository(flag: string, spec: string): { owner: string; repo: string } {
+  const [owner = '', repo = '', ...rest] = spec.split('/');
+  if (rest.length > 0 || !OWNER.test(owner) || !REPO.test(repo) || repo === '.' || repo === '..') {
+    throw usageError(`${flag} ${JSON.stringify(spec)} is not OWNER/REPO`, `e.g. ${flag} octo/tools`);
+  }
+  return { owner, repo };
+}
+
 export function parseGitHubWorkflow(spec: string): GitHubWorkflow {
   const at = spec.indexOf('@');
   const path = at === -1 ? spec : spec.slice(0, at);

@@ -1,5 +1,14 @@
 // The in-process verifier and identity policy; no processes are spawned from here.
-export { readBundle, parseBundle, type SignatureBundle } from './bundle.js';
+export {
+  readBundle,
+  parseBundle,
+  parseSignatureBundle,
+  isDsseBundle,
+  isSignatureBundle,
+  type DsseBundle,
+  type SignatureBundle,
+  type SigstoreBundle,
+} from './bundle.js';
 export { certificateClaims, type CertificateClaims, type FulcioClaims } from './certificate-claims.js';
 export { GITHUB_ACTIONS_ISSUER, parseGitHubWorkflow, type GitHubWorkflow } from './github-workflow.js';
 export {
@@ -13,4 +22,13 @@ export {
 export type { StringMatcher } from './string-matcher.js';
 export { fetchPublicGoodTrustedRoot } from './public-good-root.js';
 export { loadTrustedRoot, parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPE, type TrustedRoot } from './trusted-root.js';
-export { verifyBlobInProcess, type VerifiedSignature, type VerifyBlobInput } from './verifier.js';
+export {
+  verifyAttestationInProcess,
+  verifyBlobInProcess,
+  verifyMessageInProcess,
+  type VerifiedAttestation,
+  type VerifiedSignature,
+  type VerifiedSigner,
+  type VerifyBlobInput,
+} from './verifier.js';
+export * from './statement.js';

@@ -1,5 +1,11 @@
 import { usageError } from '../core/errors.js';
-import { GITHUB_ACTIONS_ISSUER, githubWorkflowIdentity } from './github-workflow.js';
+import type { FulcioClaims } from './certificate-claims.js';
+import {
+  GITHUB_ACTIONS_ISSUER,
+  githubWorkflowIdentity,
+  parseGitHubWorkflow,
+  parseRepository,
+} from './github-workflow.js';
 import { exactMatcher, regexpMatcher, type StringMatcher } from './string-matcher.js';
 
 /** The identity flags, as the CLI parsed them (undefined = flag not given). */
@@ -9,9 +15,25 @@ export interface IdentityPolicyOptions {
   githubWorkflow?: string;
   certificateOidcIssuer?: string;
   certificateOidcIssuerRegexp?: string;
+  /** OWNER/REPO: Fulcio extension 1.3.6.1.4.1.57264.1.12 must be https://github.com/OWNER/REPO. */
+  sourceRepository?: string;
+  /** Extension .14, exactly (e.g. refs/tags/v1.2.0). */
+  sourceRef?: string;
+  /** Extension .14, an anchored RE2 pattern (e.g. ^refs/tags/v.*$). */
+  sourceRefRegexp?: string;
+  /** Extension .13: the commit the run was for. */
+  sourceDigest?: string;
+  /** Extension .11 must be `github-hosted`. */
+  denySelfHostedRunners?: boolean;
 }
 
-export type PolicyCheck = 'identity' | 'issuer';
+export type PolicyCheck =
+  | 'identity'
+  | 'issuer'
+  | 'source repository'
+  | 'source ref'
+  | 'source digest'
+  | 'runner environment';
 
 export interface PolicyMismatch {
   check: PolicyCheck;
@@ -22,11 +44,19 @@ export interface PolicyMismatch {
 
 export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatch[] };
 
-/** Who must have signed: the certificate's SAN and its OIDC issuer. */
+/**
+ * Who must have signed: the certificate's SAN and its OIDC issuer, plus, when asked, the CI
+ * run's repository, ref, commit and runner read from Fulcio's extensions. The extra claims add
+ * to the identity; they never replace it.
+ */
 export interface IdentityPolicy {
   readonly identity: StringMatcher;
   readonly issuer: StringMatcher;
-  matches(san: string | undefined, issuer: string | undefined): PolicyResult;
+  /** Extension checks beyond SAN + issuer (checked in-process; cosign is given SAN + issuer). */
+  readonly claims: ReadonlyArray<ClaimCheck>;
+  /** Things the user should know about this policy (printed on stderr), e.g. "any branch". */
+  readonly warnings: readonly string[];
+  matches(san: string | undefined, issuer: string | undefined, fulcio?: FulcioClaims): PolicyResult;
   /** One line for messages: `identity "X", issuer "Y"`. */
   describe(): string;
   /** The same policy as cosign verify-blob flags. */
@@ -35,24 +65,109 @@ export interface IdentityPolicy {
 
 const IDENTITY_FLAGS = '--certificate-identity, --certificate-identity-regexp or --github-workflow';
 
+/** One Fulcio extension the policy pins. */
+export interface ClaimCheck {
+  check: PolicyCheck;
+  claim: keyof FulcioClaims;
+  matcher: StringMatcher;
+}
+
 /** Validates the flags before any IO; throws GhcrBlobError('USAGE') with the reason. */
 export function buildIdentityPolicy(opts: IdentityPolicyOptions): IdentityPolicy {
   const identity = identityMatcher(opts);
   const issuer = issuerMatcher(opts);
+  const claims = claimChecks(opts);
+  const warnings = anyRefWarning(opts);
+  const describeClaims = claims.map((c) => `, ${c.check} ${c.matcher.describe()}`).join('');
   return {
     identity,
     issuer,
-    matches(san, actualIssuer) {
+    claims,
+    warnings,
+    matches(san, actualIssuer, fulcio = {}) {
       const mismatches: PolicyMismatch[] = [];
       if (!identity.test(san)) mismatches.push({ check: 'identity', expected: identity.describe(), actual: san });
       if (!issuer.test(actualIssuer)) {
         mismatches.push({ check: 'issuer', expected: issuer.describe(), actual: actualIssuer });
       }
+      for (const c of claims) {
+        const actual = fulcio[c.claim];
+        if (!c.matcher.test(actual)) mismatches.push({ check: c.check, expected: c.matcher.describe(), actual });
+      }
       return mismatches.length === 0 ? { ok: true } : { ok: false, mismatches };
     },
-    describe: () => `identity ${identity.describe()}, issuer ${issuer.describe()}`,
+    describe: () => `identity ${identity.describe()}, issuer ${issuer.describe()}${describeClaims}`,
     cosignFlags: () => [...identity.cosignFlags(), ...issuer.cosignFlags()],
   };
+}
+
+const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+function claimChecks(opts: IdentityPolicyOptions): ClaimCheck[] {
+  const checks: ClaimCheck[] = [];
+  present({ '--source-repository': opts.sourceRepository, '--source-digest': opts.sourceDigest });
+  if (opts.sourceRepository !== undefined) {
+    const { owner, repo } = parseRepository('--source-repository', opts.sourceRepository);
+    const uri = `https://github.com/${owner}/${repo}`;
+    checks.push({
+      check: 'source repository',
+      claim: 'sourceRepositoryUri',
+      matcher: exactMatcher('--source-repository', uri),
+    });
+  }
+  const refFlags = present({ '--source-ref': opts.sourceRef, '--source-ref-regexp': opts.sourceRefRegexp });
+  if (refFlags.length > 1) throw usageError(`${refFlags.join(' and ')} conflict: pass at most one`);
+  if (opts.sourceRef !== undefined) {
+    if (!opts.sourceRef.startsWith('refs/')) {
+      throw usageError(
+        `--source-ref ${JSON.stringify(opts.sourceRef)} is not a full git ref`,
+        'Fulcio records the full ref, e.g. refs/tags/v1.2.0 or refs/heads/main',
+      );
+    }
+    checks.push({
+      check: 'source ref',
+      claim: 'sourceRepositoryRef',
+      matcher: exactMatcher('--source-ref', opts.sourceRef),
+    });
+  }
+  if (opts.sourceRefRegexp !== undefined) {
+    checks.push({
+      check: 'source ref',
+      claim: 'sourceRepositoryRef',
+      matcher: regexpMatcher('--source-ref', opts.sourceRefRegexp),
+    });
+  }
+  if (opts.sourceDigest !== undefined) {
+    if (!COMMIT.test(opts.sourceDigest)) {
+      throw usageError(
+        `--source-digest ${JSON.stringify(opts.sourceDigest)} is not a full commit sha (40 lower-case hex digits)`,
+      );
+    }
+    checks.push({
+      check: 'source digest',
+      claim: 'sourceRepositoryDigest',
+      matcher: exactMatcher('--source-digest', opts.sourceDigest),
+    });
+  }
+  if (opts.denySelfHostedRunners) {
+    checks.push({
+      check: 'runner environment',
+      claim: 'runnerEnvironment',
+      matcher: exactMatcher('--deny-self-hosted-runners', 'github-hosted'),
+    });
+  }
+  return checks;
+}
+
+/** `--github-workflow` without `@REF` accepts a run on any branch: say so, and how to pin it. */
+function anyRefWarning(opts: IdentityPolicyOptions): string[] {
+  if (opts.githubWorkflow === undefined || parseGitHubWorkflow(opts.githubWorkflow).ref !== undefined) return [];
+  if (opts.sourceRef !== undefined || opts.sourceRefRegexp !== undefined) return [];
+  return [
+    `warning: --github-workflow ${opts.githubWorkflow} has no @REF, so a run of that file on ANY branch is accepted, ` +
+      'including a branch where someone with push access edited the workflow. ' +
+      `Pin it (${opts.githubWorkflow}@refs/tags/v1.2.0) or accept tags only (--source-ref-regexp '^refs/tags/.*$').`,
+  ];
 }
 
 function identityMatcher(opts: IdentityPolicyOptions): StringMatcher {
@@ -81,6 +196,12 @@ function issuerMatcher(opts: IdentityPolicyOptions): StringMatcher {
     '--certificate-oidc-issuer-regexp': opts.certificateOidcIssuerRegexp,
   });
   if (given.length > 1) throw usageError(`${given.join(' and ')} conflict: pass at most one`);
+  if (opts.githubWorkflow !== undefined && given.length > 0 && opts.certificateOidcIssuer !== GITHUB_ACTIONS_ISSUER) {
+    throw usageError(
+      `--github-workflow implies the issuer ${GITHUB_ACTIONS_ISSUER}; ${given[0]} asks for another`,
+      '--github-workflow names a GitHub Actions workflow: drop the issuer flag, or use --certificate-identity for another issuer',
+    );
+  }
   if (opts.certificateOidcIssuer !== undefined) {
     return exactMatcher('--certificate-oidc-issuer', opts.certificateOidcIssuer);
   }

@@ -1,3 +1,4 @@
+import { usageError } from '../core/errors.js';
 import { compileAnchoredRegexp } from './anchored-regexp.js';
 
 /**
@@ -28,8 +29,24 @@ export function exactMatcher(base: string, value: string): StringMatcher {
   };
 }
 
+/**
+ * Values no policy may accept all at once: a pattern that matches every one of them (`^.*$`,
+ * `^.+$`, `^\\S+$`, …) accepts any signer, which is no policy at all.
+ */
+const UNRELATED = [
+  'x',
+  'https://attacker.invalid/evil/evil/.github/workflows/evil.yml@refs/heads/evil',
+  'someone@attacker.invalid',
+];
+
 export function regexpMatcher(base: string, source: string): StringMatcher {
   const re = compileAnchoredRegexp(`${base}-regexp`, source);
+  if (UNRELATED.every((v) => re.test(v))) {
+    throw usageError(
+      `${base}-regexp ${JSON.stringify(source)} accepts any value, so it checks nothing; refusing it as unsafe`,
+      `Name what you trust, e.g. ${base}-regexp '^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/tags/v.+$'`,
+    );
+  }
   return {
     kind: 'regexp',
     expected: re.effective,

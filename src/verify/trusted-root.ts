@@ -12,6 +12,8 @@ export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'must be base64');
 const timestamp = z.iso.datetime({ offset: true });
+/** A missing or null end means "still valid"; an end is inclusive (both verifiers agree on that). */
+const end = timestamp.nullable().optional();
 
 /**
  * A log key without validFor.start is refused: sigstore-go (cosign) refuses it, while
@@ -29,7 +31,7 @@ const logInstance = z.looseObject({
         error: (issue) =>
           issue.input === undefined ? 'missing; cosign refuses a log key without a validity start' : undefined,
       }),
-      end: timestamp.optional(),
+      end,
     }),
   }),
   logId: z.looseObject({ keyId: base64 }),
@@ -37,17 +39,26 @@ const logInstance = z.looseObject({
 
 const authority = z.looseObject({
   certChain: z.looseObject({ certificates: z.array(z.looseObject({ rawBytes: base64 })).min(1) }),
-  validFor: z.looseObject({ start: timestamp.optional(), end: timestamp.optional() }).optional(),
+  validFor: z.looseObject({ start: timestamp.optional(), end }).optional(),
 });
 
-/** Keyless verification needs a CA, a CT log (SCT) and a transparency log. */
-export const trustedRootSchema = z.looseObject({
-  mediaType: z.literal(TRUSTED_ROOT_MEDIA_TYPE, { error: `must be ${TRUSTED_ROOT_MEDIA_TYPE}` }),
-  tlogs: z.array(logInstance).min(1),
-  ctlogs: z.array(logInstance).min(1),
-  certificateAuthorities: z.array(authority).min(1),
-  timestampAuthorities: z.array(authority).optional(),
-});
+/**
+ * Keyless verification needs a CA, a CT log (SCT) and a time source: a transparency log, or
+ * timestamp authorities alone. A root without logs (GitHub's own instance for private
+ * repositories) makes bundles without a log entry acceptable, and then only with a timestamp.
+ */
+export const trustedRootSchema = z
+  .looseObject({
+    mediaType: z.literal(TRUSTED_ROOT_MEDIA_TYPE, { error: `must be ${TRUSTED_ROOT_MEDIA_TYPE}` }),
+    tlogs: z.array(logInstance).default([]),
+    // None: certificates carry no SCT to check (GitHub's own instance); some: one SCT is required.
+    ctlogs: z.array(logInstance).default([]),
+    certificateAuthorities: z.array(authority).min(1),
+    timestampAuthorities: z.array(authority).default([]),
+  })
+  .refine((r) => r.tlogs.length > 0 || r.timestampAuthorities.length > 0, {
+    message: 'lists neither a transparency log nor a timestamp authority: nothing could vouch for a signing time',
+  });
 
 /**
  * The trust anchors for verification. With a path: that TrustedRoot JSON file (offline, and

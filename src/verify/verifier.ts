@@ -1,12 +1,13 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
+import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
-import type { SignatureBundle } from './bundle.js';
+import type { DsseBundle, SigstoreBundle, SignatureBundle } from './bundle.js';
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
 import { digestsEqual, sha256File } from '../core/digest.js';
 import type { IdentityPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
+import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
 export interface VerifyBlobInput {
   filePath: string;
@@ -15,20 +16,26 @@ export interface VerifyBlobInput {
   policy: IdentityPolicy;
 }
 
-/** What a verified signature tells: who signed which bytes, and when. */
-export interface VerifiedSignature {
+/** Who signed, and when: what every verified bundle tells, whatever it signs. */
+export interface VerifiedSigner {
   /** The certificate's SAN, which matched the policy. */
   identity: string;
   issuer: string;
-  /** sha256 of the file as read, lower-case hex. */
-  sha256: string;
   rekorLogIndex?: number;
+  /** `0.0.1` for Rekor v1 entries, `0.0.2` for Rekor v2; undefined without a log entry. */
+  rekorEntryVersion?: string;
   /** Rekor's integrated time, only when its signed entry timestamp vouches for it. */
   integratedTime?: Date;
   /** RFC 3161 times from timestamp authorities in the bundle (all verified). */
   signedTimestamps: Date[];
   /** CI claims from the certificate (GitHub workflow, repository, ref, run…). */
   claims: FulcioClaims;
+}
+
+/** What a verified signature tells: who signed which bytes, and when. */
+export interface VerifiedSignature extends VerifiedSigner {
+  /** sha256 of the file as read, lower-case hex. */
+  sha256: string;
 }
 
 /**
@@ -39,61 +46,151 @@ export interface VerifiedSignature {
  * unreadable file (USAGE).
  */
 export async function verifyBlobInProcess(input: VerifyBlobInput): Promise<VerifiedSignature> {
-  const { bundle, policy } = input;
   const digest = await sha256File(input.filePath);
-  const signed = bundle.content.messageSignature.messageDigest.digest;
+  const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(digest, signed)) {
     throw verificationError(`${input.filePath} is not the file this bundle signs: its sha256 differs`, [
       `signed sha256: ${signed.toString('hex')}`,
       `file sha256:   ${digest.toString('hex')}`,
     ]);
   }
+  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digest.toString('hex') };
+}
 
-  const entity = prehashedEntity(bundle, digest);
+/**
+ * A message signature over `digest` (the sha256 of bytes the caller hashed: a file, or the
+ * manifest bytes that pin it). The bundle's own digest must be the same.
+ */
+export function verifyMessageInProcess(input: {
+  bundle: SignatureBundle;
+  digest: Buffer;
+  trustedRoot: TrustedRoot;
+  policy: IdentityPolicy;
+}): VerifiedSigner {
+  const signed = input.bundle.content.messageSignature.messageDigest.digest;
+  if (!digestsEqual(input.digest, signed)) {
+    throw verificationError('the bundle signs other bytes', [
+      `signed sha256:   ${signed.toString('hex')}`,
+      `expected sha256: ${input.digest.toString('hex')}`,
+    ]);
+  }
+  return verifySignedEntity(prehashedEntity(input.bundle, input.digest), input);
+}
+
+/** A verified DSSE attestation: its signer, and the statement the signature covers. */
+export interface VerifiedAttestation {
+  signer: VerifiedSigner;
+  statement: Statement;
+}
+
+/**
+ * Verifies a DSSE bundle in-process: the payload type is in-toto, the envelope signature is over
+ * exactly this payload (its PAE), and certificate, log and time check out as for a signature.
+ * Which bytes the statement names is the caller's question (see evidence/).
+ */
+export function verifyAttestationInProcess(input: {
+  bundle: DsseBundle;
+  trustedRoot: TrustedRoot;
+  policy: IdentityPolicy;
+}): VerifiedAttestation {
+  const envelope = input.bundle.content.dsseEnvelope;
+  requireInTotoPayload(envelope.payloadType);
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(input.bundle);
+  } catch (e) {
+    throw unparsable(e);
+  }
+  const signer = verifySignedEntity(entity, { ...input, signed: 'the attestation envelope (its payload)' });
+  // Read once the signature over it checked out; its subjects are the caller's to bind.
+  return { signer, statement: parseStatement(envelope) };
+}
+
+/**
+ * The checks every bundle goes through, in-process: a usable time source, then @sigstore/verify
+ * (certificate chain and SCT at the verified times, log entries, timestamps, signature), then
+ * our exact policy.
+ */
+function verifySignedEntity(
+  entity: SignedEntity,
+  input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: IdentityPolicy; signed?: string },
+): VerifiedSigner {
   if (entity.key.$case !== 'certificate') throw verificationError('the bundle has no signing certificate');
   const claims = certificateClaims(entity.key.certificate);
+  const rootHasLogs = input.trustedRoot.tlogs.length > 0;
   try {
+    requireTimeSource(input.bundle, rootHasLogs);
     // No policy argument on purpose: its SAN match is an unanchored regexp (see policy.ts).
-    new Verifier(toTrustMaterial(input.trustedRoot)).verify(entity);
+    // A trusted root without logs (timestamps only) asks for no log entry; any other asks for
+    // one. Likewise SCTs: GitHub's own instance has no CT log, so its root lists none.
+    new Verifier(toTrustMaterial(input.trustedRoot), {
+      tlogThreshold: rootHasLogs ? 1 : 0,
+      ctlogThreshold: input.trustedRoot.ctlogs.length > 0 ? 1 : 0,
+    }).verify(entity);
   } catch (e) {
-    throw sigstoreFailure(e, claims);
+    throw sigstoreFailure(e, claims, input.signed);
   }
-
-  const verdict = policy.matches(claims.san, claims.issuer);
+  const verdict = input.policy.matches(claims.san, claims.issuer, claims.fulcio);
   if (!verdict.ok) throw identityFailure(verdict.mismatches, claims);
   // matches() accepted both, so neither is undefined.
   return {
     identity: claims.san as string,
     issuer: claims.issuer as string,
-    sha256: digest.toString('hex'),
-    ...rekorTimes(bundle),
+    ...rekorTimes(input.bundle),
     signedTimestamps: tsaTimes(entity),
     claims: claims.fulcio,
   };
+}
+
+/**
+ * Said here, not left to the library's defaults: a bundle must carry a time we can verify (an
+ * RFC 3161 timestamp, or an integrated time under a signed entry timestamp; a Rekor v2 entry has
+ * neither time nor SET), and may lack a log entry only when the trusted root has no logs.
+ * cosign, told to ignore the log, would accept a bundle whose timestamp was removed.
+ */
+function requireTimeSource(bundle: SigstoreBundle, rootHasLogs: boolean): void {
+  const entries = bundle.verificationMaterial.tlogEntries;
+  const timestamps = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
+  if (rootHasLogs && entries.length === 0) {
+    throw verificationError('the bundle has no transparency log entry, and the trusted root lists transparency logs', [
+      'a bundle without a log entry is accepted only with a trusted root that has no logs (timestamps only)',
+    ]);
+  }
+  const setBacked = entries.some((e) => e.inclusionPromise !== undefined && Number(e.integratedTime) > 0);
+  if (timestamps.length === 0 && !setBacked) {
+    const v2 = entries.some((e) => e.kindVersion?.version === '0.0.2');
+    throw verificationError('the bundle carries no verifiable signing time', [
+      'expected: an RFC 3161 timestamp from a timestamp authority in the trusted root, or a Rekor integrated time under a signed entry timestamp',
+      `actual: ${entries.length === 0 ? 'no log entry' : v2 ? 'a Rekor v2 entry (it has no integrated time)' : 'a log entry without a signed entry timestamp'} and no RFC 3161 timestamp`,
+    ]);
+  }
 }
 
 function prehashedEntity(bundle: SignatureBundle, digest: Buffer): SignedEntity {
   try {
     return toPrehashedEntity(bundle, digest);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new GhcrBlobError(
-      'VERIFICATION_FAILED',
-      `the bundle's certificate or timestamps cannot be parsed: ${reason}`,
-      {
-        cause: e,
-      },
-    );
+    throw unparsable(e);
   }
 }
 
-function rekorTimes(bundle: SignatureBundle): Pick<VerifiedSignature, 'rekorLogIndex' | 'integratedTime'> {
+const unparsable = (e: unknown) =>
+  new GhcrBlobError(
+    'VERIFICATION_FAILED',
+    `the bundle's certificate or timestamps cannot be parsed: ${e instanceof Error ? e.message : String(e)}`,
+    { cause: e },
+  );
+
+function rekorTimes(
+  bundle: SigstoreBundle,
+): Pick<VerifiedSigner, 'rekorLogIndex' | 'integratedTime' | 'rekorEntryVersion'> {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry === undefined) return {};
   const index = Number(entry.logIndex);
   const seconds = Number(entry.integratedTime);
   return {
     ...(Number.isSafeInteger(index) ? { rekorLogIndex: index } : {}),
+    ...(entry.kindVersion ? { rekorEntryVersion: entry.kindVersion.version } : {}),
     // The integrated time is signed only by the SET (inclusion promise), not by an inclusion proof.
     ...(entry.inclusionPromise !== undefined && seconds > 0 ? { integratedTime: new Date(seconds * 1000) } : {}),
   };

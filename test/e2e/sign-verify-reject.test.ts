@@ -220,7 +220,7 @@ describe.concurrent('bytes, trust root and bundle', () => {
     [
       'JSON of another shape',
       () => JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }),
-      /is not a Sigstore signature bundle: verificationMaterial/,
+      /is not a Sigstore bundle: verificationMaterial/,
     ],
     [
       'without its transparency log entry',
@@ -231,7 +231,7 @@ describe.concurrent('bytes, trust root and bundle', () => {
         json.verificationMaterial.tlogEntries = [];
         return JSON.stringify(json);
       },
-      /needs a transparency log entry/,
+      /no transparency log entry, and the trusted root lists transparency logs/,
     ],
   ];
   it.each(broken)('rejects a bundle that is %s', async (name, text, message) => {

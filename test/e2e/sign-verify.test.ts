@@ -122,16 +122,23 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({
       verified: true,
+      evidence: 'message-signature',
       identity: SAN,
       issuer: GITHUB_ISSUER,
       digest: `sha256:${sha256Hex(file)}`,
+      chain: [
+        { link: 'signed digest', digest: `sha256:${sha256Hex(file)}`, checkedBy: 'the verified signature' },
+        { link: 'file', digest: `sha256:${sha256Hex(file)}`, checkedBy: 'ghcr-blob: sha256 of the file as read' },
+      ],
       rekorLogIndex: JSON.parse(signed.get(signer)!.run.stdout).rekorLogIndex,
+      rekorEntryVersion: '0.0.1',
       integratedTime: expect.any(String),
       signedTimestamps: [expect.any(String)],
       githubWorkflow: SAN,
       repository: 'https://github.com/octo/tools',
       ref: RELEASE.ref,
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+      runnerEnvironment: 'github-hosted',
       verifiers: ['sigstore-js', `cosign ${verifier}`],
     });
     // Whole seconds, so allow the second the signing started in.

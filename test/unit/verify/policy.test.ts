@@ -93,13 +93,7 @@ const rows: Row[] = [
     GH,
     true,
   ],
-  [
-    'explicit issuer wins over the implied one',
-    { ...anyRef, certificateOidcIssuer: 'https://ghes.example/_services/token' },
-    GOOD,
-    GH,
-    false,
-  ],
+  ['the implied issuer, also given explicitly', { ...pinned, certificateOidcIssuer: GH }, GOOD, GH, true],
 ];
 
 describe('buildIdentityPolicy: who is accepted', () => {
@@ -209,3 +203,105 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('buildIdentityPolicy: GitHub claims from Fulcio extensions', () => {
+  const fulcio = {
+    sourceRepositoryUri: 'https://github.com/octo/tools',
+    sourceRepositoryRef: 'refs/tags/v1.2.0',
+    sourceRepositoryDigest: 'a'.repeat(40),
+    runnerEnvironment: 'github-hosted',
+  };
+  const check = (opts: IdentityPolicyOptions, claims: Record<string, string> = fulcio) =>
+    buildIdentityPolicy({ ...pinned, ...opts }).matches(GOOD, GH, claims);
+
+  it.each<[string, IdentityPolicyOptions, Record<string, string>, boolean]>([
+    ['repository', { sourceRepository: 'octo/tools' }, fulcio, true],
+    ['repository: octo/tool is not octo/tools', { sourceRepository: 'octo/tool' }, fulcio, false],
+    ['repository: other owner', { sourceRepository: 'evil/tools' }, fulcio, false],
+    ['repository: case differs', { sourceRepository: 'Octo/Tools' }, fulcio, false],
+    ['repository: claim missing', { sourceRepository: 'octo/tools' }, {}, false],
+    ['ref exact', { sourceRef: 'refs/tags/v1.2.0' }, fulcio, true],
+    [
+      'ref: refs/heads/mainx is not refs/heads/main',
+      { sourceRef: 'refs/heads/main' },
+      { ...fulcio, sourceRepositoryRef: 'refs/heads/mainx' },
+      false,
+    ],
+    ['ref regexp: tags only', { sourceRefRegexp: '^refs/tags/.*$' }, fulcio, true],
+    [
+      'ref regexp: a branch is not a tag',
+      { sourceRefRegexp: '^refs/tags/.*$' },
+      { ...fulcio, sourceRepositoryRef: 'refs/heads/main' },
+      false,
+    ],
+    [
+      'ref regexp is whole-string',
+      { sourceRefRegexp: '^refs/heads/main$' },
+      { ...fulcio, sourceRepositoryRef: 'refs/heads/mainx' },
+      false,
+    ],
+    ['digest', { sourceDigest: 'a'.repeat(40) }, fulcio, true],
+    ['digest: another commit', { sourceDigest: 'b'.repeat(40) }, fulcio, false],
+    ['hosted runners', { denySelfHostedRunners: true }, fulcio, true],
+    ['self-hosted refused', { denySelfHostedRunners: true }, { ...fulcio, runnerEnvironment: 'self-hosted' }, false],
+  ])('%s', (_name, opts, claims, ok) => {
+    expect(check(opts, claims).ok).toBe(ok);
+  });
+
+  it('names each failed field with expected and actual', () => {
+    const result = check(
+      { sourceRepository: 'octo/tool', denySelfHostedRunners: true },
+      { ...fulcio, runnerEnvironment: 'self-hosted' },
+    );
+    expect(result).toEqual({
+      ok: false,
+      mismatches: [
+        {
+          check: 'source repository',
+          expected: '"https://github.com/octo/tool"',
+          actual: 'https://github.com/octo/tools',
+        },
+        { check: 'runner environment', expected: '"github-hosted"', actual: 'self-hosted' },
+      ],
+    });
+  });
+
+  it('adds to the identity, never replaces it', () => {
+    const policy = buildIdentityPolicy({ ...pinned, sourceRepository: 'octo/tools' });
+    expect(policy.matches(`${WF}@refs/heads/main`, GH, fulcio).ok).toBe(false);
+  });
+
+  it('--github-workflow without @REF warns; pinned or with a source ref it does not', () => {
+    expect(buildIdentityPolicy(anyRef).warnings.join('')).toMatch(/ANY branch is accepted/);
+    expect(buildIdentityPolicy(pinned).warnings).toEqual([]);
+    expect(buildIdentityPolicy({ ...anyRef, sourceRefRegexp: '^refs/tags/.*$' }).warnings).toEqual([]);
+  });
+
+  it.each<[string, IdentityPolicyOptions, RegExp]>([
+    [
+      'another issuer with --github-workflow',
+      { ...pinned, certificateOidcIssuer: 'https://gitlab.com' },
+      /implies the issuer/,
+    ],
+    [
+      'an issuer regexp with --github-workflow',
+      { ...pinned, certificateOidcIssuerRegexp: '^https://x$' },
+      /implies the issuer/,
+    ],
+    ['identity ^.*$', { certificateIdentityRegexp: '^.*$', certificateOidcIssuer: GH }, /accepts any value/],
+    ['identity ^.+$', { certificateIdentityRegexp: '^.+$', certificateOidcIssuer: GH }, /accepts any value/],
+    ['identity ^(?:.*)$', { certificateIdentityRegexp: '^(?:.*)$', certificateOidcIssuer: GH }, /accepts any value/],
+    ['issuer ^\\S+$', { certificateIdentity: GOOD, certificateOidcIssuerRegexp: '^\\S+$' }, /accepts any value/],
+    ['source ref ^.*$', { ...pinned, sourceRefRegexp: '^.*$' }, /accepts any value/],
+    [
+      'both source ref flags',
+      { ...pinned, sourceRef: 'refs/heads/main', sourceRefRegexp: '^refs/heads/main$' },
+      /conflict/,
+    ],
+    ['a repository with three parts', { ...pinned, sourceRepository: 'a/b/c' }, /OWNER\/REPO/],
+    ['a short commit', { ...pinned, sourceDigest: 'abc123' }, /full commit sha/],
+    ['a ref that is not full', { ...pinned, sourceRef: 'main' }, /full git ref/],
+  ])('refuses %s (usage)', (_name, opts, message) => {
+    expect(() => buildIdentityPolicy(opts)).toThrow(message);
+  });
+});

@@ -42,6 +42,25 @@ describe('parseTrustedRoot', () => {
     expect(parsed.certificateAuthorities).toHaveLength(1);
   });
 
+  it('reads a missing or null validFor.end as "still valid"', () => {
+    const parsed = parseTrustedRoot(
+      edited((r) => {
+        r.tlogs[0].publicKey.validFor.end = null;
+        r.ctlogs[0].publicKey.validFor.end = null;
+        r.certificateAuthorities[0].validFor = { start: r.certificateAuthorities[0].validFor?.start, end: null };
+      }),
+      'r',
+    );
+    expect(parsed.tlogs[0]?.publicKey?.validFor?.end).toBeUndefined();
+    expect(parsed.certificateAuthorities[0]?.validFor?.end).toBeUndefined();
+  });
+
+  it('accepts a root without transparency logs when it has a timestamp authority (timestamps only)', () => {
+    const noLogs = edited((r) => (r.tlogs = []));
+    expect(JSON.parse(noLogs).timestampAuthorities.length).toBeGreaterThan(0);
+    expect(parseTrustedRoot(noLogs, 'r').tlogs).toEqual([]);
+  });
+
   const refused: Array<[string, () => string, RegExp]> = [
     // cosign 3 refuses it; sigstore-js would quietly treat the key as valid since 1970.
     [
@@ -75,7 +94,16 @@ describe('parseTrustedRoot', () => {
       /mediaType/,
     ],
     ['no certificate authority', () => edited((r) => (r.certificateAuthorities = [])), /certificateAuthorities/],
-    ['no transparency log', () => edited((r) => delete r.tlogs), /tlogs/],
+    [
+      'neither a transparency log nor a timestamp authority',
+      () =>
+        edited((r) => {
+          delete r.tlogs;
+          delete r.timestampAuthorities;
+        }),
+      /neither a transparency log nor a timestamp authority/,
+    ],
+    ['an end that is not a time', () => edited((r) => (r.tlogs[0].publicKey.validFor.end = 'soon')), /end/],
     [
       'a key that is not a key',
       () => edited((r) => (r.tlogs[0].publicKey.rawBytes = Buffer.from('junk').toString('base64'))),

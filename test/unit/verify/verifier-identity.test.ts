@@ -7,7 +7,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
-import { parseBundle } from '../../../src/verify/bundle.js';
+import { parseSignatureBundle } from '../../../src/verify/bundle.js';
 import { GITHUB_ACTIONS_ISSUER } from '../../../src/verify/github-workflow.js';
 import { buildIdentityPolicy, type IdentityPolicyOptions } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
@@ -37,7 +37,7 @@ async function verifyAs(run: RunShape, opts: IdentityPolicyOptions) {
   const json = await sigstore.sign(data, githubClaims(run));
   return verifyBlobInProcess({
     filePath: blob,
-    bundle: parseBundle(JSON.stringify(json)),
+    bundle: parseSignatureBundle(JSON.stringify(json)),
     trustedRoot: parseTrustedRoot(JSON.stringify(sigstore.trustedRoot), 'test root'),
     policy: buildIdentityPolicy(opts),
   });

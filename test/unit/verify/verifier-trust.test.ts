@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
-import { parseBundle } from '../../../src/verify/bundle.js';
+import { parseSignatureBundle } from '../../../src/verify/bundle.js';
 import { buildIdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
 import { verifyBlobInProcess } from '../../../src/verify/verifier.js';
@@ -15,7 +15,7 @@ const fx = useSignedBlob(1000);
 async function rejection(root: Record<string, unknown>): Promise<GhcrBlobError> {
   const err = await verifyBlobInProcess({
     filePath: fx.blob,
-    bundle: parseBundle(JSON.stringify(fx.good)),
+    bundle: parseSignatureBundle(JSON.stringify(fx.good)),
     trustedRoot: parseTrustedRoot(JSON.stringify(root), 'test root'),
     policy: buildIdentityPolicy({ githubWorkflow: 'octo/tools/.github/workflows/release.yml' }),
   }).then(

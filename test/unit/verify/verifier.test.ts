@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
-import { parseBundle } from '../../../src/verify/bundle.js';
+import { parseSignatureBundle } from '../../../src/verify/bundle.js';
 import { GITHUB_ACTIONS_ISSUER } from '../../../src/verify/github-workflow.js';
 import { buildIdentityPolicy, type IdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
@@ -24,7 +24,7 @@ interface Run {
 const verify = (run: Run = {}) =>
   verifyBlobInProcess({
     filePath: run.file ?? fx.blob,
-    bundle: parseBundle(JSON.stringify(run.bundle ?? fx.good)),
+    bundle: parseSignatureBundle(JSON.stringify(run.bundle ?? fx.good)),
     trustedRoot: parseTrustedRoot(JSON.stringify(run.root ?? fx.sigstore.trustedRoot), 'test root'),
     policy: run.policy ?? anyRef,
   });

@@ -1,0 +1,77 @@
+/**
+ * The shared half of DSSE evidence: the envelope is verified in-process and by `cosign
+ * verify-blob` (cosign 3 checks a DSSE bundle against the bytes it is given by the statement's
+ * subject digest), and a statement subject must name the target's bytes.
+ */
+import { verificationError } from '../../core/errors.js';
+import { verifyBlob } from '../../tools/cosign.js';
+import type { Runner } from '../../tools/exec.js';
+import {
+  type DsseBundle,
+  isDsseBundle,
+  parseStatement,
+  type SigstoreBundle,
+  type Statement,
+  verifyAttestationInProcess,
+} from '../../verify/index.js';
+import { bothVerifiers } from './both.js';
+import type { EvidenceName, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { bindSubject } from './subject.js';
+
+export interface Attestation {
+  bundle: DsseBundle;
+  /** Parsed from the envelope for choosing and binding; trusted only once the envelope verifies. */
+  statement: Statement;
+}
+
+export function parseAttestation(bundle: SigstoreBundle): Attestation {
+  if (!isDsseBundle(bundle)) throw verificationError('the bundle holds no DSSE envelope');
+  return { bundle, statement: parseStatement(bundle.content.dsseEnvelope) };
+}
+
+/** The statement's predicate type, or undefined when the bundle is not an in-toto DSSE envelope. */
+export function peekPredicateType(bundle: SigstoreBundle): string | undefined {
+  try {
+    return parseAttestation(bundle).statement.predicateType;
+  } catch {
+    return undefined;
+  }
+}
+
+export const attestationSubjects = (a: Attestation): string[] =>
+  a.statement.sha256Subjects.map((s) => `sha256:${s.sha256}`);
+
+export async function verifyAttestation(
+  name: EvidenceName,
+  a: Attestation,
+  { target, bundlePath, check }: VerifyRequest,
+  run: Runner,
+): Promise<VerifiedEvidence> {
+  const bound = bindSubject(attestationSubjects(a), target, 'statement subject');
+  const { value, verifiers } = await bothVerifiers(
+    check,
+    a.bundle,
+    async () => verifyAttestationInProcess({ bundle: a.bundle, trustedRoot: check.trustedRoot, policy: check.policy }),
+    async (cosign) => {
+      // For a manifest subject, cosign gets the very manifest bytes we hashed.
+      await verifyBlob(cosign, run, {
+        file: bound.names === 'manifest' ? await target.artifact!.manifestFile() : target.file,
+        bundlePath,
+        trustedRootPath: check.trustedRootPath,
+        policyFlags: check.policy.cosignFlags(),
+        // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
+        noTransparencyLog: check.trustedRoot.tlogs.length === 0,
+        noCtLog: check.trustedRoot.ctlogs.length === 0,
+      });
+    },
+  );
+  // The statement that was bound above is the one whose envelope just verified.
+  return {
+    ...value.signer,
+    evidence: name,
+    predicateType: value.statement.predicateType,
+    sha256: target.sha256,
+    chain: bound.chain,
+    verifiers,
+  };
+}

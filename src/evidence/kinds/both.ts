@@ -1,0 +1,37 @@
+/** Two independent verifiers must both accept; neither's word is enough when both were asked. */
+import { GhcrBlobError } from '../../core/errors.js';
+import type { CosignTool } from '../../tools/cosign.js';
+import type { SigstoreBundle } from '../../verify/index.js';
+import type { VerificationCheck } from './kind.js';
+
+/**
+ * Runs the in-process verifier and, unless --engine sigstore, cosign side by side. When both
+ * reject, the in-process reason is shown: it explains more.
+ */
+export async function bothVerifiers<T>(
+  check: VerificationCheck,
+  bundle: SigstoreBundle,
+  inProcess: () => Promise<T>,
+  byCosign: (cosign: CosignTool) => Promise<void>,
+): Promise<{ value: T; verifiers: string[] }> {
+  const cosign = check.engine === 'sigstore' ? undefined : check.cosign;
+  if (cosign) cosignCanRead(cosign, bundle);
+  const ours = inProcess();
+  if (!cosign) return { value: await ours, verifiers: ['sigstore-js'] };
+  const [a, b] = await Promise.allSettled([ours, byCosign(cosign)]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return { value: a.value, verifiers: ['sigstore-js', `cosign ${cosign.generation}`] };
+}
+
+/** Rekor v2 entries are kind version 0.0.2; cosign 2.5 predates them and fails without saying why. */
+function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
+  const v2 = bundle.verificationMaterial.tlogEntries.some((e) => e.kindVersion?.version === '0.0.2');
+  if (cosign.generation === 2 && v2) {
+    throw new GhcrBlobError(
+      'VERIFICATION_FAILED',
+      'cosign 2.5 cannot read Rekor v2 log entries, and this bundle has one: verify with cosign 3 (--cosign PATH or GHCR_BLOB_COSIGN), or with --engine sigstore (the in-process verifier alone)',
+      { recommendation: 'install cosign 3, or pass --engine sigstore' },
+    );
+  }
+}

@@ -1,0 +1,32 @@
+/** The evidence kinds, as data: the first that recognizes a bundle verifies it. */
+import type { Runner } from '../../tools/exec.js';
+import { verificationError } from '../../core/errors.js';
+import type { SigstoreBundle } from '../../verify/index.js';
+import { cosignSignedArtifact } from './cosign-signed-artifact.js';
+import { dsseAttestation } from './dsse-attestation.js';
+import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { messageSignature } from './message-signature.js';
+
+export * from './kind.js';
+
+export const EVIDENCE_KINDS: ReadonlyArray<EvidenceKind<unknown>> = [
+  messageSignature,
+  cosignSignedArtifact,
+  dsseAttestation,
+];
+
+export function evidenceKindOf(bundle: SigstoreBundle): EvidenceKind<unknown> {
+  const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle));
+  if (!kind) throw verificationError('the bundle is no kind of evidence ghcr-blob verifies');
+  return kind;
+}
+
+/** Parse, bind and verify a bundle with the kind its data calls for. */
+export async function verifyEvidence(
+  bundle: SigstoreBundle,
+  req: VerifyRequest,
+  run: Runner,
+): Promise<VerifiedEvidence> {
+  const kind = evidenceKindOf(bundle);
+  return kind.verify(kind.parse(bundle), req, run);
+}

@@ -1,0 +1,78 @@
+/**
+ * Evidence kinds as peers: a message signature, a DSSE in-toto attestation, a cosign-signed
+ * artifact. Each is a small module with the same shape (recognizes, parse, subjectDigests,
+ * verify); which one handles a bundle is decided by the bundle's data (see index.ts), never by
+ * the command that asked.
+ */
+import type { CosignTool } from '../../tools/cosign.js';
+import type { Runner } from '../../tools/exec.js';
+import type { IdentityPolicy, SigstoreBundle, TrustedRoot, VerifiedSigner } from '../../verify/index.js';
+
+export type EvidenceName = 'message-signature' | 'dsse-attestation' | 'cosign-signed-artifact';
+
+/** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
+export type Engine = 'both' | 'sigstore';
+
+/** Who must have signed and what to trust, settled before anything is read or downloaded. */
+export interface VerificationCheck {
+  policy: IdentityPolicy;
+  trustedRoot: TrustedRoot;
+  /** The same root as a file, for cosign; undefined: public-good through cosign's own TUF. */
+  trustedRootPath?: string;
+  engine: Engine;
+  /** Required unless engine is 'sigstore'. */
+  cosign?: CosignTool;
+  /** An attestation's statement must have this predicate type (signatures have none). */
+  predicateType: string;
+}
+
+/** The bytes a bundle must be about, with every digest that names them. */
+export interface Target {
+  /** The file, still in a private folder (or the user's file for `verify FILE --bundle`). */
+  file: string;
+  /** sha256 of the file as we read it, lower-case hex. */
+  sha256: string;
+  /** For `pull --verify` / `verify <ref>`: the OCI artifact the file came from. */
+  artifact?: {
+    /** `sha256:…` of the manifest bytes, hashed by us when the reference was resolved. */
+    manifestDigest: string;
+    /** `sha256:…` of the one layer, checked by oras while downloading; equals the file's. */
+    layerDigest: string;
+    /** A file holding exactly the manifest bytes that hash to manifestDigest (fetched on demand). */
+    manifestFile(): Promise<string>;
+  };
+}
+
+/** One link of "what the signature names → the file that lands", and who checked it. */
+export interface ChainLink {
+  link: 'signed digest' | 'statement subject' | 'manifest' | 'layer' | 'file';
+  digest: string;
+  checkedBy: string;
+}
+
+export interface VerifiedEvidence extends VerifiedSigner {
+  evidence: EvidenceName;
+  /** The statement's predicate type (attestations and cosign-signed artifacts). */
+  predicateType?: string;
+  /** sha256 of the file, lower-case hex (hashed by us). */
+  sha256: string;
+  chain: ChainLink[];
+  verifiers: string[];
+}
+
+export interface VerifyRequest {
+  target: Target;
+  /** The bundle file as given or downloaded (cosign reads it). */
+  bundlePath: string;
+  check: VerificationCheck;
+}
+
+export interface EvidenceKind<E> {
+  readonly name: EvidenceName;
+  /** Whether this bundle is this kind of evidence (unverified data: only picks the handler). */
+  recognizes(bundle: SigstoreBundle): boolean;
+  parse(bundle: SigstoreBundle): E;
+  /** The `sha256:…` digests the evidence claims to be about (unverified until verify()). */
+  subjectDigests(evidence: E): string[];
+  verify(evidence: E, req: VerifyRequest, run: Runner): Promise<VerifiedEvidence>;
+}

@@ -1,0 +1,67 @@
+/**
+ * The in-toto statement inside a DSSE envelope: what an attestation says it is about. Read only
+ * after the envelope's payload type is in-toto; the subjects' sha256 digests are what binds an
+ * attestation to bytes, so a statement without one is refused.
+ */
+import { z } from 'zod';
+import { verificationError } from '../core/errors.js';
+import { checkUntrustedJson, parseJson } from '../core/json-input.js';
+import { printable } from '../core/printable.js';
+
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
+export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
+/** What `gh attestation verify` and actions/attest-build-provenance use. */
+export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+/** The predicate `cosign sign` (3, new bundle format) puts in its statement about an image. */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+
+const statementSchema = z.looseObject({
+  _type: z.enum([STATEMENT_V01, STATEMENT_V1], { error: `must be ${STATEMENT_V01} or ${STATEMENT_V1}` }),
+  subject: z
+    .array(z.looseObject({ name: z.string().optional(), digest: z.record(z.string(), z.string()) }))
+    .min(1, 'must name at least one subject'),
+  predicateType: z.string().min(1),
+});
+
+export interface Statement {
+  type: string;
+  predicateType: string;
+  /** Lower-case hex sha256 of each subject that has one (others cannot bind to our bytes). */
+  sha256Subjects: Array<{ name?: string; sha256: string }>;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function requireInTotoPayload(payloadType: string): void {
+  // Why exact: another payload type is not a statement about our bytes, whatever it contains.
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw verificationError(`the DSSE envelope's payload type is not in-toto`, [
+      `expected payload type: ${IN_TOTO_PAYLOAD_TYPE}`,
+      `actual payload type:   ${printable(payloadType)}`,
+    ]);
+  }
+}
+
+export function parseStatement(envelope: { payloadType: string; payload: Buffer }): Statement {
+  requireInTotoPayload(envelope.payloadType);
+  const json = parseJson(envelope.payload.toString('utf8'));
+  if (!json.ok) throw verificationError(`the attestation's statement is ${json.reason}`);
+  const s = checkUntrustedJson(json.value, statementSchema, {
+    source: "the attestation's statement",
+    what: 'an in-toto statement',
+    code: 'VERIFICATION_FAILED',
+  });
+  const sha256Subjects = s.subject.flatMap((sub) => {
+    const hex = sub.digest['sha256'];
+    return hex !== undefined && SHA256_HEX.test(hex)
+      ? [{ ...(sub.name === undefined ? {} : { name: sub.name }), sha256: hex }]
+      : [];
+  });
+  if (sha256Subjects.length === 0) {
+    throw verificationError('the attestation names no subject by sha256, so it cannot be tied to any bytes', [
+      `subjects: ${s.subject.map((sub) => printable(JSON.stringify(sub.digest))).join(', ')}`,
+    ]);
+  }
+  return { type: s._type, predicateType: s.predicateType, sha256Subjects };
+}

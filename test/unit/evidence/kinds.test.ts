@@ -1,0 +1,109 @@
+// Which evidence kind handles a bundle is decided by the bundle's data, and the subject chain is
+// explicit: these are pure checks, no processes and no network.
+import type { SerializedBundle } from '@sigstore/bundle';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GhcrBlobError } from '../../../src/core/errors.js';
+import { evidenceKindOf } from '../../../src/evidence/kinds/index.js';
+import { bindSubject } from '../../../src/evidence/kinds/subject.js';
+import { parseBundle } from '../../../src/verify/bundle.js';
+import { githubClaims } from '../verify/support/github-claims.js';
+import { startMockSigstore } from '../verify/support/mock-sigstore.js';
+
+let signature: SerializedBundle;
+beforeAll(async () => {
+  const sigstore = await startMockSigstore();
+  try {
+    signature = await sigstore.sign(Buffer.from('blob'), githubClaims());
+  } finally {
+    await sigstore.close();
+  }
+});
+
+/** The signature bundle with a DSSE envelope in place of its message signature (never verified here). */
+function dsse(predicateType: string, payloadType = 'application/vnd.in-toto+json') {
+  const copy = structuredClone(signature) as any;
+  delete copy.messageSignature;
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'x', digest: { sha256: 'ab'.repeat(32) } }],
+    predicateType,
+    predicate: {},
+  };
+  copy.dsseEnvelope = {
+    payload: Buffer.from(JSON.stringify(statement)).toString('base64'),
+    payloadType,
+    signatures: [{ sig: 'AA==' }],
+  };
+  return parseBundle(JSON.stringify(copy));
+}
+
+describe('evidenceKindOf: chosen by the bundle', () => {
+  it.each([
+    ['a message signature', () => parseBundle(JSON.stringify(signature)), 'message-signature'],
+    ['a SLSA provenance attestation', () => dsse('https://slsa.dev/provenance/v1'), 'dsse-attestation'],
+    ['any other predicate', () => dsse('https://example.test/sbom/v1'), 'dsse-attestation'],
+    ['cosign sign <ref>', () => dsse('https://sigstore.dev/cosign/sign/v1'), 'cosign-signed-artifact'],
+    // It lands with the attestations, whose parse() refuses it by its payload type.
+    ['a DSSE envelope that is not in-toto', () => dsse('x', 'application/vnd.example+json'), 'dsse-attestation'],
+  ])('%s → %s', (_name, bundle, kind) => {
+    expect(evidenceKindOf(bundle()).name).toBe(kind);
+  });
+
+  it('subjectDigests: what each kind claims to be about', () => {
+    const att = evidenceKindOf(dsse('https://slsa.dev/provenance/v1'));
+    expect(att.subjectDigests(att.parse(dsse('https://slsa.dev/provenance/v1')))).toEqual([
+      `sha256:${'ab'.repeat(32)}`,
+    ]);
+    const bad = dsse('x', 'application/vnd.example+json');
+    expect(() => evidenceKindOf(bad).parse(bad)).toThrow(/payload type is not in-toto/);
+  });
+});
+
+describe('bindSubject: statement subject → manifest → layer → file', () => {
+  const file = 'cd'.repeat(32);
+  const manifest = `sha256:${'ef'.repeat(32)}`;
+  const artifact = { manifestDigest: manifest, layerDigest: `sha256:${file}`, manifestFile: async () => '/nowhere' };
+
+  it('a manifest subject gives the four links, each with who checked it', () => {
+    const b = bindSubject([manifest], { file: '/f', sha256: file, artifact }, 'statement subject');
+    expect(b.names).toBe('manifest');
+    expect(b.chain.map((l) => [l.link, l.digest])).toEqual([
+      ['statement subject', manifest],
+      ['manifest', manifest],
+      ['layer', `sha256:${file}`],
+      ['file', `sha256:${file}`],
+    ]);
+  });
+
+  it('a layer subject names the file directly', () => {
+    const b = bindSubject([`sha256:${file}`], { file: '/f', sha256: file, artifact }, 'statement subject');
+    expect(b.chain.map((l) => l.link)).toEqual(['statement subject', 'layer', 'file']);
+  });
+
+  it('a local file: only its own sha256 binds (a manifest digest means nothing there)', () => {
+    expect(bindSubject([`sha256:${file}`], { file: '/f', sha256: file }, 'signed digest').names).toBe('file');
+    expect(() => bindSubject([manifest], { file: '/f', sha256: file }, 'signed digest')).toThrow(
+      /is not the file this bundle signs/,
+    );
+  });
+
+  it('other bytes are refused with expected vs actual', () => {
+    try {
+      bindSubject([`sha256:${'00'.repeat(32)}`], { file: '/f', sha256: file, artifact }, 'statement subject');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(GhcrBlobError);
+      expect((e as GhcrBlobError).code).toBe('VERIFICATION_FAILED');
+      expect((e as GhcrBlobError).details.join('\n')).toMatch(
+        /expected: the manifest sha256:efef.* or the file sha256:cdcd/,
+      );
+    }
+  });
+
+  it('a file that is not the layer breaks the chain', () => {
+    const wrong = { ...artifact, layerDigest: `sha256:${'11'.repeat(32)}` };
+    expect(() => bindSubject([manifest], { file: '/f', sha256: file, artifact: wrong }, 'statement subject')).toThrow(
+      /not the layer the manifest names/,
+    );
+  });
+});

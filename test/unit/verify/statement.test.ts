@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { GhcrBlobError } from '../../../src/core/errors.js';
+import { IN_TOTO_PAYLOAD_TYPE, parseStatement, STATEMENT_V01, STATEMENT_V1 } from '../../../src/verify/statement.js';
+
+const HEX = 'ab'.repeat(32);
+const envelope = (statement: unknown, payloadType = IN_TOTO_PAYLOAD_TYPE) => ({
+  payloadType,
+  payload: Buffer.from(typeof statement === 'string' ? statement : JSON.stringify(statement)),
+});
+const statement = (o: Record<string, unknown> = {}) => ({
+  _type: STATEMENT_V1,
+  subject: [{ name: 'report.json', digest: { sha256: HEX } }],
+  predicateType: 'https://slsa.dev/provenance/v1',
+  predicate: {},
+  ...o,
+});
+
+function refusal(fn: () => unknown): GhcrBlobError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GhcrBlobError);
+    expect((e as GhcrBlobError).code).toBe('VERIFICATION_FAILED');
+    return e as GhcrBlobError;
+  }
+  return expect.unreachable('refused');
+}
+
+describe('parseStatement', () => {
+  it.each([STATEMENT_V01, STATEMENT_V1])('reads %s with its sha256 subjects', (type) => {
+    expect(parseStatement(envelope(statement({ _type: type })))).toEqual({
+      type,
+      predicateType: 'https://slsa.dev/provenance/v1',
+      sha256Subjects: [{ name: 'report.json', sha256: HEX }],
+    });
+  });
+
+  it('keeps only well-formed sha256 subjects', () => {
+    const s = statement({
+      subject: [
+        { name: 'a', digest: { sha512: 'cd'.repeat(64) } },
+        { name: 'b', digest: { sha256: HEX.toUpperCase() } },
+        { digest: { sha256: HEX } },
+      ],
+    });
+    expect(parseStatement(envelope(s)).sha256Subjects).toEqual([{ sha256: HEX }]);
+  });
+
+  it.each<[string, ReturnType<typeof envelope>, RegExp]>([
+    [
+      'a payload type that is not in-toto',
+      envelope(statement(), 'application/vnd.example+json'),
+      /payload type is not in-toto/,
+    ],
+    ['a payload that is not JSON', envelope('{"_type":'), /not valid JSON/],
+    ['an unknown statement type', envelope(statement({ _type: 'https://in-toto.io/Statement/v2' })), /_type/],
+    ['no subject', envelope(statement({ subject: [] })), /at least one subject/],
+    [
+      'no sha256 subject',
+      envelope(statement({ subject: [{ name: 'x', digest: { sha1: 'ab'.repeat(20) } }] })),
+      /no subject by sha256/,
+    ],
+    ['no predicate type', envelope(statement({ predicateType: '' })), /predicateType/],
+  ])('refuses %s', (_name, env, message) => {
+    expect(refusal(() => parseStatement(env)).message + refusal(() => parseStatement(env)).details.join('\n')).toMatch(
+      message,
+    );
+  });
+
+  it('shows the actual payload type, escaped', () => {
+    const e = refusal(() => parseStatement(envelope(statement(), 'text/plain\n')));
+    expect(e.details).toContain('actual payload type:   text/plain\\u000a');
+  });
+});

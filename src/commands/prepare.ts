@@ -6,7 +6,8 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { usageError } from '../core/errors.js';
+import { formatDuration, TIMEOUT_HINT, withDeadline } from '../core/deadlines.js';
+import { GhcrBlobError, usageError } from '../core/errors.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
 import type { PolicyOptions } from '../options/policy.js';
@@ -49,7 +50,7 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
 
 /** The OIDC token for keyless signing, with every secret that must be kept out of output. */
 export const identityToken = (opts: SigningOptions, deps: Deps) =>
-  resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin, timeoutMs: deps.deadlines.stepMs });
 
 export function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
   return {
@@ -67,5 +68,16 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   const { loadTrustedRoot } = await import('../verify/trusted-root.js');
-  return { policy, cosign, trustedRoot: await loadTrustedRoot(trustedRootPath), trustedRootPath, engine: opts.engine };
+  // The public-good root comes over the network (TUF): bounded like every other wait.
+  const trustedRoot = await withDeadline(
+    loadTrustedRoot(trustedRootPath),
+    deps.deadlines.stepMs,
+    () =>
+      new GhcrBlobError(
+        'REGISTRY_UNREACHABLE',
+        `getting the Sigstore trusted root did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
+        { recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline` },
+      ),
+  );
+  return { policy, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
 }

@@ -29,6 +29,12 @@ const RULES: readonly Rule[] = [
     recommendation: 'the token lacks permission for this repository',
   },
   {
+    // oras's own 4 MiB manifest limit ("content size N exceeds MaxBytes 4194304").
+    test: /exceeds MaxBytes|size exceeds limit/i,
+    code: 'VERIFICATION_FAILED',
+    recommendation: 'the registry sent a manifest larger than 4 MiB; a ghcr-blob manifest is a few hundred bytes',
+  },
+  {
     test: /server gave HTTP response to HTTPS client/i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: 'this registry speaks plain HTTP: pass --plain-http',

@@ -69,6 +69,11 @@ export interface RunRequest {
   maxBytes?: number;
   /** The step must also end within the step budget, however busy it is (e.g. a referrer listing). */
   bounded?: boolean;
+  /**
+   * stdout is data (bytes for a file, returned in `data`, never shown): more than this many
+   * stops the child at once (VERIFICATION_FAILED). Caps what is read, not what is claimed.
+   */
+  stdoutLimit?: number;
 }
 
 export interface RunResult {
@@ -77,6 +82,8 @@ export interface RunResult {
   stdout: string;
   /** Redacted. */
   stderr: string;
+  /** stdout as bytes, when `stdoutLimit` was given. */
+  data?: Buffer;
 }
 
 export type Runner = (request: RunRequest) => Promise<RunResult>;
@@ -128,7 +135,8 @@ async function watchChild(
 
 function stoppedError(why: Stop, step: string, req: RunRequest, deadlines: Deadlines): GhcrBlobError {
   if (why === 'over-limit') {
-    return new GhcrBlobError('VERIFICATION_FAILED', `${step} was stopped: more than ${req.maxBytes} bytes arrived`);
+    const limit = req.stdoutLimit ?? req.maxBytes;
+    return new GhcrBlobError('VERIFICATION_FAILED', `${step} was stopped: more than ${limit} bytes arrived`);
   }
   const message =
     why === 'stalled'
@@ -165,7 +173,9 @@ export function createRunner(
       input: req.stdin ?? '',
       reject: false,
       stripFinalNewline: false,
-      maxBuffer: 64 * 1024 * 1024,
+      maxBuffer:
+        req.stdoutLimit === undefined ? 64 * 1024 * 1024 : { stdout: req.stdoutLimit, stderr: 64 * 1024 * 1024 },
+      encoding: req.stdoutLimit === undefined ? 'utf8' : 'buffer',
       forceKillAfterDelay: deadlines.killGraceMs,
       windowsHide: true,
     });
@@ -181,7 +191,10 @@ export function createRunner(
     ended = true;
     const stopped = await watching;
     if (stopped) throw stoppedError(stopped, step, req, deadlines);
-    const execFailed = guard && result.exitCode === 127 && /^setpriv: failed to execute/m.test(String(result.stderr));
+    if (result.isMaxBuffer && req.stdoutLimit !== undefined) throw stoppedError('over-limit', step, req, deadlines);
+    const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
+    const stderr = text(result.stderr);
+    const execFailed = guard && result.exitCode === 127 && /^setpriv: failed to execute/m.test(stderr);
     if ((result.failed && result.exitCode === undefined) || execFailed) {
       const missing = execFailed || (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
       throw new GhcrBlobError(
@@ -192,10 +205,13 @@ export function createRunner(
         { cause: result.cause },
       );
     }
-    const out = {
+    const data =
+      req.stdoutLimit !== undefined && result.stdout instanceof Uint8Array ? Buffer.from(result.stdout) : undefined;
+    const out: RunResult = {
       exitCode: result.exitCode ?? 1,
-      stdout: redact(String(result.stdout ?? ''), secrets),
-      stderr: redact(String(result.stderr ?? ''), secrets),
+      stdout: data ? '' : redact(text(result.stdout), secrets),
+      stderr: redact(stderr, secrets),
+      ...(data ? { data } : {}),
     };
     if (out.stderr.trim()) log.debug(`stderr: ${printableLines(out.stderr.trim())}`);
     return out;

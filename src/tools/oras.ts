@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { basicAuthEncodings } from '../core/redact.js';
-import type { Runner } from './exec.js';
+import type { Runner, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
 import {
@@ -115,9 +115,9 @@ export async function openOras(
   const secrets = credentials
     ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
     : [];
-  type Watch = { cwd?: string; watch?: string; maxBytes?: number; bounded?: boolean };
+  type Watch = { cwd?: string; watch?: string; maxBytes?: number; bounded?: boolean; stdoutLimit?: number };
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
-  const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<string> => {
+  const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
     const out = await run({
       file: tool.path,
       args: [...flags, ...authArgs, ...remoteArgs, '--', ...positional],
@@ -127,7 +127,7 @@ export async function openOras(
       ...w,
     });
     if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
-    return out.stdout;
+    return out;
   };
 
   return {
@@ -135,7 +135,7 @@ export async function openOras(
     async push(req) {
       const flags = ['push', '--format', 'json', ...(req.artifactType ? ['--artifact-type', req.artifactType] : [])];
       for (const a of req.annotations) flags.push('--annotation', a);
-      const out = await invoke('push', flags, [req.reference, req.fileArg], { cwd: req.cwd });
+      const { stdout: out } = await invoke('push', flags, [req.reference, req.fileArg], { cwd: req.cwd });
       return parseOrasJson(pushOutputSchema, 'push', out);
     },
     async tag(pinnedReference, tag) {
@@ -148,13 +148,13 @@ export async function openOras(
       });
     },
     async pull(reference, outDir) {
-      const out = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
+      const { stdout: out } = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
         watch: outDir,
       });
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
     },
     async attach(subject, cwd, fileArg, artifactType) {
-      const out = await invoke(
+      const { stdout: out } = await invoke(
         'attach',
         ['attach', '--format', 'json', '--artifact-type', artifactType],
         [subject, fileArg],
@@ -165,7 +165,7 @@ export async function openOras(
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const out = await invoke(
+      const { stdout: out } = await invoke(
         'discover',
         ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],
         [subject],
@@ -174,10 +174,11 @@ export async function openOras(
       return parseOrasJson(discoverOutputSchema, 'discover', out);
     },
     async fetchBlob(reference, outputPath, maxBytes) {
-      await invoke('blob fetch', ['blob', 'fetch', '--output', outputPath], [reference], {
-        watch: outputPath,
-        maxBytes,
+      // Through stdout, so the cap is exact: the child is stopped the moment it is passed.
+      const { data } = await invoke('blob fetch', ['blob', 'fetch', '--output', '-'], [reference], {
+        stdoutLimit: maxBytes,
       });
+      await writeFile(outputPath, data ?? Buffer.alloc(0), { mode: 0o600 });
     },
     dispose: async () => configDir?.dispose(),
   };

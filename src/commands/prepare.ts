@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDuration, TIMEOUT_HINT, withDeadline } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
+import { privateTempDir } from '../core/fs.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
 import type { PolicyOptions } from '../options/policy.js';
@@ -68,16 +69,35 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   const { loadTrustedRoot } = await import('../verify/trusted-root.js');
-  // The public-good root comes over the network (TUF): bounded like every other wait.
-  const trustedRoot = await withDeadline(
-    loadTrustedRoot(trustedRootPath),
-    deps.deadlines.stepMs,
-    () =>
-      new GhcrBlobError(
-        'REGISTRY_UNREACHABLE',
-        `getting the Sigstore trusted root did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
-        { recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline` },
-      ),
-  );
+  const trustedRoot = trustedRootPath ? await loadTrustedRoot(trustedRootPath) : await publicGoodRoot(deps);
   return { policy, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
+}
+
+/**
+ * The public-good root comes over the network (TUF): bounded like every other wait. The TUF
+ * client downloads through temp folders of its own under os.tmpdir(); one given up on at the
+ * deadline would stay, so TMPDIR points into a private folder, removed whatever happens.
+ * Nothing else runs meanwhile (verification is prepared before the registry is contacted).
+ */
+async function publicGoodRoot(deps: Deps) {
+  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
+  const scratch = await privateTempDir();
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = scratch.path;
+  try {
+    return await withDeadline(
+      loadTrustedRoot(undefined),
+      deps.deadlines.stepMs,
+      () =>
+        new GhcrBlobError(
+          'REGISTRY_UNREACHABLE',
+          `getting the Sigstore trusted root did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
+          { recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline` },
+        ),
+    );
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await scratch.dispose();
+  }
 }

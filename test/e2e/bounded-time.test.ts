@@ -182,3 +182,58 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(proxy.bytesServed(/\/blobs\//)).toBe(0);
   });
 });
+
+describe('network requests ghcr-blob makes itself', () => {
+  let silent: SilentServer;
+  beforeAll(async () => {
+    silent = await startSilentServer();
+  });
+  afterAll(async () => silent?.close());
+
+  it('the public-good trusted root through a proxy that never answers: exit 7 within the limit', async () => {
+    const s = sandbox();
+    const before = silent.connections();
+    const r = await runCli(
+      [
+        'verify',
+        'localhost:1/x/y:v1',
+        '--github-workflow',
+        'octo/tools/.github/workflows/release.yml',
+        '--engine',
+        'sigstore',
+        '--timeout',
+        '1s',
+      ],
+      { ...s, env: { TMPDIR: s.tmp, HTTPS_PROXY: silent.url, https_proxy: silent.url, HTTP_PROXY: silent.url } },
+    );
+    // Not expectCleanFailure: the TUF client keeps its metadata cache in HOME (~/.sigstore) by design.
+    expect(r.exitCode, r.stderr).toBe(EXIT.REGISTRY_UNREACHABLE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: getting the Sigstore trusted root did not finish within 1s/m);
+    expect(r.stderr).toMatch(/--trusted-root FILE/);
+    expect(silent.connections()).toBeGreaterThan(before); // it really went to the dead proxy
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('the GitHub Actions identity-token request to a service that never answers: exit 7, nothing pushed', async () => {
+    const s = sandbox();
+    writeFileSync(join(s.cwd, 'report.json'), '{}');
+    const requestToken = 'actions-request-token-not-to-be-shown';
+    const r = await runCli(['push', 'localhost:1/x/y:v1', 'report.json', '--sign', '--timeout', '1s'], {
+      ...s,
+      env: {
+        TMPDIR: s.tmp,
+        GHCR_BLOB_ORAS: toolsFor('sid').oras,
+        GHCR_BLOB_COSIGN: toolsFor('sid').cosign,
+        GHCR_TOKEN: 'registry-token-not-to-be-shown',
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${silent.url}/token`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+      },
+    });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [requestToken, 'registry-token-not-to-be-shown']);
+    expect(r.stderr).toMatch(/^error: the GitHub Actions token service did not answer within 1s/m);
+    expect(r.stderr).toMatch(/nothing was pushed: the tag .*:v1 still points where it did/);
+    expect(readdirSync(s.cwd)).toEqual(['report.json']);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+});

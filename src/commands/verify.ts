@@ -25,10 +25,11 @@ Examples:
     --github-workflow shared-org/workflows/.github/workflows/build.yml@refs/tags/v2 --source-repository octo/tools`,
   );
   cmd.action(async (target: string, raw: unknown) => {
-    const { runVerify, describeVerified } = await import('./verify-run.js');
+    const { runVerify, describeVerified, describeSkipped } = await import('./verify-run.js');
     const result = await runVerify(target, raw, deps);
     const verified = 'verification' in result ? result.verification : result;
-    deps.log.info(describeVerified(verified));
+    const skipped = 'verification' in result ? describeSkipped(result.verification.skippedSignatures) : '';
+    deps.log.info(`${describeVerified(verified)}${skipped}`);
     printResult(deps, (raw as { json?: boolean }).json, result, [verified.identity]);
   });
 }

@@ -5,6 +5,7 @@
  * cosign's argv or environment.
  */
 import { z } from 'zod';
+import { formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
 import { trimOneNewline } from './stdin.js';
 
@@ -15,20 +16,34 @@ export interface TokenSource {
   env: NodeJS.ProcessEnv;
   readStdin(): Promise<string>;
   fetch?: typeof fetch;
+  /** The token service must answer within this (see core/deadlines.ts). */
+  timeoutMs?: number;
 }
 
-async function fetchActionsToken(url: string, requestToken: string, doFetch: typeof fetch): Promise<string> {
+async function fetchActionsToken(
+  url: string,
+  requestToken: string,
+  doFetch: typeof fetch,
+  timeoutMs: number,
+): Promise<string> {
   const target = new URL(url);
   target.searchParams.set('audience', 'sigstore');
   let body: unknown;
   try {
     const res = await doFetch(target, {
       headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
   } catch (e) {
     // The message names neither the request token nor the response.
+    if ((e as Error)?.name === 'TimeoutError')
+      throw new GhcrBlobError(
+        'REGISTRY_UNREACHABLE',
+        `the GitHub Actions token service did not answer within ${formatDuration(timeoutMs)}`,
+        { recommendation: TIMEOUT_HINT, cause: e },
+      );
     throw new GhcrBlobError(
       'AUTH_FAILED',
       `could not get an identity token from GitHub Actions (${(e as Error).message})`,
@@ -53,7 +68,7 @@ export async function resolveIdentityToken(
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
-    const token = await fetchActionsToken(url, requestToken, src.fetch ?? fetch);
+    const token = await fetchActionsToken(url, requestToken, src.fetch ?? fetch, src.timeoutMs ?? 60_000);
     return { token, secrets: [token, requestToken] };
   }
   throw usageError(

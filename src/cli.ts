@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
+import { resolveDeadlines, TIMEOUT_ENV } from './core/deadlines.js';
 import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
 import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
@@ -68,9 +69,20 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     .version(version, '-V, --version')
     .addOption(new Option('--debug', 'show the commands run and full errors (secrets redacted)'))
     .addOption(new Option('-q, --quiet', 'print only results (no progress or status lines)'))
+    .addOption(
+      new Option(
+        '--timeout <duration>',
+        `stop any step that makes no progress for this long, e.g. 90s, 5m (default 60s; env ${TIMEOUT_ENV})`,
+      ),
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) })
     .showHelpAfterError('(run with --help for usage)');
+  // The deadlines are known once the options are: every command's children and requests get them.
+  program.hook('preAction', () => {
+    const deadlines = resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env);
+    Object.assign(deps, { deadlines, run: createRunner(deps.log, deps.env, deadlines) });
+  });
   registerPush(program, deps);
   registerPull(program, deps);
   registerSign(program, deps);
@@ -84,8 +96,9 @@ export async function buildProgram(deps: Deps): Promise<Command> {
 }
 
 /**
- * An interrupted pull must not leave its private folder (with a partial file) in the user's
- * output folder. Children are stopped by execa's own exit cleanup.
+ * An interrupted pull must not leave its private folder (with a partial file), nor the output
+ * folder it created, behind. Children are stopped by execa's own exit cleanup (and, after a
+ * kill -9 of ghcr-blob, by the kernel: see tools/exec.ts).
  */
 function cleanUpOnSignals(): void {
   const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
@@ -104,10 +117,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const debug = args.includes('--debug');
   const quiet = args.includes('--quiet') || args.includes('-q');
   const log = isActions(env) ? actionsLogger(env, { debug, quiet }) : createLogger({ debug, quiet });
+  const deadlines = resolveDeadlines(undefined, {});
   const deps: Deps = {
     env,
     log,
-    run: createRunner(log, env),
+    deadlines,
+    run: createRunner(log, env, deadlines),
     readStdin: () => readAllStdin(),
     writeOut: (text) => process.stdout.write(text),
   };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { verificationError } from '../core/errors.js';
 import { formatReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { Oras } from '../tools/oras.js';
-import { readBlobManifest, type BlobManifest } from './manifest.js';
+import { MAX_MANIFEST_BYTES, readBlobManifest, type BlobManifest } from './manifest.js';
 
 export interface ResolvedBlob extends BlobManifest {
   /** `host/repo`, for naming other objects in the same repository (referrers, their blobs). */
@@ -25,7 +25,11 @@ export async function resolveBlob(
 ): Promise<ResolvedBlob> {
   const manifestPath = join(workDir, 'manifest.json');
   // With a digest, the digest is the name; a tag beside it is only a label (`repo:v1@sha256:…`).
-  await oras.fetchManifest(ref.digest ? pinned(ref, ref.digest) : formatReference(ref), manifestPath);
+  await oras.fetchManifest(
+    ref.digest ? pinned(ref, ref.digest) : formatReference(ref),
+    manifestPath,
+    MAX_MANIFEST_BYTES,
+  );
   const blob = await readBlobManifest(manifestPath, ref.digest);
   // Why exact: --expect-digest pins the file's bytes (its sha256, as `sha256sum` prints it).
   if (expectDigest && blob.layer.digest !== expectDigest) {

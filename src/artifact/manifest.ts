@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { ociDigest, sha256Bytes } from '../core/digest.js';
-import { GhcrBlobError, verificationError } from '../core/errors.js';
+import { verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson } from '../core/json-input.js';
 import { imageManifestSchema, OCI_INDEX, TITLE_ANNOTATION, type Descriptor, type ImageManifest } from '../tools/oci.js';
 
@@ -17,12 +17,33 @@ export interface BlobManifest {
   title: string;
 }
 
+/**
+ * oras pull unpacks a layer carrying this annotation as a tar archive into the output folder
+ * (folders, symlinks and all). A ghcr-blob artifact is one file, so such a layer is refused
+ * from the manifest, before a byte of it is downloaded.
+ */
+export const UNPACK_ANNOTATION = 'io.deis.oras.content.unpack';
+
+/**
+ * A plain file name: no folders, no `..`, no backslash, no control characters (newline and
+ * tab included), at most 255 bytes. pull refuses anything else; push refuses it too, so that
+ * nothing is pushed that could not be pulled.
+ */
+export function isPlainFileName(name: string): boolean {
+  return (
+    name !== '' &&
+    name !== '.' &&
+    name !== '..' &&
+    !/[/\\\x00-\x1f\x7f-\x9f]/.test(name) &&
+    Buffer.byteLength(name) <= 255
+  );
+}
+
 /** A title must name a file in the output folder and nothing else: no folders, no `..`. */
 export function checkTitle(title: string | undefined): string {
   if (title === undefined || title === '')
     throw verificationError("the artifact's layer has no file name (title annotation)");
-  const plain = !/[/\\\0]/.test(title) && title !== '.' && title !== '..' && !/[\x00-\x1f\x7f]/.test(title);
-  if (!plain || Buffer.byteLength(title) > 255) {
+  if (!isPlainFileName(title)) {
     throw verificationError(
       `the artifact's file name ${JSON.stringify(title)} is not a plain file name; refusing to write it`,
     );
@@ -53,6 +74,11 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string, opts: 
     throw verificationError(`the artifact holds ${layers.length} layers; a ghcr-blob artifact holds exactly one file`);
   }
   const layer = layers[0]!;
+  if (layer.annotations?.[UNPACK_ANNOTATION] !== undefined) {
+    throw verificationError(
+      `the artifact's layer is marked for unpacking (${UNPACK_ANNOTATION}): it is an archive, not a single file; refusing it before download`,
+    );
+  }
   if (opts.title === false) return { digest, manifest, layer, title: '' };
   return { digest, manifest, layer, title: checkTitle(layer.annotations?.[TITLE_ANNOTATION]) };
 }
@@ -63,7 +89,6 @@ export async function readBlobManifest(
   opts: { title?: false } = {},
 ): Promise<BlobManifest> {
   // Sized before it is read: a hostile registry must not make us load an arbitrary file.
-  if ((await stat(path)).size > MAX_MANIFEST_BYTES)
-    throw new GhcrBlobError('VERIFICATION_FAILED', 'the manifest is larger than 4 MiB');
+  if ((await stat(path)).size > MAX_MANIFEST_BYTES) throw verificationError('the manifest is larger than 4 MiB');
   return parseBlobManifest(await readFile(path), expectedDigest, opts);
 }

@@ -4,12 +4,12 @@
  * distribution 2.8, get oras's tag fallback). Reading them back is bounded: at most
  * MAX_CANDIDATES referrers are examined, each bundle at most MAX_BUNDLE_BYTES.
  */
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { verificationError } from '../core/errors.js';
+import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import { ociDigest, sha256File } from '../core/digest.js';
 import type { ResolvedBlob } from './download.js';
-import { readBlobManifest } from './manifest.js';
+import { MAX_MANIFEST_BYTES, readBlobManifest } from './manifest.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
 
@@ -35,7 +35,7 @@ export async function attachBundle(oras: Oras, blob: ResolvedBlob, bundlePath: s
 /** Checks a referrer's manifest before its bundle is downloaded. */
 async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor, workDir: string): Promise<Descriptor> {
   const manifestPath = join(workDir, 'manifest.json');
-  await oras.fetchManifest(`${blob.repository}@${referrer.digest}`, manifestPath);
+  await oras.fetchManifest(`${blob.repository}@${referrer.digest}`, manifestPath, MAX_MANIFEST_BYTES);
   // actions/attest names no title on the bundle layer; only the bundle's media type matters here.
   const m = await readBlobManifest(manifestPath, referrer.digest, { title: false });
   // Why exact: only a referrer whose subject is this very manifest speaks about these bytes.
@@ -50,7 +50,11 @@ async function bundleLayer(oras: Oras, blob: ResolvedBlob, referrer: Descriptor,
   return m.layer;
 }
 
-/** Downloads one candidate bundle into `workDir` (created); junk → VERIFICATION_FAILED. */
+/**
+ * Downloads one candidate bundle into `workDir` (created); junk → VERIFICATION_FAILED, gone →
+ * NOT_FOUND. The cap is on the bytes that arrive, not on the size the manifest claims: a
+ * referrer that says "100 bytes" while its blob is 200 MB is stopped after 1 MiB.
+ */
 export async function fetchCandidateBundle(
   oras: Oras,
   blob: ResolvedBlob,
@@ -60,7 +64,17 @@ export async function fetchCandidateBundle(
   await mkdir(workDir, { recursive: true, mode: 0o700 });
   const layer = await bundleLayer(oras, blob, referrer, workDir);
   const bundlePath = join(workDir, 'bundle.json');
-  await oras.fetchBlob(`${blob.repository}@${layer.digest}`, bundlePath);
+  try {
+    await oras.fetchBlob(`${blob.repository}@${layer.digest}`, bundlePath, MAX_BUNDLE_BYTES);
+  } catch (e) {
+    if (isGhcrBlobError(e) && e.code === 'VERIFICATION_FAILED')
+      throw verificationError(`referrer ${referrer.digest}'s bundle is larger than its ${layer.size} bytes`, [], e);
+    throw e;
+  }
+  // Why exact: the manifest named this many bytes; anything else is not the bundle it listed.
+  const size = (await lstat(bundlePath).catch(() => undefined))?.size;
+  if (size !== layer.size)
+    throw verificationError(`referrer ${referrer.digest}'s bundle is ${size ?? 0} bytes, not the ${layer.size} listed`);
   return bundlePath;
 }
 

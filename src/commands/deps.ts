@@ -1,4 +1,5 @@
 /** Everything a command needs from the outside world, built once in cli.ts. */
+import type { Deadlines } from '../core/deadlines.js';
 import type { Logger } from '../core/log.js';
 import type { Runner } from '../tools/exec.js';
 import type { GithubReporting } from './github.js';
@@ -6,6 +7,8 @@ import type { GithubReporting } from './github.js';
 export interface Deps {
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** Every wait's limit (--timeout / GHCR_BLOB_TIMEOUT); `run` already applies them to children. */
+  deadlines: Deadlines;
   run: Runner;
   readStdin(): Promise<string>;
   /** Data for scripts (stdout). People's messages go through `log` (stderr). */

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { MAX_MANIFEST_BYTES } from '../artifact/manifest.js';
 import { cjsExports } from '../core/cjs.js';
 import { type ErrorCode, GhcrBlobError, isGhcrBlobError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
@@ -126,7 +127,7 @@ export async function runDoctor(refArg: string | undefined, raw: unknown, deps: 
         const oras = await connectRegistry(opts, deps);
         const work = await privateTempDir();
         try {
-          await oras.fetchManifest(formatReference(ref), join(work.path, 'manifest.json'));
+          await oras.fetchManifest(formatReference(ref), join(work.path, 'manifest.json'), MAX_MANIFEST_BYTES);
         } finally {
           await work.dispose();
           await oras.dispose();

@@ -6,7 +6,9 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { usageError } from '../core/errors.js';
+import { formatDuration, TIMEOUT_HINT, withDeadline } from '../core/deadlines.js';
+import { GhcrBlobError, usageError } from '../core/errors.js';
+import { privateTempDir } from '../core/fs.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
 import { DEFAULT_PREDICATE_TYPE, type PolicyOptions } from '../options/policy.js';
@@ -51,7 +53,11 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
 
 /** The OIDC token for keyless signing, with every secret that must be kept out of output. */
 export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{ token: string; secrets: string[] }> {
-  const token = await resolveIdentityToken(opts, { env: deps.env, readStdin: deps.readStdin });
+  const token = await resolveIdentityToken(opts, {
+    env: deps.env,
+    readStdin: deps.readStdin,
+    timeoutMs: deps.deadlines.stepMs,
+  });
   maskSecrets(deps.env, token.secrets);
   const { refusePublicLogForPrivateRepository } = await import('./public-log.js');
   await refusePublicLogForPrivateRepository(token.token, opts);
@@ -75,7 +81,9 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
   // Independent of each other: cosign's detection and the trust material load side by side.
   const [cosign, trustedRoot] = await Promise.all([
     opts.engine === 'sigstore' ? undefined : findCosign(opts, deps),
-    import('../verify/trusted-root.js').then(({ loadTrustedRoot }) => loadTrustedRoot(trustedRootPath)),
+    trustedRootPath
+      ? import('../verify/trusted-root.js').then(({ loadTrustedRoot }) => loadTrustedRoot(trustedRootPath))
+      : publicGoodRoot(deps),
   ]);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   return {
@@ -86,4 +94,34 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
     engine: opts.engine,
     predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE,
   };
+}
+
+/**
+ * The public-good root comes over the network (TUF): bounded like every other wait. The TUF
+ * client downloads through temp folders of its own under os.tmpdir(); one given up on at the
+ * deadline would stay, so TMPDIR points into a private folder, removed whatever happens.
+ * Only cosign's detection (`cosign sign-blob --help`, which writes no temp files) runs meanwhile:
+ * verification is prepared before the registry is contacted.
+ */
+async function publicGoodRoot(deps: Deps) {
+  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
+  const scratch = await privateTempDir();
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = scratch.path;
+  try {
+    return await withDeadline(
+      loadTrustedRoot(undefined),
+      deps.deadlines.stepMs,
+      () =>
+        new GhcrBlobError(
+          'REGISTRY_UNREACHABLE',
+          `getting the Sigstore trusted root did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
+          { recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline` },
+        ),
+    );
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await scratch.dispose();
+  }
 }

@@ -3,11 +3,11 @@
  * (and with --verify, verify), then move the one file into place. On any failure DIR is left
  * as it was.
  */
-import { mkdir, rmdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
-import { moveIntoPlace, privateTempDir } from '../core/fs.js';
+import { moveIntoPlace, type OutputFolder, prepareOutputFolder, privateTempDir, type TempDir } from '../core/fs.js';
 import { formatReference, parseReference } from '../core/reference.js';
 import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
@@ -25,14 +25,6 @@ export interface PullResult {
   verification?: ReturnType<typeof verifiedBlobJson>;
 }
 
-async function prepareOutputDir(dir: string): Promise<{ created: boolean }> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info && !info.isDirectory()) throw usageError(`${dir} exists and is not a folder`);
-  if (info) return { created: false };
-  await mkdir(dir, { recursive: true });
-  return { created: true };
-}
-
 async function refuseToClobber(target: string, force: boolean): Promise<void> {
   const info = await stat(target).catch(() => undefined);
   if (!info) return;
@@ -47,12 +39,15 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const check = opts.verify ? await prepareVerification(opts, deps) : undefined;
   const oras = await connectRegistry(opts, deps);
-  const outDir = resolve(opts.output);
-  const { created } = await prepareOutputDir(outDir);
-  // Same filesystem as the destination, so the final step is a rename, not a copy.
-  const work = await privateTempDir(outDir);
+  let output: OutputFolder | undefined;
+  let work: TempDir | undefined;
   let landed = false;
   try {
+    output = await prepareOutputFolder(opts.output);
+    const outDir = output.path;
+    // Same filesystem as the destination, so the final step is a rename, not a copy.
+    work = await privateTempDir(outDir);
+    const workDir = work.path;
     const destination = (blob: ResolvedBlob) => join(outDir, blob.title);
     const beforeDownload = (blob: ResolvedBlob) => refuseToClobber(destination(blob), opts.force);
     let blob: ResolvedBlob;
@@ -60,25 +55,28 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     let verification: PullResult['verification'];
     if (check) {
       // Loaded only with --verify: the Sigstore stack is heavy to start.
-      const { verifyArtifact, verifiedBlobJson } = await import('../evidence/verify-artifact.js');
+      const { verifyArtifact, verifiedBlobJson, describeSkipped } = await import('../evidence/verify-artifact.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
-      const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', work.path), () =>
+      const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
         verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, beforeDownload }),
       );
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
-      deps.log.info(`Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}`);
+      deps.log.info(
+        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeSkipped(done.verified.skippedSignatures)}`,
+      );
     } else {
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
       await beforeDownload(blob);
       deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
-      const progress = watchDownload(deps.env, 'Pulling', work.path, blob.layer.size);
-      file = await withProgress(progress, () => downloadBlob(oras, blob, work.path));
+      const progress = watchDownload(deps.env, 'Pulling', workDir, blob.layer.size);
+      file = await withProgress(progress, () => downloadBlob(oras, blob, workDir));
     }
     // The bytes moved into place are the bytes just verified: no second download.
     const target = destination(blob);
     await moveIntoPlace(file, target, opts.force);
     landed = true;
+    output.keep();
     return {
       reference: formatReference(ref),
       digest: blob.digest,
@@ -87,8 +85,8 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       ...(verification ? { verification } : {}),
     };
   } finally {
-    await work.dispose();
+    await work?.dispose();
     await oras.dispose();
-    if (!landed && created) await rmdir(outDir).catch(() => {});
+    if (!landed) await output?.discard();
   }
 }

@@ -1,16 +1,21 @@
 /**
  * `push <ref> <file> [--sign]`: one regular file becomes one OCI artifact with one titled
- * layer. With --sign, its bytes are signed keyless and the bundle is attached as a referrer.
+ * layer. With --sign, its bytes are signed keyless first, pushed by digest, the bundle attached
+ * as a referrer, and only then is the tag moved.
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { resolveBlob } from '../artifact/download.js';
-import { usageError } from '../core/errors.js';
-import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
-import { formatReference, parseReference, pinned } from '../core/reference.js';
+import { isPlainFileName } from '../artifact/manifest.js';
+import { usageError, withDetail } from '../core/errors.js';
+import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { printable } from '../core/printable.js';
+import { formatReference, parseReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { SignatureAttached } from '../evidence/sign-artifact.js';
 import { parseOptions } from '../options/parse.js';
-import { pushOptionsSchema } from '../options/push.js';
+import { type PushOptions, pushOptionsSchema } from '../options/push.js';
+import type { Oras } from '../tools/oras.js';
+import type { Descriptor } from '../tools/oci.js';
 import { refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
@@ -35,6 +40,12 @@ async function checkFile(path: string): Promise<{ path: string; dir: string; nam
       `${path}: the file name contains ':'`,
       "rename the file; the name is stored as the artifact's title",
     );
+  // What pull would refuse to write must not be pushed (no backslash, newline, tab, control characters).
+  if (!isPlainFileName(name))
+    throw usageError(
+      `the file name ${printable(JSON.stringify(name))} is not a plain file name; pull would refuse it`,
+      'rename the file: no backslash, newline, tab or other control characters, at most 255 bytes',
+    );
   return { path: full, dir: dirname(full), name, size: (await stat(full)).size };
 }
 
@@ -49,45 +60,77 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   refuseStdinTwice(opts);
   const file = await checkFile(fileArg);
   const oras = await connectRegistry(opts, deps);
-  let work: TempDir | undefined;
   try {
-    // Everything signing needs is settled before anything is pushed.
-    const cosign = opts.sign ? await findCosign(opts, deps) : undefined;
-    const token = opts.sign ? await identityToken(opts, deps) : undefined;
-    deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
-    const pushed = await withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>
-      oras.push({
-        cwd: file.dir,
-        reference: formatReference(ref),
-        fileArg: `${file.name}:${opts.mediaType}`,
-        artifactType: opts.artifactType,
-        annotations: opts.annotation,
-      }),
-    );
-    const result: PushResult = {
+    const push = (reference: string) =>
+      withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>
+        oras.push({
+          cwd: file.dir,
+          reference,
+          fileArg: `${file.name}:${opts.mediaType}`,
+          artifactType: opts.artifactType,
+          annotations: opts.annotation,
+        }),
+      );
+    const describe = (pushed: Descriptor): PushResult => ({
       reference: formatReference(ref),
       digest: pushed.digest,
       pinnedReference: pinned(ref, pushed.digest),
       mediaType: pushed.mediaType,
       artifactType: pushed.artifactType,
       file: { name: file.name, size: file.size, mediaType: opts.mediaType },
-    };
-    if (cosign && token) {
-      deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
-      work = await privateTempDir();
-      const blob = await resolveBlob(oras, parseReference(result.pinnedReference), work.path);
-      result.file.digest = blob.layer.digest;
-      // Loaded only when signing: the Sigstore stack is heavy to start.
-      const { signAndAttach } = await import('../evidence/sign-artifact.js');
-      result.signature = await signAndAttach(
-        { oras, blob, file: file.path, workDir: work.path, cosign, run: deps.run },
-        { identityToken: token.token, secrets: token.secrets },
-        signingServices(opts),
-      );
+    });
+    if (!opts.sign) {
+      deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
+      return describe(await push(formatReference(ref)));
     }
-    return result;
+    return await pushSigned(ref, file, opts, deps, oras, async () => describe(await push(repositoryOf(ref))));
   } finally {
-    await work?.dispose();
     await oras.dispose();
+  }
+}
+
+/**
+ * Sign, push by digest (no tag), attach, and only then tag: the tag never points at bytes
+ * without their signature. Whatever fails, the tag is where it was, and the error says so.
+ */
+async function pushSigned(
+  ref: Reference,
+  file: { path: string; name: string; size: number },
+  opts: PushOptions,
+  deps: Deps,
+  oras: Oras,
+  pushUntagged: () => Promise<PushResult>,
+): Promise<PushResult> {
+  const tag = formatReference(ref);
+  let pushed: PushResult | undefined;
+  const work = await privateTempDir();
+  try {
+    // Everything signing needs is settled, and the bytes signed, before anything is pushed.
+    const cosign = await findCosign(opts, deps);
+    const token = await identityToken(opts, deps);
+    // Loaded only when signing: the Sigstore stack is heavy to start.
+    const { signBytes, attachSignature } = await import('../evidence/sign-artifact.js');
+    deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
+    const signed = await signBytes(
+      { file: file.path, title: file.name, workDir: work.path, cosign, run: deps.run },
+      { identityToken: token.token, secrets: token.secrets },
+      signingServices(opts),
+    );
+    deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
+    pushed = await pushUntagged();
+    const blob = await resolveBlob(oras, parseReference(pushed.pinnedReference), work.path);
+    pushed.file.digest = blob.layer.digest;
+    pushed.signature = await attachSignature(oras, blob, signed);
+    await oras.tag(pushed.pinnedReference, ref.tag!);
+    return pushed;
+  } catch (e) {
+    throw withDetail(
+      e,
+      pushed
+        ? `the tag ${tag} was not moved: it still points where it did (the upload stays untagged at ${pushed.pinnedReference})`
+        : `nothing was pushed: the tag ${tag} still points where it did`,
+    );
+  } finally {
+    await work.dispose();
   }
 }

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { downloadBlob, resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
-import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { parseReference, type Reference } from '../core/reference.js';
 import { signAndAttach } from '../evidence/sign-artifact.js';
 import { signFile } from '../evidence/sign-file.js';
@@ -57,8 +57,9 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
     throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
   refuseStdinTwice(opts);
   const oras = await connectRegistry(opts, deps);
-  const work = await privateTempDir();
+  let work: TempDir | undefined;
   try {
+    work = await privateTempDir();
     const cosign = await findCosign(opts, deps);
     const token = await identityToken(opts, deps);
     const blob = await resolveBlob(oras, ref, work.path);
@@ -77,7 +78,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
       signature,
     };
   } finally {
-    await work.dispose();
+    await work?.dispose();
     await oras.dispose();
   }
 }

@@ -7,9 +7,10 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
-import { checkRegularFile, privateTempDir } from '../core/fs.js';
+import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { parseReference } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
+export { describeSkipped } from '../evidence/verify-artifact.js';
 import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
@@ -28,8 +29,9 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   const ref = parseReference(refArg);
   const check = await prepareVerification(opts, deps);
   const oras = await connectRegistry(opts, deps);
-  const work = await privateTempDir();
+  let work: TempDir | undefined;
   try {
+    work = await privateTempDir();
     const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
     const { blob, verified } = await verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest });
     return {
@@ -40,7 +42,7 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
       verification: verifiedBlobJson(verified),
     };
   } finally {
-    await work.dispose();
+    await work?.dispose();
     await oras.dispose();
   }
 }

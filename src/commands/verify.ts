@@ -28,10 +28,11 @@ Examples:
     --source-repository octo/tools`,
   );
   cmd.action(async (target: string, raw: unknown) => {
-    const { runVerify, describeVerified } = await import('./verify-run.js');
+    const { runVerify, describeVerified, describeSkipped } = await import('./verify-run.js');
     const result = await runVerify(target, raw, deps);
     const verified = 'verification' in result ? result.verification : result;
-    deps.log.info(describeVerified(verified));
+    const skipped = 'verification' in result ? describeSkipped(result.verification.skippedSignatures) : '';
+    deps.log.info(`${describeVerified(verified)}${skipped}`);
     printResult(deps, (raw as { json?: boolean }).json, result, [verified.identity]);
   });
 }

@@ -52,3 +52,18 @@ export const verificationError = (message: string, details?: readonly string[], 
   new GhcrBlobError('VERIFICATION_FAILED', message, { details, cause });
 
 export const isGhcrBlobError = (e: unknown): e is GhcrBlobError => e instanceof GhcrBlobError;
+
+/** The same failure with one more line under it (e.g. what was, or was not, changed). */
+export function withDetail(err: unknown, line: string): GhcrBlobError {
+  if (isGhcrBlobError(err)) {
+    return new GhcrBlobError(err.code, err.message, {
+      recommendation: err.recommendation,
+      cause: err.cause,
+      details: [...err.details, line],
+    });
+  }
+  return new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+    details: [line],
+  });
+}

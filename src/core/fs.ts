@@ -1,9 +1,30 @@
-/** Filesystem steps that must never half-write: private temp folders and atomic moves. */
-import { rmSync } from 'node:fs';
-import { link, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
+/**
+ * Filesystem steps that must never half-write or leave anything behind: private temp folders
+ * (each records its owner, so a later run can remove the folders of a run that was killed),
+ * output folders created only as deep as needed and removed again on failure, atomic moves.
+ */
+import { readFileSync, rmdirSync, rmSync } from 'node:fs';
+import {
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GhcrBlobError, usageError } from './errors.js';
+
+export const TEMP_PREFIX = '.ghcr-blob-';
+/** Inside each private folder: `<pid> <start time>` of the process that made it. */
+const OWNER_FILE = 'owner.pid';
 
 /** A 0700 folder (mkdtemp's mode) under `parent`, removed by `dispose` whatever happened. */
 export interface TempDir {
@@ -13,8 +34,56 @@ export interface TempDir {
 
 /** Folders alive right now, so an interrupt can still remove them (see cli.ts). */
 const live = new Set<string>();
+/** Output folders this run created, deepest last; removed on interrupt if still empty. */
+const created = new Set<string>();
 
-export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-blob-'): Promise<TempDir> {
+/** A process's start time (clock ticks since boot), which tells a reused PID from the original. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number, startTime: string | undefined): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  // Where /proc tells, a PID now held by a younger process means the owner is gone.
+  const now = startTimeOf(pid);
+  return !(startTime && now && now !== startTime);
+}
+
+const ownerRecord = (): string => `${process.pid} ${startTimeOf(process.pid) ?? ''}\n`;
+
+/**
+ * Removes private folders under `parent` whose owner is gone (killed with -9, power cut):
+ * only ours (same uid), only with an owner record, only when that process no longer runs. A
+ * folder without a record yet is being created right now by a live run: it is left alone.
+ */
+export async function removeStaleTempDirs(parent: string, prefix = TEMP_PREFIX): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  for (const name of entries) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join(parent, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isDirectory() || info.uid !== process.getuid?.()) continue;
+    const record = await readFile(join(path, OWNER_FILE), 'utf8').catch(() => undefined);
+    const m = record && /^(\d+) (\d*)\n$/.exec(record);
+    if (!m || isAlive(Number(m[1]), m[2] || undefined)) continue;
+    await rm(path, { recursive: true, force: true }).catch(() => {});
+    removed.push(path);
+  }
+  return removed;
+}
+
+export async function privateTempDir(parent: string = tmpdir(), prefix = TEMP_PREFIX): Promise<TempDir> {
+  await removeStaleTempDirs(parent, prefix);
   let path: string;
   try {
     path = await mkdtemp(join(parent, prefix));
@@ -26,6 +95,7 @@ export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-
     throw e;
   }
   live.add(path);
+  await writeFile(join(path, OWNER_FILE), ownerRecord(), { mode: 0o600 });
   return {
     path,
     dispose: async () => {
@@ -35,7 +105,7 @@ export async function privateTempDir(parent: string = tmpdir(), prefix = '.ghcr-
   };
 }
 
-/** For signal handlers: synchronous, best effort, never throws. */
+/** For signal handlers: synchronous, best effort, never throws. Output folders go too, if empty. */
 export function removeLiveTempDirsSync(): void {
   for (const path of live) {
     try {
@@ -45,6 +115,86 @@ export function removeLiveTempDirsSync(): void {
     }
   }
   live.clear();
+  for (const path of [...created].reverse()) {
+    try {
+      rmdirSync(path);
+    } catch {
+      // not empty (something else wrote there) or already gone: leave it
+    }
+  }
+  created.clear();
+}
+
+/** An output folder made ready: `discard` removes what was created for it, `keep` what stays. */
+export interface OutputFolder {
+  path: string;
+  /** Folders created (outermost first), empty when it existed. */
+  created: readonly string[];
+  discard(): Promise<void>;
+  keep(): void;
+}
+
+const FOLDER_HINT = 'choose a folder you can write to (-o DIR)';
+
+function folderError(path: string, e: unknown): GhcrBlobError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only' : code;
+  return usageError(`cannot create the output folder ${path} (${why})`, FOLDER_HINT, e);
+}
+
+/**
+ * Makes `dir` exist, one level at a time (never Node's recursive mkdir, which loops forever
+ * on some paths, e.g. under /proc), remembering what it created so a failure leaves nothing.
+ * A dangling symlink, a file in the way or an unwritable parent is a USAGE error.
+ */
+export async function prepareOutputFolder(dir: string): Promise<OutputFolder> {
+  const path = resolve(dir);
+  const missing: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    const info = await lstat(p).catch((e: NodeJS.ErrnoException) => e);
+    if (info instanceof Error) {
+      if (info.code !== 'ENOENT') {
+        if (info.code === 'ENOTDIR') throw usageError(`${dir}: a part of this path is a file, not a folder`);
+        throw folderError(path, info);
+      }
+      if (dirname(p) === p) throw folderError(path, info);
+      missing.unshift(p);
+      continue;
+    }
+    if (info.isSymbolicLink()) {
+      const target = await stat(p).catch(() => undefined);
+      if (!target) throw usageError(`${p} is a symlink to nothing (dangling)`, 'point -o at an existing folder');
+      if (!target.isDirectory()) throw usageError(`${p} exists and is not a folder`);
+    } else if (!info.isDirectory()) {
+      throw usageError(`${p} exists and is not a folder`);
+    }
+    break;
+  }
+  const made: string[] = [];
+  const discard = async () => {
+    for (const p of [...made].reverse()) {
+      await rmdir(p).catch(() => {});
+      created.delete(p);
+    }
+  };
+  for (const p of missing) {
+    try {
+      await mkdir(p);
+    } catch (e) {
+      await discard();
+      throw folderError(path, e);
+    }
+    made.push(p);
+    created.add(p);
+  }
+  return {
+    path,
+    created: made,
+    discard,
+    keep: () => {
+      for (const p of made) created.delete(p);
+    },
+  };
 }
 
 /**

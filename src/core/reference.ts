@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SHA256_DIGEST } from './digest.js';
 import { usageError } from './errors.js';
+import { printableLine } from './printable.js';
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST =
@@ -27,7 +28,16 @@ export interface Reference {
 const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:<64 hex>';
 
 export function parseReference(input: string): Reference {
-  const bad = (why: string) => usageError(`invalid reference "${input}": ${why}`, `use ${EXAMPLE}`);
+  // `user:password@host/…` puts a credential in argv and shell history; refuse it without
+  // repeating any of it (the reference itself is the secret's carrier here).
+  const firstSlash = input.indexOf('/');
+  if (input.slice(0, firstSlash < 0 ? input.length : firstSlash).includes('@')) {
+    throw usageError(
+      'invalid reference: it carries a user name or password before the registry host (user:password@host); not repeated here',
+      'drop the user info; give the user with --username and the token with --password-stdin or GHCR_TOKEN',
+    );
+  }
+  const bad = (why: string) => usageError(printableLine(`invalid reference "${input}": ${why}`, 600), `use ${EXAMPLE}`);
   let rest = input;
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -45,6 +55,8 @@ export function parseReference(input: string): Reference {
   if (!HOST.test(host) || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
     throw bad(`"${host}" is not a registry host`);
   }
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw bad(`port ${port} is not 1 to 65535`);
   let tag: string | undefined;
   const colon = path.lastIndexOf(':');
   if (colon >= 0) {

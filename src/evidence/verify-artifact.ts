@@ -16,12 +16,14 @@ import type { Descriptor } from '../tools/oci.js';
 import { sha256File } from '../core/digest.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { pinnedManifestFile } from './subject-manifest.js';
-import { readBundle } from '../verify/index.js';
+import { readBundle, type SigstoreBundle } from '../verify/index.js';
 import { type VerificationCheck, type VerifiedFile, verifiedJson, verifyFile } from './verify-file.js';
 
 export interface VerifiedBlob extends VerifiedFile {
   /** The referrer whose bundle was accepted. */
   signatureDigest: string;
+  /** Referrers listed before it that could not be tried. */
+  skippedSignatures: SkippedSignature[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -46,31 +48,56 @@ export async function listSignatures(oras: Oras, blob: ResolvedBlob, log: Logger
   return listed;
 }
 
+/** A referrer that could not even be tried: gone (404), malformed, or over the size cap. */
+export interface SkippedSignature {
+  digest: string;
+  reason: string;
+}
+
+const shortDigest = (digest: string) => `${digest.slice(0, 19)}…`;
+
 export async function verifyAgainstReferrers(
-  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
+  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner; log: Logger },
   check: VerificationCheck,
-  { candidates, skipped }: SignatureList,
+  { candidates, skipped: notExamined }: SignatureList,
 ): Promise<VerifiedBlob> {
   const rejected: string[] = [];
   const signers: string[] = [];
   const target = await artifactTarget(ctx);
+  const skipped: SkippedSignature[] = [];
   for (const [i, referrer] of candidates.entries()) {
+    let bundlePath: string;
+    let bundle: SigstoreBundle;
     try {
-      const bundlePath = await fetchCandidateBundle(ctx.oras, ctx.blob, referrer, join(ctx.workDir, `signature-${i}`));
-      const bundle = await readBundle(bundlePath);
+      bundlePath = await fetchCandidateBundle(ctx.oras, ctx.blob, referrer, join(ctx.workDir, `signature-${i}`));
+      bundle = await readBundle(bundlePath);
+    } catch (e) {
+      // One unusable referrer must not hide a good one listed after it: skip it and say so.
+      // Network, auth, timeouts and tools stay fatal (they are not "this referrer is junk").
+      if (!isGhcrBlobError(e) || (e.code !== 'VERIFICATION_FAILED' && e.code !== 'NOT_FOUND')) throw e;
+      skipped.push({ digest: referrer.digest, reason: e.message });
+      ctx.log.info(`Skipping signature ${shortDigest(referrer.digest)}: ${e.message}`);
+      continue;
+    }
+    try {
       signers.push(bundleSigner(bundle)?.san ?? 'an unknown signer');
       const verified = await verifyFile({ file: ctx.file, bundlePath, bundle, ...check, ...target }, ctx.run);
-      return { ...verified, signatureDigest: referrer.digest };
+      return { ...verified, signatureDigest: referrer.digest, skippedSignatures: skipped };
     } catch (e) {
       // Only a rejected candidate is skipped; anything else (network, auth, tools) is fatal.
       if (!isGhcrBlobError(e) || e.code !== 'VERIFICATION_FAILED') throw e;
-      rejected.push(`${referrer.digest.slice(0, 19)}…: ${e.message}`, ...e.details.map((d) => `  ${d}`));
+      rejected.push(`${shortDigest(referrer.digest)}: ${e.message}`, ...e.details.map((d) => `  ${d}`));
     }
   }
   const by = signers.length ? `, by ${[...new Set(signers)].join(' and ')}` : '';
+  const tried = candidates.length - skipped.length;
+  const unusable = skipped.length ? `; ${plural(skipped.length, 'unusable signature')} skipped` : '';
+  const beyond = notExamined ? `; ${notExamined} more not examined (limit ${MAX_CANDIDATES})` : '';
   throw verificationError(
-    `${plural(candidates.length, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${skipped ? `; ${skipped} more not examined (limit ${MAX_CANDIDATES})` : ''}`,
-    rejected,
+    tried > 0
+      ? `${plural(tried, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${unusable}${beyond}`
+      : `no usable signature is attached to ${ctx.blob.pinnedReference}${unusable}${beyond}`,
+    [...rejected, ...skipped.map((s) => `skipped ${shortDigest(s.digest)}: ${s.reason}`)],
   );
 }
 
@@ -124,4 +151,14 @@ export async function verifyArtifact(
 }
 
 /** The documented --json `verification` of pull --verify and verify <ref>. */
-export const verifiedBlobJson = (v: VerifiedBlob) => ({ ...verifiedJson(v), signatureDigest: v.signatureDigest });
+export const verifiedBlobJson = (v: VerifiedBlob) => ({
+  ...verifiedJson(v),
+  signatureDigest: v.signatureDigest,
+  skippedSignatures: v.skippedSignatures,
+});
+
+/** ", after skipping 1 unusable signature (sha256:…: reason)": for the final line people read. */
+export const describeSkipped = (skipped: readonly SkippedSignature[]): string =>
+  skipped.length === 0
+    ? ''
+    : `, after skipping ${plural(skipped.length, 'unusable signature')} (${skipped.map((s) => `${shortDigest(s.digest)}: ${s.reason}`).join('; ')})`;

@@ -5,6 +5,7 @@
  * cosign's argv or environment.
  */
 import { z } from 'zod';
+import { formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
 import { loadUndici } from '../core/proxy.js';
 import { trimOneNewline } from './stdin.js';
@@ -16,10 +17,9 @@ export interface TokenSource {
   env: NodeJS.ProcessEnv;
   readStdin(): Promise<string>;
   fetch?: TokenFetch;
+  /** The token service must answer within this (see core/deadlines.ts). */
+  timeoutMs?: number;
 }
-
-/** How long the token service may take to answer. */
-const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Node's own fetch ignores HTTPS_PROXY/NO_PROXY (self-hosted runners behind a proxy need them):
@@ -30,7 +30,7 @@ async function proxyAwareFetch(url: URL, init: { headers: Record<string, string>
   const dispatcher = new EnvHttpProxyAgent();
   try {
     const res = await undiciFetch(url, { ...init, dispatcher });
-    const body: unknown = await res.json().catch(() => undefined);
+    const body: unknown = res.ok ? await res.json() : undefined;
     return { ok: res.ok, status: res.status, json: () => Promise.resolve(body) };
   } finally {
     await dispatcher.close();
@@ -42,19 +42,30 @@ type TokenFetch = (
   init: { headers: Record<string, string>; signal: AbortSignal },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
-async function fetchActionsToken(url: string, requestToken: string, doFetch: TokenFetch): Promise<string> {
+async function fetchActionsToken(
+  url: string,
+  requestToken: string,
+  doFetch: TokenFetch,
+  timeoutMs: number,
+): Promise<string> {
   const target = new URL(url);
   target.searchParams.set('audience', 'sigstore');
   let body: unknown;
   try {
     const res = await doFetch(target, {
       headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
   } catch (e) {
     // The message names neither the request token nor the response.
+    if ((e as Error)?.name === 'TimeoutError')
+      throw new GhcrBlobError(
+        'REGISTRY_UNREACHABLE',
+        `the GitHub Actions token service did not answer within ${formatDuration(timeoutMs)}`,
+        { recommendation: TIMEOUT_HINT, cause: e },
+      );
     throw new GhcrBlobError(
       'AUTH_FAILED',
       `could not get an identity token from GitHub Actions (${(e as Error).message})`,
@@ -79,7 +90,7 @@ export async function resolveIdentityToken(
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
-    const token = await fetchActionsToken(url, requestToken, src.fetch ?? proxyAwareFetch);
+    const token = await fetchActionsToken(url, requestToken, src.fetch ?? proxyAwareFetch, src.timeoutMs ?? 60_000);
     return { token, secrets: [token, requestToken] };
   }
   throw usageError(

@@ -2,12 +2,18 @@
  * The only code that starts processes. Children get:
  * - an allow-listed environment (never GHCR_TOKEN, GITHUB_TOKEN or anything not listed),
  * - secrets only on stdin (never argv, never env),
- * - their output back as strings; callers show it only through `redact`.
+ * - their output back as strings; callers show it only through `redact`,
+ * - a deadline: no progress for --timeout stops them (exit 7),
+ * - no life after ghcr-blob's: setpriv --pdeathsig KILL where util-linux has it.
  */
+import { basename } from 'node:path';
+import { type Deadlines, DEFAULT_TIMEOUT_MS, deadlinesFor, formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
 import { GhcrBlobError } from '../core/errors.js';
 import { printable, printableLine, printableLines } from '../core/printable.js';
 import { redact } from '../core/redact.js';
 import type { Logger } from '../core/log.js';
+import { locateSetpriv } from './locate.js';
+import { bytesUnder, processIoBytes } from './progress.js';
 
 /** Variables a child may inherit: locating things, locale, proxies and TLS trust. Nothing else. */
 export const ENV_ALLOW_LIST: readonly string[] = [
@@ -51,11 +57,23 @@ export interface RunRequest {
   cwd?: string;
   /** Written to the child's stdin and then closed. Used for secrets. */
   stdin?: string;
-  /** Strings that must never be shown: removed from everything returned. */
+  /** Strings that must never be shown: removed (in every encoding) from everything returned. */
   secrets?: readonly (string | undefined)[];
   /** Additional variables (non-secret: file paths, URLs). */
   env?: Readonly<Record<string, string>>;
-  timeoutMs?: number;
+  /** Names the step in a timeout message, e.g. `oras manifest fetch host/repo:v1`. */
+  step?: string;
+  /** A file or folder the child writes: bytes arriving there count as progress. */
+  watch?: string;
+  /** A bounded read: stop the child once `watch` holds more than this many bytes. */
+  maxBytes?: number;
+  /** The step must also end within the step budget, however busy it is (e.g. a referrer listing). */
+  bounded?: boolean;
+  /**
+   * stdout is data (bytes for a file, returned in `data`, never shown): more than this many
+   * stops the child at once (VERIFICATION_FAILED). Caps what is read, not what is claimed.
+   */
+  stdoutLimit?: number;
 }
 
 export interface RunResult {
@@ -64,30 +82,121 @@ export interface RunResult {
   stdout: string;
   /** Redacted. */
   stderr: string;
+  /** stdout as bytes, when `stdoutLimit` was given. */
+  data?: Buffer;
 }
 
 export type Runner = (request: RunRequest) => Promise<RunResult>;
 
-/** Starts the process and waits; a non-zero exit is a result, not an exception. */
-export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process.env): Runner {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Stop = 'stalled' | 'budget' | 'over-limit';
+
+/**
+ * Samples the child's progress until it ends; stops it (SIGTERM, then SIGKILL after the grace
+ * execa applies) when nothing moved for `stallMs`, the step budget ran out, or a bounded read
+ * went past its limit. Resolves with why it stopped the child, if it did.
+ */
+async function watchChild(
+  pid: number | undefined,
+  req: RunRequest,
+  deadlines: Deadlines,
+  ended: () => boolean,
+  stop: () => void,
+): Promise<Stop | undefined> {
+  const started = Date.now();
+  let lastMove = started;
+  let last = -1;
+  while (!ended()) {
+    await sleep(deadlines.pollMs);
+    if (ended()) return undefined;
+    const written = req.watch ? await bytesUnder(req.watch) : 0;
+    const moved = written + ((await processIoBytes(pid)) ?? 0);
+    const now = Date.now();
+    if (moved !== last) {
+      last = moved;
+      lastMove = now;
+    }
+    const why: Stop | undefined =
+      req.maxBytes !== undefined && written > req.maxBytes
+        ? 'over-limit'
+        : now - lastMove >= deadlines.stallMs
+          ? 'stalled'
+          : req.bounded && now - started >= deadlines.stepMs
+            ? 'budget'
+            : undefined;
+    if (why && !ended()) {
+      stop();
+      return why;
+    }
+  }
+  return undefined;
+}
+
+function stoppedError(why: Stop, step: string, req: RunRequest, deadlines: Deadlines): GhcrBlobError {
+  if (why === 'over-limit') {
+    const limit = req.stdoutLimit ?? req.maxBytes;
+    return new GhcrBlobError('VERIFICATION_FAILED', `${step} was stopped: more than ${limit} bytes arrived`);
+  }
+  const message =
+    why === 'stalled'
+      ? `${step} stalled: no progress for ${formatDuration(deadlines.stallMs)}; stopped it`
+      : `${step} did not finish within ${formatDuration(deadlines.stepMs)}; stopped it`;
+  return new GhcrBlobError('REGISTRY_UNREACHABLE', message, { recommendation: TIMEOUT_HINT });
+}
+
+/**
+ * Starts the process and waits; a non-zero exit is a result, not an exception. Every child has
+ * a deadline (see core/deadlines.ts) and, where util-linux setpriv exists, dies with ghcr-blob:
+ * the kernel sends it SIGKILL when its parent is gone, even after a kill -9 of ghcr-blob.
+ */
+export function createRunner(
+  log: Logger,
+  parentEnv: NodeJS.ProcessEnv = process.env,
+  deadlines: Deadlines = deadlinesFor(DEFAULT_TIMEOUT_MS),
+): Runner {
+  let setpriv: Promise<string | undefined> | undefined;
   return async (req) => {
     const secrets = req.secrets ?? [];
+    const step = printable(redact(req.step ?? `${basename(req.file)} ${req.args[0] ?? ''}`.trim(), secrets));
     log.debug(`run ${printable(redact([req.file, ...req.args].join(' '), secrets))}`);
     // Loaded on first use: --help and --version never start a process.
     const { execa } = await import('execa');
-    const result = await execa(req.file, [...req.args], {
+    const guard = await (setpriv ??= locateSetpriv(parentEnv));
+    const [file, args] = guard
+      ? [guard, ['--pdeathsig', 'KILL', '--', req.file, ...req.args]]
+      : [req.file, [...req.args]];
+    const child = execa(file, args, {
       cwd: req.cwd,
       env: childEnv(parentEnv, req.env),
       extendEnv: false,
       input: req.stdin ?? '',
       reject: false,
       stripFinalNewline: false,
-      timeout: req.timeoutMs,
-      maxBuffer: 64 * 1024 * 1024,
+      maxBuffer:
+        req.stdoutLimit === undefined ? 64 * 1024 * 1024 : { stdout: req.stdoutLimit, stderr: 64 * 1024 * 1024 },
+      encoding: req.stdoutLimit === undefined ? 'utf8' : 'buffer',
+      forceKillAfterDelay: deadlines.killGraceMs,
       windowsHide: true,
     });
-    if (result.failed && result.exitCode === undefined) {
-      const missing = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    let ended = false;
+    const watching = watchChild(
+      child.pid,
+      req,
+      deadlines,
+      () => ended,
+      () => child.kill('SIGTERM'),
+    );
+    const result = await child;
+    ended = true;
+    const stopped = await watching;
+    if (stopped) throw stoppedError(stopped, step, req, deadlines);
+    if (result.isMaxBuffer && req.stdoutLimit !== undefined) throw stoppedError('over-limit', step, req, deadlines);
+    const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
+    const stderr = text(result.stderr);
+    const execFailed = guard && result.exitCode === 127 && /^setpriv: failed to execute/m.test(stderr);
+    if ((result.failed && result.exitCode === undefined) || execFailed) {
+      const missing = execFailed || (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
       throw new GhcrBlobError(
         missing ? 'TOOL_MISSING' : 'INTERNAL',
         missing
@@ -96,10 +205,13 @@ export function createRunner(log: Logger, parentEnv: NodeJS.ProcessEnv = process
         { cause: result.cause },
       );
     }
-    const out = {
+    const data =
+      req.stdoutLimit !== undefined && result.stdout instanceof Uint8Array ? Buffer.from(result.stdout) : undefined;
+    const out: RunResult = {
       exitCode: result.exitCode ?? 1,
-      stdout: redact(String(result.stdout ?? ''), secrets),
-      stderr: redact(String(result.stderr ?? ''), secrets),
+      stdout: data ? '' : redact(text(result.stdout), secrets),
+      stderr: redact(stderr, secrets),
+      ...(data ? { data } : {}),
     };
     if (out.stderr.trim()) log.debug(`stderr: ${printableLines(out.stderr.trim())}`);
     return out;

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOCAL_COMMAND_MS } from '../core/deadlines.js';
 import { privateTempDir } from '../core/fs.js';
 
 export interface SecretFifo {
@@ -22,7 +23,11 @@ export async function createSecretFifo(secret: string): Promise<SecretFifo> {
   const path = join(dir.path, 'token');
   // Node has no mkfifo(); coreutils' mkfifo takes only the path, never the secret.
   const { execa } = await import('execa');
-  await execa('mkfifo', ['-m', '600', path], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, extendEnv: false });
+  await execa('mkfifo', ['-m', '600', path], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    extendEnv: false,
+    timeout: LOCAL_COMMAND_MS,
+  });
   return {
     path,
     async feed(stop) {

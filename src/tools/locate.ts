@@ -47,3 +47,16 @@ export async function locateTool(
   }
   throw new GhcrBlobError('TOOL_MISSING', `${name} not found on PATH`, { recommendation: INSTALL_HINTS[name] });
 }
+
+/**
+ * util-linux setpriv, if present: `setpriv --pdeathsig KILL -- CMD` makes the kernel kill CMD
+ * when ghcr-blob dies, however it dies (kill -9 included). Only trusted from absolute PATH entries.
+ */
+export async function locateSetpriv(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/bin']) {
+    if (!dir || !isAbsolute(dir)) continue;
+    const path = join(dir, 'setpriv');
+    if (await isExecutableFile(path)) return path;
+  }
+  return undefined;
+}

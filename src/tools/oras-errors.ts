@@ -29,6 +29,18 @@ const RULES: readonly Rule[] = [
     recommendation: 'the token lacks permission for this repository',
   },
   {
+    // oras's own 4 MiB manifest limit ("content size N exceeds MaxBytes 4194304").
+    test: /exceeds MaxBytes|size exceeds limit/i,
+    code: 'VERIFICATION_FAILED',
+    recommendation: 'the registry sent a manifest larger than 4 MiB; a ghcr-blob manifest is a few hundred bytes',
+  },
+  {
+    // More bytes than the descriptor names: not the content that was asked for.
+    test: /trailing data|mismatch Content-Length/i,
+    code: 'VERIFICATION_FAILED',
+    recommendation: 'the registry sent more bytes than the content it named; do not trust this registry',
+  },
+  {
     test: /server gave HTTP response to HTTPS client/i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: 'this registry speaks plain HTTP: pass --plain-http',

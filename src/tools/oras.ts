@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
-import type { Runner } from './exec.js';
+import { basicAuthEncodings } from '../core/redact.js';
+import type { Runner, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
 import {
@@ -58,6 +59,7 @@ export async function detectOras(path: string, run: Runner): Promise<OrasTool> {
 
 export interface PushRequest {
   cwd: string;
+  /** `host/repo:tag`, or `host/repo` alone to push by digest without moving any tag. */
   reference: string;
   /** `basename:mediaType`, relative to cwd (oras titles the layer with the path as given). */
   fileArg: string;
@@ -74,12 +76,19 @@ export interface PulledFile {
 export interface Oras {
   tool: OrasTool;
   push(req: PushRequest): Promise<Descriptor>;
-  /** Writes the manifest's exact bytes to `outputPath` (digests are computed over bytes). */
-  fetchManifest(reference: string, outputPath: string): Promise<void>;
+  /** Points `tag` at `pinnedReference` (`host/repo@sha256:…`) in one step. */
+  tag(pinnedReference: string, tag: string): Promise<void>;
+  /**
+   * Writes the manifest's exact bytes to `outputPath` (digests are computed over bytes); more
+   * than `maxBytes` arriving stops oras (VERIFICATION_FAILED).
+   */
+  fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   pull(reference: string, outDir: string): Promise<PulledFile[]>;
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
+  /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
-  fetchBlob(reference: string, outputPath: string): Promise<void>;
+  /** Stops oras once more than `maxBytes` arrived: the cap is on what is read, not what is claimed. */
+  fetchBlob(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -102,17 +111,23 @@ export async function openOras(
     ...(remote.caFile ? ['--ca-file', remote.caFile] : []),
   ];
 
+  // A registry may echo the Basic header it got; that spelling of the secret is removed too.
+  const secrets = credentials
+    ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
+    : [];
+  type Watch = { cwd?: string; watch?: string; maxBytes?: number; bounded?: boolean; stdoutLimit?: number };
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
-  const invoke = async (action: string, flags: string[], positional: string[], cwd?: string): Promise<string> => {
+  const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
     const out = await run({
       file: tool.path,
       args: [...flags, ...authArgs, ...remoteArgs, '--', ...positional],
-      cwd,
       stdin: credentials?.secret,
-      secrets: [credentials?.secret],
+      secrets,
+      step: `oras ${action} ${positional[0] ?? ''}`.trim(),
+      ...w,
     });
     if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
-    return out.stdout;
+    return out;
   };
 
   return {
@@ -120,37 +135,50 @@ export async function openOras(
     async push(req) {
       const flags = ['push', '--format', 'json', ...(req.artifactType ? ['--artifact-type', req.artifactType] : [])];
       for (const a of req.annotations) flags.push('--annotation', a);
-      const out = await invoke('push', flags, [req.reference, req.fileArg], req.cwd);
+      const { stdout: out } = await invoke('push', flags, [req.reference, req.fileArg], { cwd: req.cwd });
       return parseOrasJson(pushOutputSchema, 'push', out);
     },
-    async fetchManifest(reference, outputPath) {
-      await invoke('fetch manifest', ['manifest', 'fetch', '--output', outputPath], [reference]);
+    async tag(pinnedReference, tag) {
+      await invoke('tag', ['tag'], [pinnedReference, tag]);
+    },
+    async fetchManifest(reference, outputPath, maxBytes) {
+      await invoke('manifest fetch', ['manifest', 'fetch', '--output', outputPath], [reference], {
+        watch: outputPath,
+        maxBytes,
+      });
     },
     async pull(reference, outDir) {
-      const out = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference]);
+      const { stdout: out } = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
+        watch: outDir,
+      });
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
     },
     async attach(subject, cwd, fileArg, artifactType) {
-      const out = await invoke(
+      const { stdout: out } = await invoke(
         'attach',
         ['attach', '--format', 'json', '--artifact-type', artifactType],
         [subject, fileArg],
-        cwd,
+        { cwd },
       );
       return parseOrasJson(attachOutputSchema, 'attach', out);
     },
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const out = await invoke(
+      const { stdout: out } = await invoke(
         'discover',
         ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],
         [subject],
+        { bounded: true },
       );
       return parseOrasJson(discoverOutputSchema, 'discover', out);
     },
-    async fetchBlob(reference, outputPath) {
-      await invoke('fetch blob', ['blob', 'fetch', '--output', outputPath], [reference]);
+    async fetchBlob(reference, outputPath, maxBytes) {
+      // Through stdout, so the cap is exact: the child is stopped the moment it is passed.
+      const { data } = await invoke('blob fetch', ['blob', 'fetch', '--output', '-'], [reference], {
+        stdoutLimit: maxBytes,
+      });
+      await writeFile(outputPath, data ?? Buffer.alloc(0), { mode: 0o600 });
     },
     dispose: async () => configDir?.dispose(),
   };

@@ -77,3 +77,55 @@ it('checkRegularFile and sha256File', async () => {
     'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
   );
 });
+
+describe('stale private folders', () => {
+  it('a folder whose owner is gone is removed by the next run; a live or unrecorded one is kept', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdirSync, existsSync } = await import('node:fs');
+    const { removeStaleTempDirs } = await import('../../../src/core/fs.js');
+    const dir = scratch();
+    // A PID that certainly ended: a child that already exited.
+    const dead = spawnSync('true').pid!;
+    mkdirSync(join(dir, '.ghcr-blob-dead'));
+    writeFileSync(join(dir, '.ghcr-blob-dead', 'owner.pid'), `${dead} \n`);
+    mkdirSync(join(dir, '.ghcr-blob-unrecorded')); // being created right now by someone
+    mkdirSync(join(dir, '.ghcr-blob-mine'));
+    writeFileSync(join(dir, '.ghcr-blob-mine', 'owner.pid'), `${process.pid} \n`);
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'owner.pid'), `${dead} \n`);
+    const removed = await removeStaleTempDirs(dir);
+    expect(removed).toEqual([join(dir, '.ghcr-blob-dead')]);
+    expect(readdirSync(dir).sort()).toEqual(['.ghcr-blob-mine', '.ghcr-blob-unrecorded', 'other']);
+    // privateTempDir sweeps its parent first, and stamps its own folder.
+    const t = await privateTempDir(dir);
+    expect(readFileSync(join(t.path, 'owner.pid'), 'utf8')).toMatch(new RegExp(`^${process.pid} \\d*\\n$`));
+    await t.dispose();
+    expect(existsSync(t.path)).toBe(false);
+  });
+});
+
+describe('output folders', () => {
+  it('creates only what is missing and removes exactly that on discard', async () => {
+    const { prepareOutputFolder } = await import('../../../src/core/fs.js');
+    const dir = scratch();
+    const out = await prepareOutputFolder(join(dir, 'a', 'b', 'c'));
+    expect(out.created).toEqual([join(dir, 'a'), join(dir, 'a', 'b'), join(dir, 'a', 'b', 'c')]);
+    await out.discard();
+    expect(readdirSync(dir)).toEqual([]);
+    const existing = await prepareOutputFolder(dir);
+    expect(existing.created).toEqual([]);
+  });
+
+  it('refuses a dangling symlink, a file in the way and /proc paths as usage errors, without spinning', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const { prepareOutputFolder } = await import('../../../src/core/fs.js');
+    const dir = scratch();
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'link'));
+    writeFileSync(join(dir, 'file'), 'x');
+    await expect(prepareOutputFolder(join(dir, 'link'))).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(prepareOutputFolder(join(dir, 'link', 'sub'))).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(prepareOutputFolder(join(dir, 'file', 'sub'))).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(prepareOutputFolder('/proc/nope/deeper')).rejects.toMatchObject({ code: 'USAGE' });
+    expect(readdirSync(dir).sort()).toEqual(['file', 'link']);
+  });
+});

@@ -45,3 +45,15 @@ describe('parseReference', () => {
     expect(pinned(parseReference('ghcr.io/o/r:v1'), D)).toBe(`ghcr.io/o/r@${D}`);
   });
 });
+
+describe('references that must not reach oras', () => {
+  it('user info is refused without repeating it', () => {
+    expect(() => parseReference('alice:hunter2@ghcr.io/x/y:v1')).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+  it('a port out of range is a usage error', () => {
+    expect(() => parseReference('localhost:99999/x:v1')).toThrow(/port 99999/);
+    expect(parseReference('localhost:65535/x:v1').host).toBe('localhost:65535');
+  });
+});

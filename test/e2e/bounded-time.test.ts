@@ -1,0 +1,239 @@
+// Issue 8, bounded time: a registry that never answers, a blob that stalls after its headers, a
+// blob that trickles in slowly but keeps moving. Real oras of both generations behind the hostile
+// servers of test/support/hostile; short --timeout values keep the suite fast. Every failure must
+// exit 7 naming what stalled, and leave nothing behind: not the output folder it would have
+// created, not a private folder, not an empty registry-config folder in TMPDIR.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCliDirs, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
+import { startSilentServer, type SilentServer } from '../support/hostile/silent-server.js';
+import { craftArtifact, type CraftedArtifact } from '../support/registry-api.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+
+const KiB = 1024;
+
+/** A fresh TMPDIR per run, so "no registry-config folder left in TMPDIR" can be asserted. */
+function sandbox() {
+  const dirs = freshCliDirs();
+  const tmp = join(dirs.cwd, '..', 'tmp');
+  mkdirSync(tmp, { mode: 0o700 });
+  return { ...dirs, tmp };
+}
+
+describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) => {
+  let reg: Registry;
+  let proxy: RegistryProxy;
+  let silent: SilentServer;
+  let art: CraftedArtifact; // 192 KiB
+  const env = (tmp: string, extra: Record<string, string> = {}) => ({
+    GHCR_BLOB_ORAS: toolsFor(gen).oras,
+    GHCR_TOKEN: reg.password,
+    TMPDIR: tmp,
+    ...extra,
+  });
+  const blobPath = () => `/v2/hostile/file/blobs/${art.layers[0]!.digest}`;
+
+  beforeAll(async () => {
+    [reg, silent] = await Promise.all([startRegistry({ generation: gen }), startSilentServer()]);
+    proxy = await startRegistryProxy(reg);
+    art = await craftArtifact(reg, 'hostile/file', 'v1', [{ content: randomBytes(192 * KiB), title: 'data.bin' }]);
+  });
+  afterAll(async () => {
+    await Promise.all([proxy?.close(), silent?.close()]);
+    await reg?.stop();
+  });
+
+  it('a registry that accepts and never answers: pull exits 7 within the limit, naming the step; nothing left', async () => {
+    const s = sandbox();
+    const started = Date.now();
+    const r = await runCli(['pull', `${silent.host}/x/y:v1`, '-o', 'new/out', '-u', reg.username, '--timeout', '1s'], {
+      ...s,
+      env: env(s.tmp),
+    });
+    const took = Date.now() - started;
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/^error: oras manifest fetch .*\/x\/y:v1 stalled: no progress for 1s/m);
+    expect(r.stderr).toMatch(/--timeout/);
+    expect(took).toBeLessThan(20_000); // without a deadline it never ends
+    expect(readdirSync(s.cwd)).toEqual([]); // `new/` was created and removed again
+    expect(readdirSync(s.tmp)).toEqual([]); // no registry-config folder
+    expect(silent.bytesReceived()).toBeGreaterThan(0); // oras did ask
+  });
+
+  it('push to a registry that never answers: exit 7, nothing left', async () => {
+    const s = sandbox();
+    writeFileSync(join(s.cwd, 'report.json'), '{}');
+    const r = await runCli(['push', `${silent.host}/x/y:v1`, 'report.json', '-u', reg.username, '--timeout', '1s'], {
+      ...s,
+      env: env(s.tmp),
+    });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/^error: oras push .* stalled/m);
+    expect(readdirSync(s.cwd)).toEqual(['report.json']);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('GHCR_BLOB_TIMEOUT sets the limit when --timeout is not given; a bad value is a usage error', async () => {
+    const s = sandbox();
+    const r = await runCli(['pull', `${silent.host}/x/y:v1`, '-u', reg.username], {
+      ...s,
+      env: env(s.tmp, { GHCR_BLOB_TIMEOUT: '800ms' }),
+    });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/no progress for 800ms/);
+    const bad = await runCli(['pull', `${silent.host}/x/y:v1`, '--timeout', 'soon'], { ...s, env: env(s.tmp) });
+    expectCleanFailure(bad, EXIT.USAGE, []);
+    expect(bad.stderr).toMatch(/--timeout: "soon" is not a duration/);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('a blob that stalls after its headers: exit 7 naming the pull, output folder as it was', async () => {
+    proxy.setRules([{ path: /\/blobs\//, method: 'GET', fault: { kind: 'stall', afterBytes: 16 * KiB } }]);
+    proxy.clearLog();
+    const s = sandbox();
+    const out = join(s.cwd, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+    const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username, '--timeout', '1s'], {
+      ...s,
+      env: env(s.tmp),
+    });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/^error: oras pull .*@sha256:[a-f0-9]{64} stalled: no progress for 1s/m);
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+    expect(readdirSync(s.tmp)).toEqual([]);
+    // It really stalled mid-blob (not before it): the proxy served the first 16 KiB and then held.
+    expect(proxy.bytesServed(blobPath())).toBe(16 * KiB);
+  });
+
+  it('slow but moving is never stopped: a blob trickling in for several times the limit lands', async () => {
+    // 192 KiB at 8 KiB every 150 ms: about 3.6 s of transfer against a 1 s no-progress limit.
+    proxy.setRules([
+      { path: /\/blobs\//, method: 'GET', fault: { kind: 'trickle', chunkBytes: 8 * KiB, everyMs: 150 } },
+    ]);
+    proxy.clearLog();
+    const s = sandbox();
+    const started = Date.now();
+    const r = await runCli(
+      ['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, '--timeout', '1s'],
+      {
+        ...s,
+        env: env(s.tmp),
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    expect(Date.now() - started).toBeGreaterThan(2_500);
+    expect(readFileSync(join(s.cwd, 'out', 'data.bin')).length).toBe(192 * KiB);
+    expect(readdirSync(join(s.cwd, 'out'))).toEqual(['data.bin']);
+    expect(proxy.requestsTo(blobPath()).some((q) => q.fault === 'trickle' && q.finished)).toBe(true);
+  });
+
+  it.each([true, false])(
+    'a manifest over the 4 MiB limit (length declared: %s): exit 3, nothing landed',
+    async (declareLength) => {
+      proxy.setRules([
+        {
+          path: /\/manifests\//,
+          method: 'GET',
+          fault: { kind: 'oversize', totalBytes: 6 * 1024 * KiB, declareLength },
+        },
+      ]);
+      proxy.clearLog();
+      const s = sandbox();
+      const r = await runCli(
+        ['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, '--timeout', '5s'],
+        {
+          ...s,
+          env: env(s.tmp),
+        },
+      );
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
+      expect(r.stderr).toMatch(declareLength ? /exceeds MaxBytes/ : /trailing data/);
+      expect(existsSync(join(s.cwd, 'out'))).toBe(false);
+      expect(readdirSync(s.tmp)).toEqual([]);
+      expect(proxy.bytesServed(blobPath())).toBe(0);
+    },
+  );
+
+  it('a layer marked for unpacking is refused from the manifest, before a byte of it is downloaded', async () => {
+    const packed = await craftArtifact(reg, 'hostile/packed', 'v1', [
+      {
+        content: randomBytes(64 * KiB),
+        title: 'dir',
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        annotations: { 'io.deis.oras.content.unpack': 'true' },
+      },
+    ]);
+    proxy.setRules([]);
+    proxy.clearLog();
+    const s = sandbox();
+    const r = await runCli(['pull', `${proxy.host}/${packed.tagRef}`, '-o', 'out', '-u', reg.username], {
+      ...s,
+      env: env(s.tmp),
+    });
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
+    expect(r.stderr).toMatch(/marked for unpacking \(io\.deis\.oras\.content\.unpack\)/);
+    expect(existsSync(join(s.cwd, 'out'))).toBe(false);
+    expect(proxy.bytesServed(/\/blobs\//)).toBe(0);
+  });
+});
+
+describe('network requests ghcr-blob makes itself', () => {
+  let silent: SilentServer;
+  beforeAll(async () => {
+    silent = await startSilentServer();
+  });
+  afterAll(async () => silent?.close());
+
+  it('the public-good trusted root through a proxy that never answers: exit 7 within the limit', async () => {
+    const s = sandbox();
+    const before = silent.connections();
+    const r = await runCli(
+      [
+        'verify',
+        'localhost:1/x/y:v1',
+        '--github-workflow',
+        'octo/tools/.github/workflows/release.yml',
+        '--engine',
+        'sigstore',
+        '--timeout',
+        '1s',
+      ],
+      { ...s, env: { TMPDIR: s.tmp, HTTPS_PROXY: silent.url, https_proxy: silent.url, HTTP_PROXY: silent.url } },
+    );
+    // Not expectCleanFailure: the TUF client keeps its metadata cache in HOME (~/.sigstore) by design.
+    expect(r.exitCode, r.stderr).toBe(EXIT.REGISTRY_UNREACHABLE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: getting the Sigstore trusted root did not finish within 1s/m);
+    expect(r.stderr).toMatch(/--trusted-root FILE/);
+    expect(silent.connections()).toBeGreaterThan(before); // it really went to the dead proxy
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('the GitHub Actions identity-token request to a service that never answers: exit 7, nothing pushed', async () => {
+    const s = sandbox();
+    writeFileSync(join(s.cwd, 'report.json'), '{}');
+    const requestToken = 'actions-request-token-not-to-be-shown';
+    const r = await runCli(['push', 'localhost:1/x/y:v1', 'report.json', '--sign', '--timeout', '1s'], {
+      ...s,
+      env: {
+        TMPDIR: s.tmp,
+        GHCR_BLOB_ORAS: toolsFor('sid').oras,
+        GHCR_BLOB_COSIGN: toolsFor('sid').cosign,
+        GHCR_TOKEN: 'registry-token-not-to-be-shown',
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${silent.url}/token`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+      },
+    });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [requestToken, 'registry-token-not-to-be-shown']);
+    expect(r.stderr).toMatch(/^error: the GitHub Actions token service did not answer within 1s/m);
+    expect(r.stderr).toMatch(/nothing was pushed: the tag .*:v1 still points where it did/);
+    expect(readdirSync(s.cwd)).toEqual(['report.json']);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+});

@@ -1,0 +1,244 @@
+// Issue 8, exit codes and leftovers as documented, secrets a hostile registry tries to echo, and
+// what a crash or an interrupt leaves behind (nothing, or nothing a later run does not remove).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, freshCliDirs, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { secretForms } from '../support/fs-scan.js';
+import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
+import { craftArtifact, listTags, type CraftedArtifact } from '../support/registry-api.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** PIDs whose parent is `ppid`, from /proc (the child oras of a ghcr-blob run). */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) => {
+  let reg: Registry;
+  let proxy: RegistryProxy;
+  let art: CraftedArtifact;
+  const env = (extra: Record<string, string> = {}) => ({
+    GHCR_BLOB_ORAS: toolsFor(gen).oras,
+    GHCR_TOKEN: reg.password,
+    ...extra,
+  });
+  const sandbox = () => {
+    const dirs = freshCliDirs();
+    const tmp = join(dirs.cwd, '..', 'tmp');
+    mkdirSync(tmp, { mode: 0o700 });
+    return { ...dirs, tmp };
+  };
+
+  beforeAll(async () => {
+    reg = await startRegistry({ generation: gen });
+    proxy = await startRegistryProxy(reg);
+    art = await craftArtifact(reg, 'fail/file', 'v1', [{ content: randomBytes(512 * 1024), title: 'data.bin' }]);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await reg?.stop();
+  });
+
+  describe('-o that cannot be used: usage error (2), nothing created, nothing left in TMPDIR', () => {
+    it('a dangling symlink', async () => {
+      const s = sandbox();
+      symlinkSync(join(s.cwd, 'nowhere'), join(s.cwd, 'out'));
+      const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username], {
+        ...s,
+        env: env({ TMPDIR: s.tmp }),
+      });
+      expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+      expect(r.stderr).toMatch(/out is a symlink to nothing \(dangling\)/);
+      expect(readdirSync(s.cwd)).toEqual(['out']);
+      expect(readdirSync(s.tmp)).toEqual([]);
+    });
+
+    it('a folder in an unwritable parent (EACCES; EPERM under /sys for root), with a hint', async () => {
+      const s = sandbox();
+      const locked = join(s.cwd, 'locked');
+      mkdirSync(locked, { mode: 0o500 });
+      // root ignores permission bits; /sys refuses new folders to everyone.
+      const target = process.getuid?.() === 0 ? '/sys/ghcr-blob-test/new' : 'locked/new';
+      try {
+        const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', target, '-u', reg.username], {
+          ...s,
+          env: env({ TMPDIR: s.tmp }),
+        });
+        expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+        expect(r.stderr).toMatch(/cannot create the output folder .*\/new \(permission denied\)/);
+        expect(r.stderr).toMatch(/^hint: choose a folder you can write to/m);
+        expect(readdirSync(locked)).toEqual([]);
+        expect(readdirSync(s.tmp)).toEqual([]);
+      } finally {
+        chmodSync(locked, 0o700);
+      }
+    });
+
+    it('/proc/nope fails at once instead of spinning', async () => {
+      const s = sandbox();
+      const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', '/proc/nope/x', '-u', reg.username], {
+        ...s,
+        env: env({ TMPDIR: s.tmp }),
+        timeoutMs: 20_000,
+      });
+      expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+      expect(r.stderr).toMatch(/cannot create the output folder \/proc\/nope\/x/);
+      expect(readdirSync(s.tmp)).toEqual([]);
+    });
+  });
+
+  it('-o a/b/c with a pull that fails leaves no a/b behind', async () => {
+    const s = sandbox();
+    const r = await runCli(['pull', `${reg.host}/fail/file:missing`, '-o', 'a/b/c', '-u', reg.username], {
+      ...s,
+      env: env({ TMPDIR: s.tmp }),
+    });
+    expectCleanFailure(r, EXIT.NOT_FOUND, [reg.password]);
+    expect(readdirSync(s.cwd)).toEqual([]);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('a port out of range is a usage error, not "unreachable"', async () => {
+    const r = await runCli(['pull', 'localhost:99999/x/y:v1'], { env: env() });
+    expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+    expect(r.stderr).toMatch(/port 99999 is not 1 to 65535/);
+  });
+
+  it('a reference with user:password@ is refused without repeating the password', async () => {
+    const r = await runCli(['pull', `alice:hunter2@${reg.host}/x/y:v1`], { env: env() });
+    expectCleanFailure(r, EXIT.USAGE, [reg.password, 'hunter2']);
+    expect(r.stderr).toMatch(/carries a user name or password/);
+    expect(r.stderr).not.toContain('alice');
+  });
+
+  it.each([
+    ['a backslash', 'a\\b.txt'],
+    ['a newline', 'a\nb.txt'],
+    ['a tab', 'a\tb.txt'],
+    ['a control character', 'a\u0001b.txt'],
+  ])('push refuses a file name with %s (pull would refuse it), pushing nothing', async (_kind, name) => {
+    const s = sandbox();
+    writeFileSync(join(s.cwd, name), 'data');
+    const r = await runCli(['push', `${reg.host}/fail/names:v1`, name, '-u', reg.username], {
+      ...s,
+      env: env({ TMPDIR: s.tmp }),
+    });
+    expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+    expect(r.stderr).toMatch(/is not a plain file name; pull would refuse it/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1); // no forged lines
+    expect(await listTags(reg, 'fail/names')).toEqual([]);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('a registry echoing the Authorization header: no spelling of the secret reaches the output, even with --debug', async () => {
+    proxy.setRules([{ path: /\/manifests\//, fault: { kind: 'echoAuthorization' } }]);
+    try {
+      const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-u', reg.username, '--debug'], { env: env() });
+      expect(r.exitCode).not.toBe(EXIT.OK);
+      expect(r.stderr).toMatch(/request carried Authorization: Basic \*\*\*/); // the echo happened, redacted
+      const basic = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+      for (const form of [reg.password, basic, encodeURIComponent(reg.password), ...secretForms(reg.password)])
+        expect(r.stdout + r.stderr).not.toContain(form.toString());
+    } finally {
+      proxy.setRules([]);
+    }
+  });
+
+  it('kill -9 of ghcr-blob: its oras dies with it; the next run removes the private folder left behind', async () => {
+    proxy.setRules([{ path: /\/blobs\//, method: 'GET', fault: { kind: 'stall', afterBytes: 64 * 1024 } }]);
+    proxy.clearLog();
+    const s = sandbox();
+    const out = join(s.cwd, 'out');
+    mkdirSync(out);
+    try {
+      const cli = execa(
+        process.execPath,
+        [CLI_BIN, 'pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: s.home, TMPDIR: s.tmp, ...env() },
+          extendEnv: false,
+          reject: false,
+        },
+      );
+      const cliPid = cli.pid!;
+      let oras: number[] = [];
+      for (let i = 0; i < 400 && !(oras.length && proxy.bytesServed(/\/blobs\//) > 0); i++) {
+        await sleep(25);
+        oras = childrenOf(cliPid);
+      }
+      expect(oras.length).toBeGreaterThan(0);
+      expect(proxy.bytesServed(/\/blobs\//)).toBeGreaterThan(0); // oras is mid-download
+      process.kill(cliPid, 'SIGKILL');
+      await cli;
+      for (let i = 0; i < 80 && oras.some(alive); i++) await sleep(25);
+      expect(oras.filter(alive)).toEqual([]);
+      const left = readdirSync(out);
+      expect(left).toHaveLength(1);
+      expect(left[0]).toMatch(/^\.ghcr-blob-/);
+    } finally {
+      proxy.setRules([]);
+    }
+    const next = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username], {
+      ...s,
+      env: env({ TMPDIR: s.tmp }),
+    });
+    expect(next.exitCode, next.stderr).toBe(EXIT.OK);
+    expect(readdirSync(out)).toEqual(['data.bin']);
+    expect(readdirSync(s.tmp)).toEqual([]);
+  });
+
+  it('SIGINT during a pull into a folder it created: the folder is gone too', async () => {
+    proxy.setRules([{ path: /\/blobs\//, method: 'GET', fault: { kind: 'stall', afterBytes: 64 * 1024 } }]);
+    proxy.clearLog();
+    const s = sandbox();
+    try {
+      const cli = execa(
+        process.execPath,
+        [CLI_BIN, 'pull', `${proxy.host}/${art.tagRef}`, '-o', 'new/out', '-u', reg.username],
+        {
+          cwd: s.cwd,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: s.home, TMPDIR: s.tmp, ...env() },
+          extendEnv: false,
+          reject: false,
+        },
+      );
+      for (let i = 0; i < 400 && proxy.bytesServed(/\/blobs\//) === 0; i++) await sleep(25);
+      await sleep(100);
+      expect(existsSync(join(s.cwd, 'new', 'out'))).toBe(true);
+      cli.kill('SIGINT');
+      const r = await cli;
+      expect(r.exitCode).toBe(130);
+      expect(readdirSync(s.cwd)).toEqual([]);
+      expect(readdirSync(s.tmp)).toEqual([]);
+    } finally {
+      proxy.setRules([]);
+      proxy.clearLog();
+    }
+  });
+});

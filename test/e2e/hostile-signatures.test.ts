@@ -1,0 +1,266 @@
+// Issue 8, fail closed with signatures: push --sign moves its tag only once the signature is
+// attached; pull --verify reads at most 1 MiB of a referrer's bundle whatever its manifest claims,
+// skips referrers that are gone or malformed and still finds the good one; a referrers listing
+// that never ends is stopped. Real registry behind the hostile proxy, real oras and cosign of both
+// generations, the local Sigstore stack.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshCliDirs, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { REFERRERS_PATH, startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
+import { startSilentServer, type SilentServer } from '../support/hostile/silent-server.js';
+import { getManifest, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, putBlob, putManifest } from '../support/registry-api.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+
+const RELEASE: MintTokenClaims = {
+  repository: 'octo/tools',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/heads/main',
+};
+const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
+const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const MiB = 1024 * 1024;
+const REPO = 'octo/app';
+
+describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign from %s', (gen: Generation) => {
+  let reg: Registry;
+  let proxy: RegistryProxy;
+  let silent: SilentServer;
+  let stack: SigstoreStack;
+  let token: string;
+  const env = () => ({
+    GHCR_BLOB_ORAS: toolsFor(gen).oras,
+    GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
+    GHCR_TOKEN: reg.password,
+  });
+  const ref = (tag: string) => `${proxy.host}/${REPO}:${tag}`;
+  const fileWith = (content: string) => {
+    const path = join(freshCliDirs().cwd, 'report.json');
+    writeFileSync(path, content);
+    return path;
+  };
+  const signArgs = () => ['--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath];
+  const push = (tag: string, content: string, identityToken: string) =>
+    runCli(
+      [
+        'push',
+        ref(tag),
+        fileWith(content),
+        '-u',
+        reg.username,
+        '--sign',
+        '--identity-token-stdin',
+        ...signArgs(),
+        '--json',
+      ],
+      { stdin: identityToken, env: env() },
+    );
+  const pullVerify = (target: string, extra: string[] = []) => {
+    const dirs = freshCliDirs();
+    return runCli(
+      [
+        'pull',
+        target,
+        '-o',
+        'out',
+        '-u',
+        reg.username,
+        '--verify',
+        ...POLICY,
+        '--trusted-root',
+        stack.trustedRootPath,
+        ...extra,
+      ],
+      { ...dirs, env: env() },
+    );
+  };
+  const tagDigest = async (tag: string) => (await getManifest(reg, REPO, tag)).digest;
+
+  /** Puts `descriptors` first in the subject's referrers (the `sha256-<hex>` fallback index). */
+  async function prependReferrers(subject: string, descriptors: object[]): Promise<void> {
+    const fallback = `sha256-${subject.slice('sha256:'.length)}`;
+    const index = (await getManifest(reg, REPO, fallback)).json as { manifests: object[] };
+    await putManifest(reg, REPO, fallback, { ...index, manifests: [...descriptors, ...index.manifests] }, OCI_INDEX);
+  }
+
+  /** A referrer of `subject` whose one layer is `blob`, claiming `claimedSize` bytes. */
+  async function referrerWith(subject: { digest: string; size: number }, blob: Buffer, claimedSize = blob.length) {
+    const layerDigest = await putBlob(reg, REPO, blob);
+    const config = await putBlob(reg, REPO, '{}');
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: BUNDLE_TYPE,
+      config: { mediaType: OCI_EMPTY, digest: config, size: 2 },
+      layers: [
+        {
+          mediaType: BUNDLE_TYPE,
+          digest: layerDigest,
+          size: claimedSize,
+          annotations: { 'org.opencontainers.image.title': 'report.json.sigstore.json' },
+        },
+      ],
+      subject: { mediaType: OCI_MANIFEST, ...subject },
+    };
+    const bytes = Buffer.from(JSON.stringify(manifest));
+    const { createHash } = await import('node:crypto');
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    await putManifest(reg, REPO, digest, bytes);
+    return {
+      layerDigest,
+      descriptor: { mediaType: OCI_MANIFEST, digest, size: bytes.length, artifactType: BUNDLE_TYPE },
+    };
+  }
+
+  beforeAll(async () => {
+    [reg, stack, silent] = await Promise.all([
+      startRegistry({ generation: gen }),
+      startSigstoreStack(),
+      startSilentServer(),
+    ]);
+    proxy = await startRegistryProxy(reg);
+    token = await stack.mintToken(RELEASE);
+  });
+  afterAll(async () => {
+    await Promise.all([proxy?.close(), silent?.close(), stack?.close()]);
+    await reg?.stop();
+  });
+
+  it('push --sign with a token Fulcio refuses: exit 4, nothing pushed, the tag still points where it did', async () => {
+    proxy.setRules([]);
+    const first = await push('v1', 'release one', token);
+    expect(first.exitCode, first.stderr).toBe(EXIT.OK);
+    const before = await tagDigest('v1');
+    const expired = await stack.mintToken({ ...RELEASE, expiresInSeconds: -300 });
+    const r = await push('v1', 'release two, unsigned', expired);
+    expectCleanFailure(r, EXIT.AUTH_FAILED, [reg.password, expired]);
+    expect(r.stderr).toMatch(/nothing was pushed: the tag .*:v1 still points where it did/);
+    expect(await tagDigest('v1')).toBe(before);
+  });
+
+  it('attaching fails after the untagged push: the tag did not move, and the output says where the upload is', async () => {
+    const first = await push('v2', 'release one', token);
+    expect(first.exitCode, first.stderr).toBe(EXIT.OK);
+    const before = await tagDigest('v2');
+    // The referrer index update (tag schema fallback) is refused by the registry.
+    proxy.setRules([{ path: /\/manifests\/sha256-/, method: 'PUT', fault: { kind: 'status', status: 400 } }]);
+    try {
+      const r = await push('v2', 'release two', token);
+      expect(r.exitCode).not.toBe(EXIT.OK);
+      expect(r.stderr).toMatch(
+        /the tag .*:v2 was not moved: it still points where it did \(the upload stays untagged at .*@sha256:[a-f0-9]{64}\)/,
+      );
+      expect(r.stdout).toBe('');
+    } finally {
+      proxy.setRules([]);
+    }
+    expect(await tagDigest('v2')).toBe(before);
+    const ok = await pullVerify(ref('v2'));
+    expect(ok.exitCode, ok.stderr).toBe(EXIT.OK); // the tag still names signed bytes
+  });
+
+  it('a referrer claiming a small bundle while its blob is 32 MiB: cut at 1 MiB, skipped; the good one after it verifies', async () => {
+    proxy.setRules([]);
+    const pushed = await push('big', 'content with a good signature', token);
+    expect(pushed.exitCode, pushed.stderr).toBe(EXIT.OK);
+    const { digest, file } = JSON.parse(pushed.stdout) as { digest: string; file: unknown };
+    expect(file).toBeTruthy();
+    const subject = { digest, size: (await getManifest(reg, REPO, digest)).bytes.length };
+    const liar = await referrerWith(subject, randomBytes(32 * MiB), 100);
+    await prependReferrers(digest, [liar.descriptor]);
+    proxy.clearLog();
+    const r = await pullVerify(ref('big'));
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    expect(r.stderr).toMatch(new RegExp(`Skipping signature ${liar.descriptor.digest.slice(0, 19)}`));
+    expect(r.stderr).toMatch(/Verified: .*after skipping 1 unusable signature/);
+    // Far less than the blob was read: the cap is on bytes arriving, not on the claimed size.
+    const served = proxy.bytesServed(`/v2/${REPO}/blobs/${liar.layerDigest}`);
+    expect(served).toBeGreaterThan(0);
+    expect(served).toBeLessThan(12 * MiB);
+  });
+
+  it('referrers that are gone (404) or malformed are skipped and listed; the good one still verifies', async () => {
+    proxy.setRules([]);
+    const pushed = await push('junk', 'content with junk referrers first', token);
+    expect(pushed.exitCode, pushed.stderr).toBe(EXIT.OK);
+    const { digest } = JSON.parse(pushed.stdout) as { digest: string };
+    const subject = { digest, size: (await getManifest(reg, REPO, digest)).bytes.length };
+    const gone = (await referrerWith(subject, Buffer.from('{}'))).descriptor;
+    const malformed = await referrerWith(subject, Buffer.from('{"this is": "not a bundle"}'));
+    await prependReferrers(digest, [gone, malformed.descriptor]);
+    // The first one has vanished from the registry since it was listed.
+    proxy.setRules([{ path: new RegExp(`/manifests/${gone.digest}$`), fault: { kind: 'status', status: 404 } }]);
+    const r = await pullVerify(ref('junk'), ['--json']);
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    const out = JSON.parse(r.stdout) as { verification: { skippedSignatures: { digest: string; reason: string }[] } };
+    expect(out.verification.skippedSignatures.map((s) => s.digest)).toEqual([gone.digest, malformed.descriptor.digest]);
+    expect(r.stderr).toMatch(/after skipping 2 unusable signatures/);
+    expect(out.verification.skippedSignatures[0]!.reason).toMatch(/not found|404/i);
+    expect(out.verification.skippedSignatures[1]!.reason).toMatch(/not a Sigstore signature bundle|not valid JSON/);
+    proxy.setRules([]);
+  });
+
+  it('a referrers listing whose next page is itself: stopped at the step budget, exit 7, nothing landed', async () => {
+    proxy.setRules([
+      { path: REFERRERS_PATH, method: 'GET', fault: { kind: 'referrersLoop', maxPages: 1_000_000, linkTo: 'self' } },
+    ]);
+    proxy.clearLog();
+    try {
+      const dirs = freshCliDirs();
+      const started = Date.now();
+      const r = await runCli(
+        [
+          'pull',
+          ref('v1'),
+          '-o',
+          'out',
+          '-u',
+          reg.username,
+          '--verify',
+          ...POLICY,
+          '--trusted-root',
+          stack.trustedRootPath,
+          '--timeout',
+          '2s',
+        ],
+        { ...dirs, env: env() },
+      );
+      expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+      expect(r.stderr).toMatch(/^error: oras discover .* did not finish within 2s/m);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(readdirSync(dirs.cwd)).toEqual([]);
+      // The loop was real (oras kept asking), and it was cut: a bounded number of requests.
+      const pages = proxy.requestsTo(REFERRERS_PATH).length;
+      expect(pages).toBeGreaterThan(5);
+      const afterwards = pages;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(proxy.requestsTo(REFERRERS_PATH).length).toBe(afterwards); // oras is gone
+    } finally {
+      proxy.setRules([]);
+    }
+  });
+
+  it('verify <ref> against a registry that never answers: exit 7 within the limit', async () => {
+    const r = await runCli(
+      [
+        'verify',
+        `${silent.host}/${REPO}:v1`,
+        ...POLICY,
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--timeout',
+        '1s',
+        '-u',
+        'x',
+      ],
+      { env: env() },
+    );
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/stalled: no progress for 1s/);
+    expect(existsSync(join(r.cwd, 'out'))).toBe(false);
+  });
+});

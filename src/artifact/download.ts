@@ -48,11 +48,19 @@ export const describeFile = (blob: ResolvedBlob) => ({
   mediaType: blob.layer.mediaType,
 });
 
-/** Pulls the pinned artifact into `workDir/blob/` and returns the one file's path there. */
-export async function downloadBlob(oras: Oras, blob: ResolvedBlob, workDir: string): Promise<string> {
+/**
+ * Pulls the pinned artifact into `workDir/blob/` and returns the one file's path there.
+ * `signal` stops the download; what it wrote stays in `workDir` for its owner to remove.
+ */
+export async function downloadBlob(
+  oras: Oras,
+  blob: ResolvedBlob,
+  workDir: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const outDir = join(workDir, 'blob');
   await mkdir(outDir, { mode: 0o700 });
-  const files = await oras.pull(blob.pinnedReference, outDir);
+  const files = await oras.pull(blob.pinnedReference, outDir, signal);
   const expected = join(outDir, blob.title);
   const entries = await readdir(outDir);
   const written = files.length === 1 ? files[0]! : undefined;

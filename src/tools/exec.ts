@@ -74,6 +74,8 @@ export interface RunRequest {
    * stops the child at once (VERIFICATION_FAILED). Caps what is read, not what is claimed.
    */
   stdoutLimit?: number;
+  /** Stops the child (SIGTERM, then SIGKILL after the grace) when aborted; the run then throws. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -177,6 +179,7 @@ export function createRunner(
         req.stdoutLimit === undefined ? 64 * 1024 * 1024 : { stdout: req.stdoutLimit, stderr: 64 * 1024 * 1024 },
       encoding: req.stdoutLimit === undefined ? 'utf8' : 'buffer',
       forceKillAfterDelay: deadlines.killGraceMs,
+      ...(req.signal ? { cancelSignal: req.signal } : {}),
       windowsHide: true,
     });
     let ended = false;
@@ -191,6 +194,7 @@ export function createRunner(
     ended = true;
     const stopped = await watching;
     if (stopped) throw stoppedError(stopped, step, req, deadlines);
+    if (result.isCanceled) throw new GhcrBlobError('INTERNAL', `${step} was cancelled`);
     if (result.isMaxBuffer && req.stdoutLimit !== undefined) throw stoppedError('over-limit', step, req, deadlines);
     const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
     const stderr = text(result.stderr);

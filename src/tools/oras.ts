@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { basicAuthEncodings } from '../core/redact.js';
-import type { Runner, RunResult } from './exec.js';
+import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
 import {
@@ -83,7 +83,8 @@ export interface Oras {
    * than `maxBytes` arriving stops oras (VERIFICATION_FAILED).
    */
   fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
-  pull(reference: string, outDir: string): Promise<PulledFile[]>;
+  /** `signal` stops oras; the caller removes what it wrote (outDir is in a private folder). */
+  pull(reference: string, outDir: string, signal?: AbortSignal): Promise<PulledFile[]>;
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
   /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
@@ -115,7 +116,7 @@ export async function openOras(
   const secrets = credentials
     ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
     : [];
-  type Watch = { cwd?: string; watch?: string; maxBytes?: number; bounded?: boolean; stdoutLimit?: number };
+  type Watch = Pick<RunRequest, 'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'stdoutLimit' | 'signal'>;
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
   const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
     const out = await run({
@@ -147,9 +148,10 @@ export async function openOras(
         maxBytes,
       });
     },
-    async pull(reference, outDir) {
+    async pull(reference, outDir, signal) {
       const { stdout: out } = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
         watch: outDir,
+        ...(signal ? { signal } : {}),
       });
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
     },

@@ -90,7 +90,15 @@ export interface RunResult {
 
 export type Runner = (request: RunRequest) => Promise<RunResult>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `end` settles first (and then leaves no timer keeping Node alive). */
+const pause = (ms: number, end: Promise<void>) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void end.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 type Stop = 'stalled' | 'budget' | 'over-limit';
 
@@ -105,12 +113,14 @@ async function watchChild(
   deadlines: Deadlines,
   ended: () => boolean,
   stop: () => void,
+  end: Promise<void>,
 ): Promise<Stop | undefined> {
   const started = Date.now();
   let lastMove = started;
   let last = -1;
   while (!ended()) {
-    await sleep(deadlines.pollMs);
+    // Cut short when the child ends: a finished step must not wait out the poll interval.
+    await pause(deadlines.pollMs, end);
     if (ended()) return undefined;
     const written = req.watch ? await bytesUnder(req.watch) : 0;
     const moved = written + ((await processIoBytes(pid)) ?? 0);
@@ -183,15 +193,21 @@ export function createRunner(
       windowsHide: true,
     });
     let ended = false;
+    let markEnded = () => {};
+    const end = new Promise<void>((resolve) => {
+      markEnded = resolve;
+    });
     const watching = watchChild(
       child.pid,
       req,
       deadlines,
       () => ended,
       () => child.kill('SIGTERM'),
+      end,
     );
     const result = await child;
     ended = true;
+    markEnded();
     const stopped = await watching;
     if (stopped) throw stoppedError(stopped, step, req, deadlines);
     if (result.isCanceled) throw new GhcrBlobError('INTERNAL', `${step} was cancelled`);

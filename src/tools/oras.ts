@@ -4,7 +4,7 @@
  * private `--registry-config`, so nothing is read from or written to the user's docker config.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { basicAuthEncodings } from '../core/redact.js';
@@ -85,6 +85,12 @@ export interface Oras {
   fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   /** `signal` stops oras; the caller removes what it wrote (outDir is in a private folder). */
   pull(reference: string, outDir: string, signal?: AbortSignal): Promise<PulledFile[]>;
+  /**
+   * Downloads one blob by digest (`host/repo@sha256:…`) into `outputPath`. oras checks the bytes
+   * against the digest in the reference while downloading and fails (exit 1) on a mismatch; more
+   * than `maxBytes` arriving stops it; `signal` stops it. What it wrote stays for the caller.
+   */
+  fetchLayer(reference: string, outputPath: string, maxBytes: number, signal?: AbortSignal): Promise<void>;
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
   /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
@@ -154,6 +160,14 @@ export async function openOras(
         ...(signal ? { signal } : {}),
       });
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
+    },
+    async fetchLayer(reference, outputPath, maxBytes, signal) {
+      // Watching the file's folder: bytes landing there are progress, and are capped.
+      await invoke('blob fetch', ['blob', 'fetch', '--output', outputPath], [reference], {
+        watch: dirname(outputPath),
+        maxBytes,
+        ...(signal ? { signal } : {}),
+      });
     },
     async attach(subject, cwd, fileArg, artifactType) {
       const { stdout: out } = await invoke(

@@ -11,6 +11,7 @@ import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { craftArtifact, type CraftedArtifact } from '../support/registry-api.js';
 import { startRegistry, type Registry } from '../support/registry.js';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
 const KiB = 1024;
@@ -28,12 +29,18 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
   let proxy: RegistryProxy;
   let art: CraftedArtifact;
   let content: Buffer;
+  let stack: SigstoreStack;
   const blobPath = () => new RegExp(`/blobs/${art.layers[0]!.digest}$`);
-  const pull = async () => {
+  const pull = async (extra: string[] = []) => {
     const s = sandbox();
-    const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username], {
+    const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, ...extra], {
       ...s,
-      env: { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password, TMPDIR: s.tmp },
+      env: {
+        GHCR_BLOB_ORAS: toolsFor(gen).oras,
+        GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
+        GHCR_TOKEN: reg.password,
+        TMPDIR: s.tmp,
+      },
     });
     return { r, s };
   };
@@ -43,13 +50,13 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
   };
 
   beforeAll(async () => {
-    reg = await startRegistry({ generation: gen });
+    [reg, stack] = await Promise.all([startRegistry({ generation: gen }), startSigstoreStack()]);
     proxy = await startRegistryProxy(reg);
     content = randomBytes(SIZE);
     art = await craftArtifact(reg, 'lying/file', 'v1', [{ content, title: 'data.bin' }]);
   });
   afterAll(async () => {
-    await proxy?.close();
+    await Promise.all([proxy?.close(), stack?.close()]);
     await reg?.stop();
   });
 
@@ -99,4 +106,27 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
       nothingLanded(s);
     },
   );
+
+  it('pull --verify of an unsigned artifact whose blob trickles: the empty lookup stops the download at once', async () => {
+    // 192 KiB at 1 KiB per 100 ms would take ~20 s; the signature lookup runs beside it.
+    proxy.setRules([{ path: blobPath(), method: 'GET', fault: { kind: 'trickle', chunkBytes: KiB, everyMs: 100 } }]);
+    proxy.clearLog();
+    const started = Date.now();
+    const { r, s } = await pull([
+      '--verify',
+      '--github-workflow',
+      'octo/tools/.github/workflows/release.yml@refs/tags/v1',
+      '--trusted-root',
+      stack.trustedRootPath,
+    ]);
+    const took = Date.now() - started;
+    proxy.setRules([]);
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
+    expect(r.stderr).toMatch(/no signature is attached/);
+    expect(took).toBeLessThan(10_000);
+    const served = proxy.requestsTo(blobPath()).filter((q) => q.fault === 'trickle');
+    expect(served.length).toBeGreaterThan(0); // the download had started
+    expect(served.every((q) => !q.finished)).toBe(true); // and was cut
+    nothingLanded(s);
+  });
 });

@@ -5,6 +5,7 @@
  * only through a FIFO (see fifo.ts), never argv or environment.
  */
 import { GhcrBlobError, verificationError } from '../core/errors.js';
+import { privateTempDir } from '../core/fs.js';
 import { errorLine } from './child-output.js';
 import type { Runner } from './exec.js';
 import { createSecretFifo } from './fifo.js';
@@ -55,8 +56,14 @@ export interface SignBlobRequest {
   cosign2?: Cosign2Services;
 }
 
+/**
+ * What cosign checks the bundle against: a file (cosign reads ALL of it into memory), or the
+ * file's sha256 as we computed it while streaming (lower-case hex): cosign then never holds the blob.
+ */
+export type BlobInput = { file: string } | { sha256: string };
+
 export interface VerifyBlobRequest {
-  file: string;
+  blob: BlobInput;
   bundlePath: string;
   trustedRootPath?: string;
   /** e.g. ['--certificate-identity', X, '--certificate-oidc-issuer', Y] */
@@ -113,7 +120,22 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
   if (req.trustedRootPath) args.push('--trusted-root', req.trustedRootPath);
   if (req.noTransparencyLog) args.push('--insecure-ignore-tlog');
   if (req.noCtLog) args.push('--insecure-ignore-sct');
-  args.push('--', req.file);
-  const out = await run({ file: tool.path, args });
-  if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
+  if ('file' in req.blob) {
+    args.push('--', req.blob.file);
+    const out = await run({ file: tool.path, args });
+    if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
+    return;
+  }
+  // cosign 2.5 and 3.x take `sha256:<hex>` in place of the blob (undocumented; pinned by
+  // test/e2e/cosign-digest.test.ts) but try it as a path first: cosign runs in a fresh private
+  // folder, where no file of that name exists and nobody else can create one.
+  if (!/^[a-f0-9]{64}$/.test(req.blob.sha256)) throw new GhcrBlobError('INTERNAL', 'not a sha256 digest');
+  args.push('--', `sha256:${req.blob.sha256}`);
+  const cwd = await privateTempDir();
+  try {
+    const out = await run({ file: tool.path, args, cwd: cwd.path });
+    if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
+  } finally {
+    await cwd.dispose();
+  }
 }

@@ -74,6 +74,8 @@ export interface RunRequest {
    * stops the child at once (VERIFICATION_FAILED). Caps what is read, not what is claimed.
    */
   stdoutLimit?: number;
+  /** Stops the child (SIGTERM, then SIGKILL after the grace) when aborted; the run then throws. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -88,7 +90,15 @@ export interface RunResult {
 
 export type Runner = (request: RunRequest) => Promise<RunResult>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `end` settles first (and then leaves no timer keeping Node alive). */
+const pause = (ms: number, end: Promise<void>) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void end.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 type Stop = 'stalled' | 'budget' | 'over-limit';
 
@@ -103,12 +113,14 @@ async function watchChild(
   deadlines: Deadlines,
   ended: () => boolean,
   stop: () => void,
+  end: Promise<void>,
 ): Promise<Stop | undefined> {
   const started = Date.now();
   let lastMove = started;
   let last = -1;
   while (!ended()) {
-    await sleep(deadlines.pollMs);
+    // Cut short when the child ends: a finished step must not wait out the poll interval.
+    await pause(deadlines.pollMs, end);
     if (ended()) return undefined;
     const written = req.watch ? await bytesUnder(req.watch) : 0;
     const moved = written + ((await processIoBytes(pid)) ?? 0);
@@ -177,20 +189,28 @@ export function createRunner(
         req.stdoutLimit === undefined ? 64 * 1024 * 1024 : { stdout: req.stdoutLimit, stderr: 64 * 1024 * 1024 },
       encoding: req.stdoutLimit === undefined ? 'utf8' : 'buffer',
       forceKillAfterDelay: deadlines.killGraceMs,
+      ...(req.signal ? { cancelSignal: req.signal } : {}),
       windowsHide: true,
     });
     let ended = false;
+    let markEnded = () => {};
+    const end = new Promise<void>((resolve) => {
+      markEnded = resolve;
+    });
     const watching = watchChild(
       child.pid,
       req,
       deadlines,
       () => ended,
       () => child.kill('SIGTERM'),
+      end,
     );
     const result = await child;
     ended = true;
+    markEnded();
     const stopped = await watching;
     if (stopped) throw stoppedError(stopped, step, req, deadlines);
+    if (result.isCanceled) throw new GhcrBlobError('INTERNAL', `${step} was cancelled`);
     if (result.isMaxBuffer && req.stdoutLimit !== undefined) throw stoppedError('over-limit', step, req, deadlines);
     const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
     const stderr = text(result.stderr);

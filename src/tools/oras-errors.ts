@@ -41,6 +41,12 @@ const RULES: readonly Rule[] = [
     recommendation: 'the registry sent more bytes than the content it named; do not trust this registry',
   },
   {
+    // oras checks what it downloads against the digest it asked for (`oras blob fetch`).
+    test: /mismatched digest|digest mismatch/i,
+    code: 'VERIFICATION_FAILED',
+    recommendation: 'the registry sent other bytes than the digest names; do not trust this registry',
+  },
+  {
     test: /server gave HTTP response to HTTPS client/i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: 'this registry speaks plain HTTP: pass --plain-http',

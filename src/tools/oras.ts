@@ -4,11 +4,11 @@
  * private `--registry-config`, so nothing is read from or written to the user's docker config.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { basicAuthEncodings } from '../core/redact.js';
-import type { Runner, RunResult } from './exec.js';
+import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
 import {
@@ -83,7 +83,14 @@ export interface Oras {
    * than `maxBytes` arriving stops oras (VERIFICATION_FAILED).
    */
   fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
-  pull(reference: string, outDir: string): Promise<PulledFile[]>;
+  /** `signal` stops oras; the caller removes what it wrote (outDir is in a private folder). */
+  pull(reference: string, outDir: string, signal?: AbortSignal): Promise<PulledFile[]>;
+  /**
+   * Downloads one blob by digest (`host/repo@sha256:…`) into `outputPath`. oras checks the bytes
+   * against the digest in the reference while downloading and fails (exit 1) on a mismatch; more
+   * than `maxBytes` arriving stops it; `signal` stops it. What it wrote stays for the caller.
+   */
+  fetchLayer(reference: string, outputPath: string, maxBytes: number, signal?: AbortSignal): Promise<void>;
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
   /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
@@ -115,7 +122,7 @@ export async function openOras(
   const secrets = credentials
     ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
     : [];
-  type Watch = { cwd?: string; watch?: string; maxBytes?: number; bounded?: boolean; stdoutLimit?: number };
+  type Watch = Pick<RunRequest, 'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'stdoutLimit' | 'signal'>;
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
   const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
     const out = await run({
@@ -147,11 +154,20 @@ export async function openOras(
         maxBytes,
       });
     },
-    async pull(reference, outDir) {
+    async pull(reference, outDir, signal) {
       const { stdout: out } = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
         watch: outDir,
+        ...(signal ? { signal } : {}),
       });
       return parseOrasJson(pullOutputSchema, 'pull', out).files;
+    },
+    async fetchLayer(reference, outputPath, maxBytes, signal) {
+      // Watching the file's folder: bytes landing there are progress, and are capped.
+      await invoke('blob fetch', ['blob', 'fetch', '--output', outputPath], [reference], {
+        watch: dirname(outputPath),
+        maxBytes,
+        ...(signal ? { signal } : {}),
+      });
     },
     async attach(subject, cwd, fileArg, artifactType) {
       const { stdout: out } = await invoke(

@@ -1,6 +1,7 @@
 // Ctrl-C in the middle of a download: the private folder (with its partial file) is removed and
 // the output folder is left as it was. A stand-in oras makes the timing deterministic: it
-// answers every command with the real oras, except `pull`, where it writes a partial file and hangs.
+// answers every command with the real oras, except the layer download (`blob fetch`), where it
+// writes a partial file and hangs.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -23,10 +24,10 @@ function fakeOras(dir: string): { path: string; pidFile: string } {
   writeFileSync(
     path,
     `#!/bin/sh
-if [ "$1" = pull ]; then
+if [ "$1 $2" = "blob fetch" ]; then
   prev=""; for a in "$@"; do [ "$prev" = "--output" ] && out="$a"; prev="$a"; done
   echo $$ > '${pidFile}'
-  head -c 1048576 /dev/zero > "$out/report.json"
+  head -c 1048576 /dev/zero > "$out"
   exec sleep 30
 fi
 exec ${toolsFor('sid').oras} "$@"

@@ -1,7 +1,7 @@
 /**
  * The shared half of DSSE evidence: the envelope is verified in-process and by `cosign
- * verify-blob` (cosign 3 checks a DSSE bundle against the bytes it is given by the statement's
- * subject digest), and a statement subject must name the target's bytes.
+ * verify-blob` (cosign 2.5 and 3 check a DSSE bundle against the digest they are given by the
+ * statement's subject digest), and a statement subject must name the target's bytes.
  */
 import { verificationError } from '../../core/errors.js';
 import { verifyBlob } from '../../tools/cosign.js';
@@ -53,9 +53,10 @@ export async function verifyAttestation(
     a.bundle,
     async () => verifyAttestationInProcess({ bundle: a.bundle, trustedRoot: check.trustedRoot, policy: check.policy }),
     async (cosign) => {
-      // For a manifest subject, cosign gets the very manifest bytes we hashed.
+      // cosign matches a statement subject against the digest we hashed (the file streamed, or the
+      // manifest bytes fetched when resolving), so it never reads the blob (test/e2e/cosign-digest).
       await verifyBlob(cosign, run, {
-        file: bound.names === 'manifest' ? await target.artifact!.manifestFile() : target.file,
+        blob: { sha256: bound.digest.slice('sha256:'.length) },
         bundlePath,
         trustedRootPath: check.trustedRootPath,
         policyFlags: check.policy.cosignFlags(),

@@ -38,8 +38,6 @@ export interface Target {
     manifestDigest: string;
     /** `sha256:…` of the one layer, checked by oras while downloading; equals the file's. */
     layerDigest: string;
-    /** A file holding exactly the manifest bytes that hash to manifestDigest (fetched on demand). */
-    manifestFile(): Promise<string>;
   };
 }
 

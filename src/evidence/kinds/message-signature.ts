@@ -31,7 +31,8 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
       // With no --trusted-root cosign fetches the same public-good root through its own TUF client.
       async (cosign) =>
         verifyBlob(cosign, run, {
-          file: bound.names === 'manifest' ? await target.artifact!.manifestFile() : target.file,
+          // The digest we hashed (file streamed, or manifest bytes): cosign never reads the blob.
+          blob: { sha256: bound.digest.slice('sha256:'.length) },
           bundlePath,
           trustedRootPath: check.trustedRootPath,
           policyFlags: check.policy.cosignFlags(),

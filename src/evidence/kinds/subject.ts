@@ -7,7 +7,7 @@ import { verificationError } from '../../core/errors.js';
 import type { ChainLink, Target } from './kind.js';
 
 const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
-const BY_ORAS = 'oras, while downloading the layer; ghcr-blob checks its report';
+const BY_ORAS = 'oras, while downloading the layer by this digest';
 const BY_US_FILE = 'ghcr-blob: sha256 of the file as read';
 
 export interface Binding {
@@ -23,7 +23,7 @@ export function bindSubject(named: readonly string[], target: Target, first: Cha
   const fileLink: ChainLink = { link: 'file', digest: file, checkedBy: BY_US_FILE };
   const art = target.artifact;
   if (art && art.layerDigest !== file) {
-    // downloadBlob already checked oras's report; this keeps the chain honest on its own.
+    // oras fetched the layer by this digest and checked it; this keeps the chain honest on its own.
     throw verificationError('the file that landed is not the layer the manifest names', [
       `layer digest: ${art.layerDigest}`,
       `file sha256:  ${file}`,

@@ -62,7 +62,7 @@ describe('evidenceKindOf: chosen by the bundle', () => {
 describe('bindSubject: statement subject → manifest → layer → file', () => {
   const file = 'cd'.repeat(32);
   const manifest = `sha256:${'ef'.repeat(32)}`;
-  const artifact = { manifestDigest: manifest, layerDigest: `sha256:${file}`, manifestFile: async () => '/nowhere' };
+  const artifact = { manifestDigest: manifest, layerDigest: `sha256:${file}` };
 
   it('a manifest subject gives the four links, each with who checked it', () => {
     const b = bindSubject([manifest], { file: '/f', sha256: file, artifact }, 'statement subject');

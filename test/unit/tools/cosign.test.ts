@@ -204,7 +204,7 @@ describe('cosign verify-blob argv', () => {
     '--certificate-oidc-issuer',
     'https://token.actions.githubusercontent.com',
   ];
-  const req = { file: '/tmp/priv/report.json', bundlePath: '/tmp/priv/b.json', policyFlags: policy };
+  const req = { blob: { file: '/tmp/priv/report.json' }, bundlePath: '/tmp/priv/b.json', policyFlags: policy };
 
   it.each<[string, CosignTool, string | undefined, string[]]>([
     ['cosign 3, TUF', COSIGN_3, undefined, []],
@@ -228,6 +228,42 @@ describe('cosign verify-blob argv', () => {
         ],
       },
     ]);
+  });
+
+  it('given a digest, passes sha256:<hex> and runs cosign in a private folder where no such file exists', async () => {
+    const hex = 'ab'.repeat(32);
+    let sawCwd: { path: string; mode: number; entries: boolean } | undefined;
+    const fake = recordingRunner((r) => {
+      const st = statSync(r.cwd!);
+      sawCwd = { path: r.cwd!, mode: st.mode & 0o777, entries: existsSync(`${r.cwd}/sha256:${hex}`) };
+      return {};
+    });
+    await verifyBlob(COSIGN_3, fake.run, { ...req, blob: { sha256: hex } });
+    expect(fake.calls[0]?.args).toEqual([
+      'verify-blob',
+      '--bundle',
+      '/tmp/priv/b.json',
+      ...policy,
+      '--',
+      `sha256:${hex}`,
+    ]);
+    expect(sawCwd).toMatchObject({ mode: 0o700, entries: false });
+    // The folder is gone afterwards, also when cosign refuses.
+    expect(existsSync(sawCwd!.path)).toBe(false);
+    const refusing = recordingRunner(() => ({ exitCode: 1, stderr: 'Error: invalid signature\n' }));
+    await expect(verifyBlob(COSIGN_2, refusing.run, { ...req, blob: { sha256: hex } })).rejects.toMatchObject({
+      code: 'VERIFICATION_FAILED',
+    });
+    expect(existsSync(refusing.calls[0]!.cwd!)).toBe(false);
+  });
+
+  it('refuses anything but 64 lower-case hex digits as a digest (it becomes an argument)', async () => {
+    const fake = recordingRunner();
+    for (const sha256 of ['AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(32)}/../x`, '--output=/etc/passwd'])
+      await expect(verifyBlob(COSIGN_3, fake.run, { ...req, blob: { sha256 } })).rejects.toMatchObject({
+        code: 'INTERNAL',
+      });
+    expect(fake.calls).toEqual([]);
   });
 
   it('passes regexp policy flags through unchanged', async () => {

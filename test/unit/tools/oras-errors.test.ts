@@ -20,6 +20,8 @@ describe('oras failure text → error code', () => {
       'REGISTRY_UNREACHABLE',
     ],
     ['Error: localhost:5000/a/b:nope: not found', 'NOT_FOUND'],
+    // `oras blob fetch` given other bytes than the digest names (wording of oras 1.2.0 and 1.3.3).
+    ['Error: mismatched digest', 'VERIFICATION_FAILED'],
     ['Error: invalid reference: invalid repository "A"', 'USAGE'],
     ['Error: something nobody expected', 'INTERNAL'],
   ])('%s → %s', (stderr, code) => {

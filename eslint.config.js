@@ -19,6 +19,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // `import { z }` hands the bundle zod's whole namespace object, every locale included
+      // (~560 KB, ~20 ms more CPU at every start); `import * as z` lets esbuild keep what is used.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "use `import * as z from 'zod'` (start-up cost)",
+        },
+      ],
+    },
+  },
+  {
     // Tests edit hostile JSON in place (drop fields, change types): `any` is the honest type there.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isActions, neutralizeWorkflowCommands, workflowCommand } from '../core/actions.js';
 import { usageError } from '../core/errors.js';
 import { printableLine } from '../core/printable.js';

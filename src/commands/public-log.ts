@@ -6,7 +6,7 @@
  * --allow-public-log, or a --signing-config whose transparency log is not public-good's.
  * The token's own `repository_visibility` claim says which case this is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../core/errors.js';
 import { parseUntrustedJson, readSmallFile } from '../core/json-input.js';
 import { printableLine } from '../core/printable.js';

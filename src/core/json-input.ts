@@ -4,7 +4,7 @@
  * shape, and every failure reads the same way: `<source> is not <what>: <field>: <reason>`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ErrorCode, GhcrBlobError, isGhcrBlobError, usageError } from './errors.js';
 
 /**

@@ -2,7 +2,7 @@
  * OCI references: `host[:port]/path[:tag][@digest]`, following the distribution reference
  * grammar. Parsed once, up front, so a malformed reference never reaches oras.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SHA256_DIGEST } from './digest.js';
 import { usageError } from './errors.js';
 import { printableLine } from './printable.js';

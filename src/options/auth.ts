@@ -3,7 +3,7 @@
  * flag that takes a secret: argv is world-readable in /proc (see secrets/registry-token.ts).
  */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const authOptionsSchema = z.object({
   username: z.string().min(1).optional(),

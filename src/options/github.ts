@@ -1,6 +1,6 @@
 /** GitHub Actions integration: step outputs and the job summary (paths come from the runner's env). */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const githubOptionsSchema = z.object({
   githubOutput: z.boolean().default(false),

@@ -1,6 +1,6 @@
 /** --json: one JSON document on stdout, shape documented in README. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const outputOptionsSchema = z.object({ json: z.boolean().default(false) });
 

@@ -1,5 +1,5 @@
 /** Commander hands us loosely typed options; every command checks them with zod first. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { usageError } from '../core/errors.js';
 
 export function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {

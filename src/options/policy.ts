@@ -4,7 +4,7 @@
  * (see verify/policy.ts), before any IO.
  */
 import { Option, type Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../core/errors.js';
 import { trustOptionsSchema } from './trust.js';
 

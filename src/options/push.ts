@@ -1,6 +1,6 @@
 /** push: the file's layer and manifest, --sign, and the option modules it embeds. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addSigningOptions, signingOptionsSchema } from './signing.js';
 import { addTrustOptions, trustOptionsSchema } from './trust.js';

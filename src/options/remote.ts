@@ -1,6 +1,6 @@
 /** How to reach the registry: the reference itself plus --plain-http / --ca-file. */
 import { Option, type Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const remoteOptionsSchema = z.object({
   plainHttp: z.boolean().default(false),

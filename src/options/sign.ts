@@ -1,6 +1,6 @@
 /** sign: a local file (--bundle, --force) or a reference; and the option modules it embeds. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addSigningOptions, signingOptionsSchema } from './signing.js';
 import { addTrustOptions, trustOptionsSchema } from './trust.js';

@@ -1,6 +1,6 @@
 /** Signing: where the OIDC identity token comes from, and which Sigstore instance signs. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../core/errors.js';
 
 export const signingOptionsSchema = z.object({

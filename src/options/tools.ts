@@ -1,6 +1,6 @@
 /** --oras / --cosign: which wrapped binaries to run (else GHCR_BLOB_ORAS/COSIGN, else PATH). */
 import { Option, type Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const toolOptionsSchema = z.object({
   oras: z.string().min(1).optional(),

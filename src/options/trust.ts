@@ -1,6 +1,6 @@
 /** --trusted-root: the Sigstore instance to trust, for signing (cosign) and verifying alike. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const trustOptionsSchema = z.object({ trustedRoot: z.string().min(1).optional() });
 export type TrustOptions = z.infer<typeof trustOptionsSchema>;

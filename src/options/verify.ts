@@ -1,6 +1,6 @@
 /** verify: a local file with --bundle, or a reference; and the option modules it embeds. */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectDigestSchema } from '../core/reference.js';
 import { addCommonOptions, commonOptionsSchema } from './common.js';
 import { addPolicyOptions, policyOptionsSchema } from './policy.js';

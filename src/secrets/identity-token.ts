@@ -4,7 +4,7 @@
  * service by ghcr-blob itself, so neither the token nor the request credential is ever put in
  * cosign's argv or environment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
 import { loadUndici } from '../core/proxy.js';

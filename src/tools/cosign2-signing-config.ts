@@ -2,7 +2,7 @@
  * A Sigstore SigningConfig (v0.2): which Fulcio, Rekor and TSA to use. cosign 3 reads the file
  * itself; for cosign 2 we pick the URLs out of it and pass them as flags.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../core/errors.js';
 import { parseUntrustedJson, readSmallFile } from '../core/json-input.js';
 

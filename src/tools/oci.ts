@@ -1,5 +1,5 @@
 /** zod schemas for the OCI documents we read: descriptors, image manifests and indexes. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { descriptorDigestSchema } from '../core/digest.js';
 
 export const TITLE_ANNOTATION = 'org.opencontainers.image.title';

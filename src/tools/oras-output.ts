@@ -2,7 +2,7 @@
  * zod schemas for `oras … --format json` (experimental in 1.2 and 1.3, so checked field by
  * field). Only what we use is required; unknown fields pass.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { descriptorDigestSchema } from '../core/digest.js';
 import { descriptorSchema } from './oci.js';
 import { parseUntrustedJson } from '../core/json-input.js';

@@ -11,7 +11,7 @@ import {
   isBundleWithMessageSignature,
   ValidationError,
 } from '@sigstore/bundle';
-import { z } from 'zod';
+import * as z from 'zod';
 import { verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson, readSmallFile } from '../core/json-input.js';
 

@@ -3,7 +3,7 @@
  * after the envelope's payload type is in-toto; the subjects' sha256 digests are what binds an
  * attestation to bytes, so a statement without one is refused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson } from '../core/json-input.js';
 import { printable } from '../core/printable.js';

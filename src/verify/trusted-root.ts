@@ -1,6 +1,6 @@
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../core/errors.js';
 import { parseUntrustedJson, readSmallFile, reasonOf } from '../core/json-input.js';
 import { fetchPublicGoodTrustedRoot } from './public-good-root.js';

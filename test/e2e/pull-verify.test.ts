@@ -270,7 +270,9 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     }
     const good = await pullVerified('t5');
     expect(good.r.exitCode, good.r.stderr).toBe(0);
-    expect(good.r.stderr).toMatch(/34 signatures attached; examining the first 32 only/);
+    // At least the 34 attached here (other tests may sign the same bytes in this repository).
+    const attached = Number(/(\d+) signatures attached; examining the first 32 only/.exec(good.r.stderr)?.[1]);
+    expect(attached, good.r.stderr).toBeGreaterThanOrEqual(34);
     const bad = await pullVerified('t5-junk');
     expectCleanFailure(bad.r, EXIT.VERIFICATION_FAILED, secrets());
     // Junk is unusable, not a rejected signature: skipped, counted, and the cap still applies.

@@ -217,9 +217,10 @@ describe('leak scanner can fail', () => {
     const scanner = await startLeakScanner(secret);
     const clean = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // `; :` stops the shell from exec-ing sleep, so the shell itself stays alive with its argv.
-    const inArgv = execa('sh', ['-c', 'sleep 0.5; :', 'sh', secret], { env: clean, extendEnv: false });
-    const inEnv = execa('sh', ['-c', 'sleep 0.5; :'], { env: { ...clean, LEAKED: secret }, extendEnv: false });
-    const onStdin = execa('sh', ['-c', 'read -r s; sleep 0.5; :'], {
+    // Two seconds: long enough that a scanner slowed by a busy machine still passes over each.
+    const inArgv = execa('sh', ['-c', 'sleep 2; :', 'sh', secret], { env: clean, extendEnv: false });
+    const inEnv = execa('sh', ['-c', 'sleep 2; :'], { env: { ...clean, LEAKED: secret }, extendEnv: false });
+    const onStdin = execa('sh', ['-c', 'read -r s; sleep 2; :'], {
       input: `${secret}\n`,
       env: clean,
       extendEnv: false,

@@ -14,19 +14,6 @@ export const pushOutputSchema = z.object({
   artifactType: z.string().optional(),
 });
 
-export const pullOutputSchema = z.object({
-  // 1.2.0's top-level `reference` is broken; we never read it.
-  files: z.array(
-    z.object({
-      path: z.string().min(1),
-      digest: descriptorDigestSchema,
-      size: z.number().int().nonnegative(),
-      mediaType: z.string().optional(),
-      annotations: z.record(z.string(), z.string()).optional(),
-    }),
-  ),
-});
-
 export const attachOutputSchema = descriptorSchema;
 
 /** 1.3 puts referrers in `referrers`, 1.2 in `manifests`. */

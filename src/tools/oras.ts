@@ -11,13 +11,7 @@ import { basicAuthEncodings } from '../core/redact.js';
 import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
-import {
-  attachOutputSchema,
-  discoverOutputSchema,
-  parseOrasJson,
-  pullOutputSchema,
-  pushOutputSchema,
-} from './oras-output.js';
+import { attachOutputSchema, discoverOutputSchema, parseOrasJson, pushOutputSchema } from './oras-output.js';
 import type { Descriptor } from './oci.js';
 
 /** Who we are at the registry. The secret reaches oras only on its stdin. */
@@ -67,12 +61,6 @@ export interface PushRequest {
   annotations: readonly string[];
 }
 
-export interface PulledFile {
-  path: string;
-  digest: string;
-  size: number;
-}
-
 export interface Oras {
   tool: OrasTool;
   push(req: PushRequest): Promise<Descriptor>;
@@ -83,8 +71,6 @@ export interface Oras {
    * than `maxBytes` arriving stops oras (VERIFICATION_FAILED).
    */
   fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
-  /** `signal` stops oras; the caller removes what it wrote (outDir is in a private folder). */
-  pull(reference: string, outDir: string, signal?: AbortSignal): Promise<PulledFile[]>;
   /**
    * Downloads one blob by digest (`host/repo@sha256:…`) into `outputPath`. oras checks the bytes
    * against the digest in the reference while downloading and fails (exit 1) on a mismatch; more
@@ -153,13 +139,6 @@ export async function openOras(
         watch: outputPath,
         maxBytes,
       });
-    },
-    async pull(reference, outDir, signal) {
-      const { stdout: out } = await invoke('pull', ['pull', '--format', 'json', '--output', outDir], [reference], {
-        watch: outDir,
-        ...(signal ? { signal } : {}),
-      });
-      return parseOrasJson(pullOutputSchema, 'pull', out).files;
     },
     async fetchLayer(reference, outputPath, maxBytes, signal) {
       // Watching the file's folder: bytes landing there are progress, and are capped.

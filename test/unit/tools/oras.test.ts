@@ -41,24 +41,11 @@ const pushed = {
   artifactType: 'application/vnd.example+json',
   referenceAsTags: [REF],
 };
-const pulledFile = {
-  path: '/tmp/priv/out/report.json',
-  reference: `localhost:5000/octo/report.json@${D2}`,
-  mediaType: 'application/json',
-  digest: D2,
-  size: 42,
-  annotations: { 'org.opencontainers.image.title': 'report.json' },
-};
 
 // What `--format json` printed, per action and generation, as captured from oras 1.2.0 and
 // 1.3.3 against distribution 2.8 (digests replaced). Fields we do not read must pass.
 const STDOUT: Record<string, Record<OrasTool['generation'], unknown>> = {
   push: { '1.2': pushed, '1.3': pushed },
-  pull: {
-    // 1.2.0's top-level `reference` lacks the repository; it must not matter.
-    '1.2': { reference: `@${D1}`, files: [pulledFile] },
-    '1.3': { reference: PINNED, files: [pulledFile] },
-  },
   attach: { '1.2': referrer(D3), '1.3': referrer(D3) },
   discover: {
     '1.2': { manifests: [referrer(D2), referrer(D3)] },
@@ -108,15 +95,14 @@ async function runAll(tool: OrasTool, transport: Transport, credentials?: Creden
       annotations: ['org.example.a=1', 'org.example.b=two words'],
     }),
     fetchManifest: await oras.fetchManifest(PINNED, '/tmp/priv/manifest.json', 4 * 1024 * 1024),
-    pull: await oras.pull(PINNED, '/tmp/priv/out'),
     attach: await oras.attach(PINNED, '/tmp/priv/sig', 'report.json.sigstore.json:' + SIG_TYPE, SIG_TYPE),
     discover: await oras.discover(PINNED, SIG_TYPE),
     // Bundles come through stdout (so the 1 MiB cap is exact); the bytes land in a real file.
     fetchBlob: await oras.fetchBlob(`localhost:5000/octo/report.json@${D2}`, join(scratch, 'blob'), 1024 * 1024),
   };
-  const [push, fetchManifest, pull, attach, discover, fetchBlob] = fake.calls;
-  const calls = { push, fetchManifest, pull, attach, discover, fetchBlob };
-  expect(fake.calls).toHaveLength(6);
+  const [push, fetchManifest, attach, discover, fetchBlob] = fake.calls;
+  const calls = { push, fetchManifest, attach, discover, fetchBlob };
+  expect(fake.calls).toHaveLength(5);
   await oras.dispose();
   return { calls, results, registryConfig: seen.registryConfig };
 }
@@ -150,15 +136,11 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       step: `oras push ${REF}`,
     });
     // Only push and attach run in the file's folder; everything else inherits ours.
-    for (const call of [calls.fetchManifest, calls.pull, calls.discover, calls.fetchBlob]) {
+    for (const call of [calls.fetchManifest, calls.discover, calls.fetchBlob]) {
       expect(call?.cwd).toBeUndefined();
     }
     expect(calls.fetchManifest).toMatchObject({
       args: ['manifest', 'fetch', '--output', '/tmp/priv/manifest.json', '--', PINNED],
-      stdin: undefined,
-    });
-    expect(calls.pull).toMatchObject({
-      args: ['pull', '--format', 'json', '--output', '/tmp/priv/out', '--', PINNED],
       stdin: undefined,
     });
     expect(calls.attach).toMatchObject({
@@ -220,7 +202,6 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       '--',
       PINNED,
     ]);
-    expect(calls.pull?.args).toEqual(['pull', '--format', 'json', '--output', '/tmp/priv/out', ...auth, '--', PINNED]);
     expect(calls.attach?.args).toEqual([
       'attach',
       '--format',
@@ -306,9 +287,6 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       size: 568,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
     });
-    expect(results.pull).toEqual([
-      expect.objectContaining({ path: '/tmp/priv/out/report.json', digest: D2, size: 42 }),
-    ]);
     expect(results.attach).toMatchObject({ digest: D3, artifactType: SIG_TYPE });
     expect(results.discover.map((d) => d.digest)).toEqual([D2, D3]);
     expect(results.fetchManifest).toBeUndefined();
@@ -323,10 +301,10 @@ describe('oras failures', () => {
       stderr: 'Error: failed to resolve: GET "http://localhost:5000/v2/": 401: Unauthorized\u001b[2J\n',
     }));
     const oras = await openOras(ORAS_1_3, fake.run, withoutCredentials, CREDS);
-    const failure = oras.pull(PINNED, '/tmp/x');
+    const failure = oras.discover(PINNED, SIG_TYPE);
     await expect(failure).rejects.toMatchObject({
       code: 'AUTH_FAILED',
-      message: 'pull failed: failed to resolve: GET "http://localhost:5000/v2/": 401: Unauthorized\\u001b[2J',
+      message: 'discover failed: failed to resolve: GET "http://localhost:5000/v2/": 401: Unauthorized\\u001b[2J',
     });
     await oras.dispose();
   });

@@ -351,3 +351,20 @@ describe('oras detection from `oras version` output', () => {
     });
   });
 });
+
+describe.each([ORAS_1_2, ORAS_1_3])('oras $version fetchLayer', (tool) => {
+  it('fetches the layer by digest into the given file, watched and capped, the secret on stdin only', async () => {
+    const fake = recordingRunner(() => ({}));
+    const oras = await openOras(tool, fake.run, withoutCredentials, CREDS);
+    await oras.fetchLayer(`localhost:5000/octo/report.json@${D2}`, '/tmp/priv/blob/report.json', 42);
+    const [call] = fake.calls;
+    expect(call?.args.slice(0, 4)).toEqual(['blob', 'fetch', '--output', '/tmp/priv/blob/report.json']);
+    expect(call?.args.slice(-2)).toEqual(['--', `localhost:5000/octo/report.json@${D2}`]);
+    expect(call?.args).toContain('--password-stdin');
+    expect(call?.args.join('\0')).not.toContain(SECRET);
+    expect(call?.stdin).toBe(SECRET);
+    // Bytes landing in the private folder are progress (the stall watch) and are capped.
+    expect(call).toMatchObject({ watch: '/tmp/priv/blob', maxBytes: 42 });
+    await oras.dispose();
+  });
+});

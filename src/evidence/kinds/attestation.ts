@@ -4,7 +4,6 @@
  * statement's subject digest), and a statement subject must name the target's bytes.
  */
 import { verificationError } from '../../core/errors.js';
-import { verifyBlob } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
 import {
   type DsseBundle,
@@ -14,7 +13,7 @@ import {
   type Statement,
   verifyAttestationInProcess,
 } from '../../verify/index.js';
-import { bothVerifiers } from './both.js';
+import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { EvidenceName, VerifiedEvidence, VerifyRequest } from './kind.js';
 import { bindSubject } from './subject.js';
 
@@ -52,19 +51,8 @@ export async function verifyAttestation(
     check,
     a.bundle,
     async () => verifyAttestationInProcess({ bundle: a.bundle, trustedRoot: check.trustedRoot, policy: check.policy }),
-    async (cosign) => {
-      // cosign matches a statement subject against the digest we hashed (the file streamed, or the
-      // manifest bytes fetched when resolving), so it never reads the blob (test/e2e/cosign-digest).
-      await verifyBlob(cosign, run, {
-        blob: { sha256: bound.digest.slice('sha256:'.length) },
-        bundlePath,
-        trustedRootPath: check.trustedRootPath,
-        policyFlags: check.policy.cosignFlags(),
-        // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
-        noTransparencyLog: check.trustedRoot.tlogs.length === 0,
-        noCtLog: check.trustedRoot.ctlogs.length === 0,
-      });
-    },
+    // cosign matches a statement subject against that digest (test/e2e/cosign-digest.test.ts).
+    cosignOverDigest(run, bound.digest, bundlePath, check),
   );
   // The statement that was bound above is the one whose envelope just verified.
   return {

@@ -1,6 +1,7 @@
 /** Two independent verifiers must both accept; neither's word is enough when both were asked. */
 import { GhcrBlobError } from '../../core/errors.js';
-import type { CosignTool } from '../../tools/cosign.js';
+import { type CosignTool, verifyBlob } from '../../tools/cosign.js';
+import type { Runner } from '../../tools/exec.js';
 import type { SigstoreBundle } from '../../verify/index.js';
 import type { VerificationCheck } from './kind.js';
 
@@ -34,4 +35,22 @@ function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
       { recommendation: 'install cosign 3, or pass --engine sigstore' },
     );
   }
+}
+
+/**
+ * cosign's side of every kind: `verify-blob` over the digest we hashed (the file streamed, or the
+ * manifest bytes fetched when resolving), so cosign never reads the blob. With no --trusted-root
+ * it fetches the same public-good root through its own TUF client.
+ */
+export function cosignOverDigest(run: Runner, digest: string, bundlePath: string, check: VerificationCheck) {
+  return (cosign: CosignTool): Promise<void> =>
+    verifyBlob(cosign, run, {
+      blob: { sha256: digest.slice('sha256:'.length) },
+      bundlePath,
+      trustedRootPath: check.trustedRootPath,
+      policyFlags: check.policy.cosignFlags(),
+      // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
+      noTransparencyLog: check.trustedRoot.tlogs.length === 0,
+      noCtLog: check.trustedRoot.ctlogs.length === 0,
+    });
 }

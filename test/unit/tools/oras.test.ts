@@ -368,3 +368,40 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version fetchLayer', (tool) => {
     await oras.dispose();
   });
 });
+
+describe('oras detection beside the first request', () => {
+  const notOras = () => Promise.reject(Object.assign(new Error('not oras'), { code: 'TOOL_MISSING' }));
+
+  it('a read starts at once, but a failed detection is what it reports', async () => {
+    const fake = recordingRunner(() => ({}));
+    const oras = await openOras({ path: '/opt/x/oras', detected: notOras() }, fake.run, withoutCredentials);
+    await expect(oras.fetchManifest(PINNED, '/tmp/priv/manifest.json', 1024)).rejects.toMatchObject({
+      code: 'TOOL_MISSING',
+    });
+    expect(fake.calls.map((c) => c.args[0])).toEqual(['manifest']);
+    await oras.dispose();
+  });
+
+  it('a step that changes the registry waits for the detection and never runs after a failed one', async () => {
+    const fake = recordingRunner(() => ({}));
+    const oras = await openOras({ path: '/opt/x/oras', detected: notOras() }, fake.run, withoutCredentials);
+    await expect(oras.tag(PINNED, 'v1')).rejects.toMatchObject({ code: 'TOOL_MISSING' });
+    await expect(
+      oras.push({ cwd: '/work/files', reference: REF, fileArg: 'report.json:application/json', annotations: [] }),
+    ).rejects.toMatchObject({ code: 'TOOL_MISSING' });
+    expect(fake.calls).toEqual([]);
+    await oras.dispose();
+  });
+
+  it('discover takes its flags from the detected generation', async () => {
+    const fake = recordingRunner(() => ({ stdout: JSON.stringify({ manifests: [] }) }));
+    const oras = await openOras(
+      { path: '/opt/x/oras', detected: Promise.resolve(ORAS_1_2) },
+      fake.run,
+      withoutCredentials,
+    );
+    await oras.discover(PINNED, SIG_TYPE);
+    expect(fake.calls[0]?.args).not.toContain('--depth');
+    await oras.dispose();
+  });
+});

@@ -48,9 +48,7 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
   const transport = await transportFrom(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
   maskSecrets(deps.env, [credentials?.secret]);
-  // `oras version` runs beside the first registry request instead of before it (see DetectingOras).
-  const path = await locateTool('oras', opts.oras, deps.env);
-  return openOras({ path, detected: detectOras(path, deps.run) }, deps.run, transport, credentials);
+  return openOras(await findOras(opts, deps), deps.run, transport, credentials);
 }
 
 /** The OIDC token for keyless signing, with every secret that must be kept out of output. */

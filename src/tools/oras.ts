@@ -61,17 +61,8 @@ export interface PushRequest {
   annotations: readonly string[];
 }
 
-/**
- * An oras binary that has been located but whose `oras version` is still running: commands that
- * only read start at the same time (one process fewer on the critical path of every command), and
- * every result waits for the detection, so a binary that is not oras ≥ 1.2 still fails as such.
- */
-export interface DetectingOras {
-  path: string;
-  detected: Promise<OrasTool>;
-}
-
 export interface Oras {
+  tool: OrasTool;
   push(req: PushRequest): Promise<Descriptor>;
   /** Points `tag` at `pinnedReference` (`host/repo@sha256:…`) in one step. */
   tag(pinnedReference: string, tag: string): Promise<void>;
@@ -95,14 +86,11 @@ export interface Oras {
 }
 
 export async function openOras(
-  located: OrasTool | DetectingOras,
+  tool: OrasTool,
   run: Runner,
   remote: Transport,
   credentials?: Credentials,
 ): Promise<Oras> {
-  const path = located.path;
-  const detected = 'detected' in located ? located.detected : Promise.resolve(located);
-  detected.catch(() => {}); // observed below, by every invoke; never an unhandled rejection
   let configDir: TempDir | undefined;
   const authArgs: string[] = [];
   if (credentials) {
@@ -122,40 +110,29 @@ export async function openOras(
     : [];
   type Watch = Pick<RunRequest, 'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'stdoutLimit' | 'signal'>;
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
-  // A step that changes the registry (`writes`) runs only once the binary is known to be oras.
-  const invoke = async (
-    action: string,
-    flags: string[],
-    positional: string[],
-    w: Watch = {},
-    writes = false,
-  ): Promise<RunResult> => {
-    if (writes) await detected;
-    const running = run({
-      file: path,
+  const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
+    const out = await run({
+      file: tool.path,
       args: [...flags, ...authArgs, ...remoteArgs, '--', ...positional],
       stdin: credentials?.secret,
       secrets,
       step: `oras ${action} ${positional[0] ?? ''}`.trim(),
       ...w,
     });
-    // Both settle (each is bounded): a failed detection explains a failed run better than its text.
-    const [result, tool] = await Promise.allSettled([running, detected]);
-    if (tool.status === 'rejected') throw tool.reason;
-    if (result.status === 'rejected') throw result.reason;
-    if (result.value.exitCode !== 0) throw orasFailure(action, result.value.stderr);
-    return result.value;
+    if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
+    return out;
   };
 
   return {
+    tool,
     async push(req) {
       const flags = ['push', '--format', 'json', ...(req.artifactType ? ['--artifact-type', req.artifactType] : [])];
       for (const a of req.annotations) flags.push('--annotation', a);
-      const { stdout: out } = await invoke('push', flags, [req.reference, req.fileArg], { cwd: req.cwd }, true);
+      const { stdout: out } = await invoke('push', flags, [req.reference, req.fileArg], { cwd: req.cwd });
       return parseOrasJson(pushOutputSchema, 'push', out);
     },
     async tag(pinnedReference, tag) {
-      await invoke('tag', ['tag'], [pinnedReference, tag], {}, true);
+      await invoke('tag', ['tag'], [pinnedReference, tag]);
     },
     async fetchManifest(reference, outputPath, maxBytes) {
       await invoke('manifest fetch', ['manifest', 'fetch', '--output', outputPath], [reference], {
@@ -177,13 +154,12 @@ export async function openOras(
         ['attach', '--format', 'json', '--artifact-type', artifactType],
         [subject, fileArg],
         { cwd },
-        true,
       );
       return parseOrasJson(attachOutputSchema, 'attach', out);
     },
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
-      const depth = (await detected).generation === '1.2' ? [] : ['--depth', '1'];
+      const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
       const { stdout: out } = await invoke(
         'discover',
         ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],

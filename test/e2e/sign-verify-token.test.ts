@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContainingString, freshCliDirs, listFilesRecursive, runCli, type CliDirs } from '../support/cli.js';
-import { isNodeOwnEnvironment, startLeakScanner } from '../support/proc-scanner.js';
+import { isNodeOwnEnvironment, type ScanReport, startLeakScanner } from '../support/proc-scanner.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { EXIT, GITHUB_ISSUER, RELEASE, SAN, cosignPath, expectRefusal, sign, type Gen } from './sign-verify.shared.js';
 
@@ -78,17 +78,32 @@ afterAll(async () => {
 
 describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
   it("fetches the job's token itself (bearer request token, audience sigstore) and signs; neither credential leaks", async () => {
-    const w = workDir();
-    const scanner = await startLeakScanner(REQUEST_TOKEN);
-    const r = await runCli([...signingArgs(w.file), '--debug'], {
-      ...w,
-      env: {
-        GHCR_BLOB_COSIGN: cosignPath(2),
-        ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
-      },
-    });
-    const scan = await scanner.stop();
+    // A signing is over in a few hundred milliseconds; on a busy machine one scan pass can miss
+    // cosign entirely. Sign again (fresh folders, fresh request log) until the scanner has watched
+    // cosign run, at most four times; no attempt may show a leak.
+    let w: ReturnType<typeof workDir> | undefined;
+    let r: Awaited<ReturnType<typeof runCli>> | undefined;
+    let scan: ScanReport | undefined;
+    for (let attempt = 0; attempt < 4 && !scan?.commsSeen.includes('cosign'); attempt++) {
+      w = workDir();
+      tokenRequests.length = 0;
+      const scanner = await startLeakScanner(REQUEST_TOKEN);
+      r = await runCli([...signingArgs(w.file), '--debug'], {
+        ...w,
+        env: {
+          GHCR_BLOB_COSIGN: cosignPath(2),
+          ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+        },
+      });
+      scan = await scanner.stop();
+      expect(scan.sightings.filter((s) => !isNodeOwnEnvironment(s))).toEqual([]);
+      for (const secret of [REQUEST_TOKEN, servedToken]) {
+        expect(r.stdout + r.stderr).not.toContain(secret);
+        for (const dir of [w.home, w.dockerConfig, w.cwd]) expect(filesContainingString(dir, secret)).toEqual([]);
+      }
+    }
+    if (!w || !r || !scan) throw new Error('no signing ran');
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
     expect(JSON.parse(r.stdout)).toMatchObject({
       bundlePath: `${w.file}.sigstore.json`,
@@ -98,13 +113,8 @@ describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
     expect(tokenRequests).toEqual([
       { authorization: expect.stringMatching(/^bearer /i), audience: 'sigstore', apiVersion: '2.0' },
     ]);
-    for (const secret of [REQUEST_TOKEN, servedToken]) {
-      expect(r.stdout + r.stderr).not.toContain(secret);
-      for (const dir of [w.home, w.dockerConfig, w.cwd]) expect(filesContainingString(dir, secret)).toEqual([]);
-    }
     // Only ghcr-blob's own environment holds the request token (where the job put it); cosign's does not.
     expect(scan.commsSeen).toContain('cosign');
-    expect(scan.sightings.filter((s) => !isNodeOwnEnvironment(s))).toEqual([]);
   });
 
   it('a request token the service refuses: auth failed, nothing signed, no credential in output', async () => {

@@ -67,7 +67,8 @@ function workDir(): CliDirs & { file: string } {
 }
 
 beforeAll(async () => {
-  stack = await startSigstoreStack();
+  // Slow answers keep each cosign run long enough for the /proc leak scan to watch it.
+  stack = await startSigstoreStack({ responseDelayMs: 250 });
   servedToken = await stack.mintToken(SERVED_CLAIMS);
   await startActionsTokenService();
 });

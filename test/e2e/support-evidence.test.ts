@@ -267,12 +267,17 @@ describe('Rekor v2-shaped bundles', () => {
 });
 
 describe.each(GENERATIONS)('GitHub-shaped attestation referrer, oras discover from %s', (gen) => {
-  const oras = sealedOras(gen, tmpdir());
+  // Its HOME, docker config and registry config live in a folder of its own, removed afterwards.
+  const scratch = mkdtempSync(join(tmpdir(), 'ghcr-blob-evidence-oras-'));
+  const oras = sealedOras(gen, scratch);
   let reg: Registry;
   beforeAll(async () => {
     reg = await startRegistry({ generation: gen });
   });
-  afterAll(async () => reg?.stop());
+  afterAll(async () => {
+    await reg?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('is found under the sha256-<hex> tag index, shaped as actions/attest leaves it, and verifies', async () => {
     const art = await craftArtifact(reg, 'octo/app', 'v1', [{ content: fileBytes, title: 'report.json' }]);

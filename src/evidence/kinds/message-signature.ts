@@ -6,6 +6,7 @@ import {
   type SigstoreBundle,
   verifyMessageInProcess,
 } from '../../verify/index.js';
+import { ociDigest } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
@@ -18,7 +19,7 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
     if (!isSignatureBundle(bundle)) throw verificationError('the bundle holds no message signature');
     return bundle;
   },
-  subjectDigests: (bundle) => [`sha256:${bundle.content.messageSignature.messageDigest.digest.toString('hex')}`],
+  subjectDigests: (bundle) => [ociDigest(bundle.content.messageSignature.messageDigest.digest)],
 
   async verify(bundle, { target, bundlePath, check }: VerifyRequest, run: Runner): Promise<VerifiedEvidence> {
     const bound = bindSubject(messageSignature.subjectDigests(bundle), target, 'signed digest');

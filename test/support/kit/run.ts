@@ -3,14 +3,14 @@
 // parsed, what landed in the output folder and what was left behind (private folders, FIFOs,
 // staging files).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freshCliDirs, listFilesRecursive, runCli, type CliResult, type RunCliOptions } from '../cli.js';
 
 /** The prefix of every private folder / staging entry the CLI makes (src/core/fs.ts TEMP_PREFIX). */
 export const STAGING_PREFIX = '.ghcr-blob-';
 
 export interface RunOptions extends RunCliOptions {
-  /** The output folder whose content is reported as `landed` (pull's `-o`). */
+  /** The output folder whose content is reported as `landed` (pull's `-o`; relative to cwd). */
   out?: string;
   /** TMPDIR for the run; default a fresh empty 0700 folder, reported in `left`. */
   tmp?: string;
@@ -56,13 +56,15 @@ export async function run(args: string[], opts: RunOptions = {}): Promise<Run> {
   const { out, watch = [], ...cli } = opts;
   const tmp = opts.tmp ?? freshTmp();
   const r = await runCli(args, { ...cli, env: { TMPDIR: tmp, ...cli.env } });
-  const landed = out && existsSync(out) ? listFilesRecursive(out).filter((f) => !f.startsWith(STAGING_PREFIX)) : null;
+  const outPath = out === undefined ? undefined : resolve(r.cwd, out);
+  const landed =
+    outPath && existsSync(outPath) ? listFilesRecursive(outPath).filter((f) => !f.startsWith(STAGING_PREFIX)) : null;
   const result: Run = {
     ...r,
     tmp,
-    ...(out ? { out } : {}),
+    ...(outPath ? { out: outPath } : {}),
     landed,
-    left: leftovers(tmp, [out, r.cwd, ...watch]),
+    left: leftovers(tmp, [outPath, r.cwd, ...watch]),
     get json() {
       try {
         return JSON.parse(r.stdout);

@@ -137,17 +137,13 @@ export class Kit {
     return run(args, { ...o, env: this.env(o.env) });
   }
 
+  /** A verb's run: the registry token reaches only runs that log in (`-u`). */
   private verb(args: string[], o: VerbOptions, login: boolean, json: boolean): Promise<Run> {
     const { extra = [], login: _l, json: _j, ...rest } = o;
-    return this.run(
-      [
-        ...args,
-        ...((o.login ?? login) ? ['-u', this.reg.username] : []),
-        ...((o.json ?? json) ? ['--json'] : []),
-        ...extra,
-      ],
-      rest,
-    );
+    const loggedIn = o.login ?? login;
+    const user = loggedIn ? ['-u', this.reg.username] : [];
+    const environment = loggedIn ? this.env(o.env) : env({ gen: this.gen }, o.env);
+    return run([...args, ...user, ...((o.json ?? json) ? ['--json'] : []), ...extra], { ...rest, env: environment });
   }
 
   /** `push REF FILE -u USER [--sign --identity-token-stdin SIGNING] --json`. */

@@ -5,7 +5,16 @@
 export { cosignOf, env, sealedEnv, type EnvOptions } from './kit/env.js';
 export * from './kit/policy.js';
 export { alive, childrenOf } from './kit/process.js';
-export { freshTmp, leftovers, run, STAGING_PREFIX, type Run, type RunOptions } from './kit/run.js';
+export {
+  freshSandbox,
+  freshTmp,
+  leftovers,
+  run,
+  STAGING_PREFIX,
+  startCli,
+  type Run,
+  type RunOptions,
+} from './kit/run.js';
 export {
   Kit,
   useKit,

@@ -184,7 +184,7 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
 
   it('verify <ref> against a registry that never answers: exit 7 within the limit', async () => {
     const r = await kit.verify(`${silent.host}/${REPO}:v1`, {
-      login: false,
+      auth: 'none',
       env: kit.env(),
       extra: ['--timeout', '1s', '-u', 'x'],
     });

@@ -24,5 +24,18 @@ export {
   type VerbOptions,
   type VerifyOptions,
 } from './kit/scenario.js';
+export {
+  cosignPath,
+  expectRefusal,
+  GENS,
+  shQuote,
+  sign,
+  signedFixture,
+  verify,
+  writeScript,
+  type Gen,
+  type SignWith,
+  type VerifyWith,
+} from './kit/sign-verify.js';
 export { EXIT, expectCleanFailure } from './expect.js';
 export { freshCliDirs, listFilesRecursive, runCli, type CliDirs, type CliResult } from './cli.js';

@@ -14,6 +14,12 @@ interface Rule {
 // Order matters: "basic credential not found" is an auth problem, not a missing artifact.
 const RULES: readonly Rule[] = [
   {
+    // oras 1.3 refuses some token realms itself ("bearer realm host … is a loopback …").
+    test: /bearer realm|realm host/i,
+    code: 'AUTH_FAILED',
+    recommendation: "the registry names a token service oras will not use; check the registry's auth setup",
+  },
+  {
     test: /basic credential not found|credential required/i,
     code: 'AUTH_FAILED',
     recommendation: 'give a token with --password-stdin or GHCR_TOKEN',

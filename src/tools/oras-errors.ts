@@ -63,6 +63,12 @@ const RULES: readonly Rule[] = [
     recommendation: "pass --ca-file with the registry's CA certificate",
   },
   {
+    // oras already retried it (429/5xx, five tries): the registry is not serving.
+    test: /\b(500|502|503|504)\b|service unavailable|bad gateway|gateway timeout|internal server error/i,
+    code: 'REGISTRY_UNREACHABLE',
+    recommendation: 'the registry is failing (5xx) even after retries; try again later',
+  },
+  {
     test: /connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|connection reset|EOF$/im,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: 'check the registry host and port, and that it is running',

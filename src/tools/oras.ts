@@ -98,6 +98,12 @@ export interface FenceSettings {
   warn(message: string): void;
 }
 
+/**
+ * What oras may print for one referrer listing: about 2,000 referrers a MiB. A listing past it is
+ * refused (exit 3) rather than parsed: nobody signs one blob tens of thousands of times.
+ */
+export const MAX_LISTING_BYTES = 8 * 1024 * 1024;
+
 const hostOf = (reference: string) => reference.slice(0, reference.indexOf('/'));
 
 export async function openOras(
@@ -153,7 +159,10 @@ export async function openOras(
   const secrets = credentials
     ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
     : [];
-  type Watch = Pick<RunRequest, 'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'stdoutLimit' | 'signal'>;
+  type Watch = Pick<
+    RunRequest,
+    'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'metadataCapBytes' | 'stdoutLimit' | 'signal'
+  >;
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
   const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
     const host = positional[0] === undefined ? '' : hostOf(positional[0]);
@@ -191,6 +200,7 @@ export async function openOras(
       await invoke('manifest fetch', ['manifest', 'fetch', '--output', outputPath], [reference], {
         watch: outputPath,
         maxBytes,
+        metadataCapBytes: maxBytes,
       });
     },
     async fetchLayer(reference, outputPath, maxBytes, signal) {
@@ -213,18 +223,20 @@ export async function openOras(
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const { stdout: out } = await invoke(
+      // The listing is metadata too: capped in size (what oras prints) and in total time (the step budget).
+      const { data } = await invoke(
         'discover',
         ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],
         [subject],
-        { bounded: true },
+        { stdoutLimit: MAX_LISTING_BYTES, bounded: true },
       );
-      return parseOrasJson(discoverOutputSchema, 'discover', out);
+      return parseOrasJson(discoverOutputSchema, 'discover', (data ?? Buffer.alloc(0)).toString('utf8'));
     },
     async fetchBlob(reference, outputPath, maxBytes) {
       // Through stdout, so the cap is exact: the child is stopped the moment it is passed.
       const { data } = await invoke('blob fetch', ['blob', 'fetch', '--output', '-'], [reference], {
         stdoutLimit: maxBytes,
+        metadataCapBytes: maxBytes,
       });
       await writeFile(outputPath, data ?? Buffer.alloc(0), { mode: 0o600 });
     },

@@ -68,7 +68,9 @@ const STDOUT: Record<string, Record<OrasTool['generation'], unknown>> = {
 
 const answerFor = (generation: OrasTool['generation']) => (req: RunRequest) => {
   const action = req.args[0] === 'manifest' || req.args[0] === 'blob' ? undefined : req.args[0];
-  return { stdout: action && STDOUT[action] ? `${JSON.stringify(STDOUT[action][generation], null, 2)}\n` : '' };
+  const stdout = action && STDOUT[action] ? `${JSON.stringify(STDOUT[action][generation], null, 2)}\n` : '';
+  // A capped read (stdoutLimit) gets its stdout as bytes, as exec.ts returns it.
+  return req.stdoutLimit === undefined ? { stdout } : { stdout: '', data: Buffer.from(stdout) };
 };
 
 /** Runs every action once and returns the recorded requests, keyed by action. */

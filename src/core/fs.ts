@@ -111,6 +111,17 @@ export async function removeStaleTempDirs(parent: string, prefix = TEMP_PREFIX):
   return removed;
 }
 
+const fullOr = (e: unknown, parent: string): unknown => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT'
+    ? usageError(
+        `cannot write in ${parent}: no space or no inode left (${code})`,
+        'free some space, or choose another folder',
+        e,
+      )
+    : e;
+};
+
 export async function privateTempDir(parent: string = tmpdir(), prefix = TEMP_PREFIX): Promise<TempDir> {
   await removeStaleTempDirs(parent, prefix);
   let path: string;
@@ -123,10 +134,17 @@ export async function privateTempDir(parent: string = tmpdir(), prefix = TEMP_PR
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT') {
       throw usageError(`cannot write in ${parent} (${code})`, hint, e);
     }
-    throw e;
+    throw fullOr(e, parent);
   }
   live.add(path);
-  await writeFile(join(path, OWNER_FILE), ownerRecord(), { mode: 0o600 });
+  try {
+    await writeFile(join(path, OWNER_FILE), ownerRecord(), { mode: 0o600 });
+  } catch (e) {
+    // A full disk (or no inode left) after the folder was made: nothing may stay behind.
+    await rm(path, { recursive: true, force: true }).catch(() => {});
+    live.delete(path);
+    throw fullOr(e, parent);
+  }
   return {
     path,
     dispose: async () => {

@@ -171,6 +171,8 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // Never what keeps ghcr-blob running: a session nobody disposed must not hold the process open.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   fenceOrigin = `http://localhost:${port}`;
   return {

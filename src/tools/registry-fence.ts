@@ -125,6 +125,18 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
       else out.end();
     });
 
+  /** The registry's own absolute URLs point at the fence; relative ones and other hosts stay as they are. */
+  const throughFence = (value: string): string => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return value; // relative: oras resolves it against the fence
+    }
+    // Why exact: only the registry's own origin may be reached with the credential.
+    return url.origin === new URL(origin).origin ? `${fenceOrigin}${url.pathname}${url.search}` : value;
+  };
+
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const scope = scopeFor(req);
@@ -139,10 +151,9 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     const headers: OutgoingHttpHeaders = { ...up.headers };
     for (const h of ['connection', 'keep-alive', 'transfer-encoding']) delete headers[h];
     // oras follows the registry's own URLs through the fence; any other host it reaches holding only the key.
-    for (const h of ['location', 'link'] as const) {
-      const v = headers[h];
-      if (typeof v === 'string') headers[h] = v.split(origin).join(fenceOrigin);
-    }
+    if (typeof headers.location === 'string') headers.location = throughFence(headers.location);
+    if (typeof headers.link === 'string')
+      headers.link = headers.link.replace(/<([^>]*)>/g, (_, u: string) => `<${throughFence(u)}>`);
     if (up.statusCode === 401) headers['www-authenticate'] = 'Basic realm="ghcr-blob"';
     res.writeHead(up.statusCode ?? 502, headers);
     up.pipe(res);

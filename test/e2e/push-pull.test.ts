@@ -197,6 +197,8 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
       ['an absolute title', [{ content: 'evil', title: '/tmp/x' }], /not a plain file name/],
       ['no title', [{ content: 'evil' }], /no file name/],
+      // U+202E (right-to-left override) makes the installer `\u202egnp.exe` read as `exe.png`.
+      ['a bidi-override title', [{ content: 'evil', title: '\u202egnp.exe' }], /not a plain file name/],
       [
         'two layers',
         [

@@ -5,6 +5,7 @@ export {
   parseSignatureBundle,
   isDsseBundle,
   isSignatureBundle,
+  messageDigestAlgorithm,
   type DsseBundle,
   type SignatureBundle,
   type SigstoreBundle,

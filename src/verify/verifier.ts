@@ -1,12 +1,13 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
-import type { DsseBundle, SigstoreBundle, SignatureBundle } from './bundle.js';
+import { type DsseBundle, messageDigestAlgorithm, type SigstoreBundle, type SignatureBundle } from './bundle.js';
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
-import { digestsEqual, sha256File } from '../core/digest.js';
+import { digestsEqual, fileDigests } from '../core/digest.js';
 import type { IdentityPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
+import { requireSupportedKey } from './signing-key.js';
 import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
 export interface VerifyBlobInput {
@@ -21,6 +22,8 @@ export interface VerifiedSigner {
   /** The certificate's SAN, which matched the policy. */
   identity: string;
   issuer: string;
+  /** The certificate's key, e.g. `ECDSA P-256` (what Fulcio's clients sign with by default). */
+  signingKey: string;
   rekorLogIndex?: number;
   /** `0.0.1` for Rekor v1 entries, `0.0.2` for Rekor v2; undefined without a log entry. */
   rekorEntryVersion?: string;
@@ -46,20 +49,22 @@ export interface VerifiedSignature extends VerifiedSigner {
  * unreadable file (USAGE).
  */
 export async function verifyBlobInProcess(input: VerifyBlobInput): Promise<VerifiedSignature> {
-  const digest = await sha256File(input.filePath);
+  const alg = messageDigestAlgorithm(input.bundle);
+  const digests = await fileDigests(input.filePath, [alg]);
+  const digest = Buffer.from(digests[alg] ?? '', 'hex');
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(digest, signed)) {
-    throw verificationError(`${input.filePath} is not the file this bundle signs: its sha256 differs`, [
-      `signed sha256: ${signed.toString('hex')}`,
-      `file sha256:   ${digest.toString('hex')}`,
+    throw verificationError(`${input.filePath} is not the file this bundle signs: its ${alg} differs`, [
+      `signed ${alg}: ${signed.toString('hex')}`,
+      `file ${alg}:   ${digest.toString('hex')}`,
     ]);
   }
-  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digest.toString('hex') };
+  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digests.sha256 };
 }
 
 /**
- * A message signature over `digest` (the sha256 of bytes the caller hashed: a file, or the
- * manifest bytes that pin it). The bundle's own digest must be the same.
+ * A message signature over `digest` (the digest, of the algorithm the bundle names, of bytes the
+ * caller hashed: a file, or the manifest bytes that pin it). The bundle's own digest must be the same.
  */
 export function verifyMessageInProcess(input: {
   bundle: SignatureBundle;
@@ -69,9 +74,10 @@ export function verifyMessageInProcess(input: {
 }): VerifiedSigner {
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(input.digest, signed)) {
+    const alg = messageDigestAlgorithm(input.bundle);
     throw verificationError('the bundle signs other bytes', [
-      `signed sha256:   ${signed.toString('hex')}`,
-      `expected sha256: ${input.digest.toString('hex')}`,
+      `signed ${alg}:   ${signed.toString('hex')}`,
+      `expected ${alg}: ${input.digest.toString('hex')}`,
     ]);
   }
   return verifySignedEntity(prehashedEntity(input.bundle, input.digest), input);
@@ -116,6 +122,10 @@ function verifySignedEntity(
   input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: IdentityPolicy; signed?: string },
 ): VerifiedSigner {
   if (entity.key.$case !== 'certificate') throw verificationError('the bundle has no signing certificate');
+  const signingKey = requireSupportedKey(
+    entity.key.certificate.publicKey,
+    input.bundle.content.$case === 'dsseEnvelope' ? 'a DSSE envelope' : 'a file',
+  );
   const claims = certificateClaims(entity.key.certificate);
   const rootHasLogs = input.trustedRoot.tlogs.length > 0;
   try {
@@ -136,6 +146,7 @@ function verifySignedEntity(
   return {
     identity: claims.san as string,
     issuer: claims.issuer as string,
+    signingKey,
     ...rekorTimes(input.bundle),
     signedTimestamps: tsaTimes(entity),
     claims: claims.fulcio,

@@ -2,7 +2,7 @@
 import { GhcrBlobError } from '../../core/errors.js';
 import { type CosignTool, verifyBlob } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
-import type { SigstoreBundle } from '../../verify/index.js';
+import { isSignatureBundle, messageDigestAlgorithm, type SigstoreBundle } from '../../verify/index.js';
 import type { VerificationCheck } from './kind.js';
 
 /**
@@ -25,13 +25,24 @@ export async function bothVerifiers<T>(
   return { value: a.value, verifiers: ['sigstore-js', `cosign ${cosign.generation}`] };
 }
 
-/** Rekor v2 entries are kind version 0.0.2; cosign 2.5 predates them and fails without saying why. */
+/**
+ * What cosign 2.5 cannot verify, said before it fails without saying why: Rekor v2 entries (kind
+ * version 0.0.2, newer than it) and signatures over a file's sha384/sha512 (what cosign 3 signs
+ * with P-384/P-521 keys: cosign 2.5 answers "unexpected length of digest").
+ */
 function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
+  if (cosign.generation !== 2) return;
   const v2 = bundle.verificationMaterial.tlogEntries.some((e) => e.kindVersion?.version === '0.0.2');
-  if (cosign.generation === 2 && v2) {
+  const alg = isSignatureBundle(bundle) ? messageDigestAlgorithm(bundle) : 'sha256';
+  const what = v2
+    ? 'cosign 2.5 cannot read Rekor v2 log entries, and this bundle has one'
+    : alg !== 'sha256'
+      ? `cosign 2.5 cannot verify a signature over a file's ${alg} (cosign 3 signs so with P-384 and P-521 keys), and this bundle has one`
+      : undefined;
+  if (what) {
     throw new GhcrBlobError(
       'VERIFICATION_FAILED',
-      'cosign 2.5 cannot read Rekor v2 log entries, and this bundle has one: verify with cosign 3 (--cosign PATH or GHCR_BLOB_COSIGN), or with --engine sigstore (the in-process verifier alone)',
+      `${what}: verify with cosign 3 (--cosign PATH or GHCR_BLOB_COSIGN), or with --engine sigstore (the in-process verifier alone)`,
       { recommendation: 'install cosign 3, or pass --engine sigstore' },
     );
   }
@@ -45,7 +56,7 @@ function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
 export function cosignOverDigest(run: Runner, digest: string, bundlePath: string, check: VerificationCheck) {
   return (cosign: CosignTool): Promise<void> =>
     verifyBlob(cosign, run, {
-      blob: { sha256: digest.slice('sha256:'.length) },
+      blob: { digest },
       bundlePath,
       trustedRootPath: check.trustedRootPath,
       policyFlags: check.policy.cosignFlags(),

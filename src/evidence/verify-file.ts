@@ -67,6 +67,7 @@ export function verifiedJson(v: VerifiedFile) {
     digest: `sha256:${v.sha256}`,
     chain: v.chain,
     rekorLogIndex: v.rekorLogIndex,
+    rekorEntryKind: v.rekorEntryKind,
     rekorEntryVersion: v.rekorEntryVersion,
     integratedTime: v.integratedTime?.toISOString(),
     signedTimestamps: v.signedTimestamps.map((t) => t.toISOString()),

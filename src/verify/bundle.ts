@@ -169,5 +169,13 @@ export function messageDigestAlgorithm(bundle: SignatureBundle): DigestAlgorithm
   return alg;
 }
 
+/**
+ * A Rekor v2 entry: kind hashedrekord or dsse at version 0.0.2. Not the version alone: Rekor v1's
+ * `intoto` kind is at 0.0.2 too (npm provenance is logged so), and has an integrated time and a SET.
+ */
+export const isRekorV2Entry = (entry: { kindVersion?: { kind: string; version: string } }): boolean =>
+  entry.kindVersion?.version === '0.0.2' &&
+  (entry.kindVersion.kind === 'hashedrekord' || entry.kindVersion.kind === 'dsse');
+
 export const isSignatureBundle = (b: SigstoreBundle): b is SignatureBundle => b.content.$case === 'messageSignature';
 export const isDsseBundle = (b: SigstoreBundle): b is DsseBundle => b.content.$case === 'dsseEnvelope';

@@ -1,7 +1,13 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
-import { type DsseBundle, messageDigestAlgorithm, type SigstoreBundle, type SignatureBundle } from './bundle.js';
+import {
+  type DsseBundle,
+  isRekorV2Entry,
+  messageDigestAlgorithm,
+  type SigstoreBundle,
+  type SignatureBundle,
+} from './bundle.js';
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
 import { digestsEqual, fileDigests } from '../core/digest.js';
@@ -25,7 +31,9 @@ export interface VerifiedSigner {
   /** The certificate's key, e.g. `ECDSA P-256` (what Fulcio's clients sign with by default). */
   signingKey: string;
   rekorLogIndex?: number;
-  /** `0.0.1` for Rekor v1 entries, `0.0.2` for Rekor v2; undefined without a log entry. */
+  /** The entry's kind: `hashedrekord`, `dsse`, or `intoto` (Rekor v1 only); undefined without a log entry. */
+  rekorEntryKind?: string;
+  /** `0.0.1` for Rekor v1 hashedrekord entries, `0.0.2` for Rekor v2 (hashedrekord, dsse) and v1 intoto. */
   rekorEntryVersion?: string;
   /** Rekor's integrated time, only when its signed entry timestamp vouches for it. */
   integratedTime?: Date;
@@ -169,7 +177,7 @@ function requireTimeSource(bundle: SigstoreBundle, rootHasLogs: boolean): void {
   }
   const setBacked = entries.some((e) => e.inclusionPromise !== undefined && Number(e.integratedTime) > 0);
   if (timestamps.length === 0 && !setBacked) {
-    const v2 = entries.some((e) => e.kindVersion?.version === '0.0.2');
+    const v2 = entries.some(isRekorV2Entry);
     throw verificationError('the bundle carries no verifiable signing time', [
       'expected: an RFC 3161 timestamp from a timestamp authority in the trusted root, or a Rekor integrated time under a signed entry timestamp',
       `actual: ${entries.length === 0 ? 'no log entry' : v2 ? 'a Rekor v2 entry (it has no integrated time)' : 'a log entry without a signed entry timestamp'} and no RFC 3161 timestamp`,
@@ -194,14 +202,16 @@ const unparsable = (e: unknown) =>
 
 function rekorTimes(
   bundle: SigstoreBundle,
-): Pick<VerifiedSigner, 'rekorLogIndex' | 'integratedTime' | 'rekorEntryVersion'> {
+): Pick<VerifiedSigner, 'rekorLogIndex' | 'integratedTime' | 'rekorEntryKind' | 'rekorEntryVersion'> {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry === undefined) return {};
   const index = Number(entry.logIndex);
   const seconds = Number(entry.integratedTime);
   return {
     ...(Number.isSafeInteger(index) ? { rekorLogIndex: index } : {}),
-    ...(entry.kindVersion ? { rekorEntryVersion: entry.kindVersion.version } : {}),
+    ...(entry.kindVersion
+      ? { rekorEntryKind: entry.kindVersion.kind, rekorEntryVersion: entry.kindVersion.version }
+      : {}),
     // The integrated time is signed only by the SET (inclusion promise), not by an inclusion proof.
     ...(entry.inclusionPromise !== undefined && seconds > 0 ? { integratedTime: new Date(seconds * 1000) } : {}),
   };

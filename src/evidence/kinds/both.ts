@@ -2,7 +2,13 @@
 import { GhcrBlobError } from '../../core/errors.js';
 import { type CosignTool, verifyBlob } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
-import { isSignatureBundle, messageDigestAlgorithm, type SigstoreBundle } from '../../verify/index.js';
+import {
+  hasBareKeyRekorV2Entry,
+  isRekorV2Entry,
+  isSignatureBundle,
+  messageDigestAlgorithm,
+  type SigstoreBundle,
+} from '../../verify/index.js';
 import type { VerificationCheck } from './kind.js';
 
 /**
@@ -21,18 +27,37 @@ export async function bothVerifiers<T>(
   if (!cosign) return { value: await ours, verifiers: ['sigstore-js'] };
   const [a, b] = await Promise.allSettled([ours, byCosign(cosign)]);
   if (a.status === 'rejected') throw a.reason;
-  if (b.status === 'rejected') throw b.reason;
+  if (b.status === 'rejected') throw cosignCannotVerifyShape(bundle, b.reason) ?? b.reason;
   return { value: a.value, verifiers: ['sigstore-js', `cosign ${cosign.generation}`] };
 }
 
 /**
- * What cosign 2.5 cannot verify, said before it fails without saying why: Rekor v2 entries (kind
- * version 0.0.2, newer than it) and signatures over a file's sha384/sha512 (what cosign 3 signs
+ * cosign 3.1 rebuilds a Rekor v2 entry with the certificate; an entry that records the bare public
+ * key (what sigstore-js writes) then fails its inclusion proof, which reads like tampering. Only
+ * when the in-process verifier accepted (it checked the proof against the log's checkpoint), the
+ * entry has exactly that shape, and cosign failed exactly there, is the refusal explained so.
+ */
+function cosignCannotVerifyShape(bundle: SigstoreBundle, reason: unknown): GhcrBlobError | undefined {
+  const said = reason instanceof Error ? reason.message : '';
+  if (!/calculated root does not match/.test(said) || !hasBareKeyRekorV2Entry(bundle)) return undefined;
+  return new GhcrBlobError(
+    'VERIFICATION_FAILED',
+    "cosign cannot verify this bundle's entry shape: its Rekor v2 entry records the signer's bare public key (as sigstore-js writes it), and cosign rebuilds the entry with the certificate, so its inclusion proof cannot match. The in-process verifier checked the entry, its inclusion proof and the signature, and accepted them",
+    {
+      details: [`cosign: ${said}`],
+      recommendation: 'verify with --engine sigstore (the in-process verifier alone)',
+    },
+  );
+}
+
+/**
+ * What cosign 2.5 cannot verify, said before it fails without saying why: Rekor v2 entries (hashedrekord
+ * or dsse 0.0.2, newer than it) and signatures over a file's sha384/sha512 (what cosign 3 signs
  * with P-384/P-521 keys: cosign 2.5 answers "unexpected length of digest").
  */
 function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
   if (cosign.generation !== 2) return;
-  const v2 = bundle.verificationMaterial.tlogEntries.some((e) => e.kindVersion?.version === '0.0.2');
+  const v2 = bundle.verificationMaterial.tlogEntries.some(isRekorV2Entry);
   const alg = isSignatureBundle(bundle) ? messageDigestAlgorithm(bundle) : 'sha256';
   const what = v2
     ? 'cosign 2.5 cannot read Rekor v2 log entries, and this bundle has one'

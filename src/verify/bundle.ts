@@ -143,7 +143,7 @@ function refuseLegacyCosignBundle(value: unknown, source: string): void {
     `${source} is a cosign 2 legacy blob bundle ({base64Signature, cert, rekorBundle}, what \`cosign sign-blob --bundle\` writes without --new-bundle-format), not a Sigstore bundle`,
     {
       recommendation:
-        'sign again with `ghcr-blob sign`, `cosign sign-blob --new-bundle-format --bundle F` (cosign 2) or cosign 3; or convert it with cosign 3: `cosign bundle create --bundle OLD --artifact FILE --out NEW`',
+        "sign again with `ghcr-blob sign`, `cosign sign-blob --new-bundle-format --bundle F` (cosign 2) or cosign 3; or convert it with cosign 3: `cosign bundle create --bundle OLD --artifact FILE --out NEW` (it fetches the log entry's inclusion proof from the public Rekor)",
     },
   );
 }

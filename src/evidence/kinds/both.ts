@@ -39,12 +39,13 @@ export async function bothVerifiers<T>(
  */
 function cosignCannotVerifyShape(bundle: SigstoreBundle, reason: unknown): GhcrBlobError | undefined {
   const said = reason instanceof Error ? reason.message : '';
-  if (!/calculated root does not match/.test(said) || !hasBareKeyRekorV2Entry(bundle)) return undefined;
+  // cosign prints "verifying inclusion: calculated root:\n[…]\n does not match expected root"; we keep its first line.
+  if (!/verifying inclusion: calculated root/.test(said) || !hasBareKeyRekorV2Entry(bundle)) return undefined;
   return new GhcrBlobError(
     'VERIFICATION_FAILED',
     "cosign cannot verify this bundle's entry shape: its Rekor v2 entry records the signer's bare public key (as sigstore-js writes it), and cosign rebuilds the entry with the certificate, so its inclusion proof cannot match. The in-process verifier checked the entry, its inclusion proof and the signature, and accepted them",
     {
-      details: [`cosign: ${said}`],
+      details: [`cosign said: ${said.replace(/^cosign rejected the signature: /, '')}`],
       recommendation: 'verify with --engine sigstore (the in-process verifier alone)',
     },
   );

@@ -16,17 +16,16 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, runCli, type CliResult } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cosignOf, env, EXIT, expectCleanFailure, freshCliDirs, run, type Run, useKit } from '../support/kit.js';
 import { installedCosigns, runCosign, signBlobArgs } from '../support/sigstore/cosign-cli.js';
 import { attestStatement, signBlob, SLSA_PROVENANCE_V1 } from '../support/sigstore/evidence.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import type { MintTokenClaims } from '../support/sigstore/index.js';
 import { createRekorV2Log, trustedRootWithLog } from '../support/sigstore/rekor-v2.js';
-import { REPO_ROOT, toolsFor } from '../support/tools.js';
+import { REPO_ROOT } from '../support/tools.js';
 
-const cosign3 = toolsFor('sid').cosign;
-const cosign2 = toolsFor('trixie').cosign;
+const cosign3 = cosignOf(3);
+const cosign2 = cosignOf(2);
 const hash = (alg: string, b: Buffer | string) => createHash(alg).update(b).digest('hex');
 
 let dir: string;
@@ -36,15 +35,20 @@ const write = (name: string, json: unknown) => {
   return path;
 };
 
-/** `ghcr-blob verify FILE --bundle B --json` with cosign `cosign` (null: --engine sigstore). */
-function verify(file: string, bundle: string, root: string, policy: string[], cosign: string | null = cosign3) {
+/**
+ * `ghcr-blob verify FILE --bundle B --json` with cosign `cosign` (null: --engine sigstore), in a
+ * private TMPDIR whose leftovers (cosign's private folder…) are reported in `left`.
+ */
+async function verify(file: string, bundle: string, root: string, policy: string[], cosign: string | null = cosign3) {
   const engine = cosign === null ? ['--engine', 'sigstore'] : [];
-  return runCli(['verify', file, '--bundle', bundle, ...policy, '--trusted-root', root, '--json', ...engine], {
-    env: { GHCR_BLOB_COSIGN: cosign ?? cosign3 },
+  const r = await run(['verify', file, '--bundle', bundle, ...policy, '--trusted-root', root, '--json', ...engine], {
+    env: env({ gen: 'sid', cosign: cosign ?? cosign3 }),
   });
+  expect(r.left).toEqual([]);
+  return r;
 }
 
-const refusal = (r: CliResult, check: RegExp) => {
+const refusal = (r: Run, check: RegExp) => {
   expectCleanFailure(r, EXIT.VERIFICATION_FAILED, []);
   expect(r.stderr).toMatch(check);
   expect(r.stdout).toBe('');
@@ -203,14 +207,12 @@ describe('made by the real cosign against the local stack', () => {
   };
   const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0'];
   const content = '{"release":"v1.2.0"}\n';
-  let stack: SigstoreStack;
+  const kit = useKit({ gen: 'sid', registry: false, sigstore: true });
   let file: string;
 
-  beforeAll(async () => {
-    stack = await startSigstoreStack();
+  beforeAll(() => {
     file = write('report.json', content);
   });
-  afterAll(async () => stack?.close());
 
   const local = (
     bundle: string,
@@ -219,7 +221,7 @@ describe('made by the real cosign against the local stack', () => {
     verify(
       o.target ?? file,
       bundle,
-      o.root ?? stack.trustedRootPath,
+      o.root ?? kit.stack.trustedRootPath,
       o.policy ?? POLICY,
       o.cosign === undefined ? cosign3 : o.cosign,
     );
@@ -233,7 +235,7 @@ describe('made by the real cosign against the local stack', () => {
     });
 
     it.each(BOTH_AND_ALONE)('a sha512-only subject is accepted with %s', async (_, cosign, verifiers) => {
-      const { bundlePath } = await attestStatement(stack, statement({ sha512: hash('sha512', content) }) as never, {
+      const { bundlePath } = await attestStatement(kit.stack, statement({ sha512: hash('sha512', content) }) as never, {
         claims: RELEASE,
       });
       const r = await local(bundlePath, { cosign });
@@ -249,7 +251,7 @@ describe('made by the real cosign against the local stack', () => {
 
     it('a subject giving sha256 and sha512 must match the file by both', async () => {
       const both = { sha256: hash('sha256', content), sha512: hash('sha512', content) };
-      const ok = await attestStatement(stack, statement(both) as never, { claims: RELEASE });
+      const ok = await attestStatement(kit.stack, statement(both) as never, { claims: RELEASE });
       const r = await local(ok.bundlePath);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).chain.map((l: { digest: string }) => l.digest.split(':')[0])).toEqual([
@@ -260,20 +262,22 @@ describe('made by the real cosign against the local stack', () => {
       ]);
       // The sha256 is the file's, the sha512 another file's: the subject does not name these bytes.
       const mixed = { sha256: hash('sha256', content), sha512: hash('sha512', 'other bytes') };
-      const bad = await attestStatement(stack, statement(mixed) as never, { claims: RELEASE });
+      const bad = await attestStatement(kit.stack, statement(mixed) as never, { claims: RELEASE });
       refusal(await local(bad.bundlePath, { cosign: null }), /the statement subject names other bytes/);
       refusal(await local(bad.bundlePath), /the statement subject names other bytes/);
     });
 
     it('refuses a sha512 subject over other bytes, and a subject with no digest ghcr-blob computes', async () => {
-      const wrong = await attestStatement(stack, statement({ sha512: hash('sha512', 'other') }) as never, {
+      const wrong = await attestStatement(kit.stack, statement({ sha512: hash('sha512', 'other') }) as never, {
         claims: RELEASE,
       });
       refusal(
         await local(wrong.bundlePath),
         /statement subject names other bytes[\s\S]*actual statement subject: sha512:/,
       );
-      const git = await attestStatement(stack, statement({ gitCommit: 'ab'.repeat(20) }) as never, { claims: RELEASE });
+      const git = await attestStatement(kit.stack, statement({ gitCommit: 'ab'.repeat(20) }) as never, {
+        claims: RELEASE,
+      });
       refusal(await local(git.bundlePath), /names no subject by sha256, sha384 or sha512/);
     });
   });
@@ -283,7 +287,7 @@ describe('made by the real cosign against the local stack', () => {
       ['ecdsa-sha2-384-nistp384', 'ECDSA P-384', 'sha384'],
       ['ecdsa-sha2-512-nistp521', 'ECDSA P-521', 'sha512'],
     ])('%s is accepted with cosign 3 and in-process; cosign 2.5 cannot, and says so', async (alg, key, digest) => {
-      const { bundlePath, bundle } = await signBlob(stack, file, { claims: RELEASE, signingAlgorithm: alg });
+      const { bundlePath, bundle } = await signBlob(kit.stack, file, { claims: RELEASE, signingAlgorithm: alg });
       expect((bundle as any).messageSignature.messageDigest.algorithm).toBe(`SHA2_${digest.slice(3)}`);
       for (const cosign of [cosign3, null]) {
         const r = await local(bundlePath, { cosign });
@@ -300,7 +304,7 @@ describe('made by the real cosign against the local stack', () => {
     });
 
     it('an RSA key is refused by name, exit 3', async () => {
-      const { bundlePath } = await signBlob(stack, file, {
+      const { bundlePath } = await signBlob(kit.stack, file, {
         claims: RELEASE,
         signingAlgorithm: 'rsa-sign-pkcs1-2048-sha256',
       });
@@ -314,7 +318,7 @@ describe('made by the real cosign against the local stack', () => {
     it.each(BOTH_AND_ALONE)(
       'a v0.1 bundle with "timestampVerificationData": null (as the npm registry serves) is accepted with %s',
       async (_, cosign, verifiers) => {
-        const { bundle } = await signBlob(stack, file, { claims: RELEASE });
+        const { bundle } = await signBlob(kit.stack, file, { claims: RELEASE });
         const v01 = structuredClone(bundle) as any;
         v01.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
         v01.verificationMaterial.x509CertificateChain = { certificates: [v01.verificationMaterial.certificate] };
@@ -334,14 +338,14 @@ describe('made by the real cosign against the local stack', () => {
     beforeAll(async () => {
       const c2 = (await installedCosigns()).find((c) => c.gen === 2);
       if (!c2) throw new Error('no cosign 2 in .tools/');
-      const tokenPath = write('legacy-token', await stack.mintToken(RELEASE));
+      const tokenPath = write('legacy-token', await kit.stack.mintToken(RELEASE));
       legacy = join(dir, 'legacy.bundle');
       // The old format has no place for a timestamp: no --new-bundle-format, no TSA.
-      const args = signBlobArgs(2, stack, { file, bundle: legacy, tokenPath }).filter(
+      const args = signBlobArgs(2, kit.stack, { file, bundle: legacy, tokenPath }).filter(
         (a, i, all) =>
           a !== '--new-bundle-format' && a !== '--timestamp-server-url' && all[i - 1] !== '--timestamp-server-url',
       );
-      const out = await runCosign(c2, args, { home: dir, env: stack.cosign2Env });
+      const out = await runCosign(c2, args, { home: dir, env: kit.stack.cosign2Env });
       if (out.exitCode !== 0) throw new Error(`cosign 2 sign-blob failed: ${out.stderr}`);
     });
 
@@ -367,9 +371,9 @@ describe('made by the real cosign against the local stack', () => {
     beforeAll(async () => {
       root = write(
         'v2-bare-root.json',
-        trustedRootWithLog(JSON.parse(readFileSync(stack.tsaOnly.trustedRootPath, 'utf8')), log),
+        trustedRootWithLog(JSON.parse(readFileSync(kit.stack.tsaOnly.trustedRootPath, 'utf8')), log),
       );
-      signed = await signBlob(stack, file, { claims: RELEASE, tsaOnly: true });
+      signed = await signBlob(kit.stack, file, { claims: RELEASE, tsaOnly: true });
     });
 
     it('verifies in-process; cosign 3 fails it, and the message says cosign cannot verify this entry shape', async () => {
@@ -421,7 +425,7 @@ describe('made by the real cosign against the local stack', () => {
     it.each(BOTH_AND_ALONE.slice(0, 2))(
       'accepts …/attest.yml@<sha> with %s; the unpinned-form warning stays',
       async (_, cosign) => {
-        const { bundlePath } = await signBlob(stack, file, {
+        const { bundlePath } = await signBlob(kit.stack, file, {
           claims: pinned(`shared-org/attest/.github/workflows/attest.yml@${SHA}`),
         });
         const r = await local(bundlePath, { policy: ANY_REF, cosign });
@@ -439,7 +443,7 @@ describe('made by the real cosign against the local stack', () => {
       ['an evil suffix on the file', `shared-org/attest/.github/workflows/attest.yml.evil@${SHA}`],
       ["'.' taken literally", `shared-org/attest/.github/workflows/attestXyml@${SHA}`],
     ])('refuses %s, exit 3', async (_, jobWorkflowRef) => {
-      const { bundlePath } = await signBlob(stack, file, { claims: pinned(jobWorkflowRef) });
+      const { bundlePath } = await signBlob(kit.stack, file, { claims: pinned(jobWorkflowRef) });
       refusal(await local(bundlePath, { policy: ANY_REF }), /identity \(SAN\) does not match the policy/);
     });
   });

@@ -23,6 +23,8 @@ import { attestStatement, signBlob, SLSA_PROVENANCE_V1 } from '../support/sigsto
 import type { MintTokenClaims } from '../support/sigstore/index.js';
 import { createRekorV2Log, trustedRootWithLog } from '../support/sigstore/rekor-v2.js';
 import { REPO_ROOT } from '../support/tools.js';
+import { pushAttestationReferrer } from '../support/attestation-referrer.js';
+import { craftArtifact, OCI_MANIFEST } from '../support/registry-api.js';
 
 const cosign3 = cosignOf(3);
 const cosign2 = cosignOf(2);
@@ -207,7 +209,7 @@ describe('made by the real cosign against the local stack', () => {
   };
   const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0'];
   const content = '{"release":"v1.2.0"}\n';
-  const kit = useKit({ gen: 'sid', registry: false, sigstore: true });
+  const kit = useKit({ gen: 'sid', sigstore: true });
   let file: string;
 
   beforeAll(() => {
@@ -279,6 +281,48 @@ describe('made by the real cosign against the local stack', () => {
         claims: RELEASE,
       });
       refusal(await local(git.bundlePath), /names no subject by sha256, sha384 or sha512/);
+    });
+  });
+
+  describe('pull --verify: an attached attestation naming the file by sha512', () => {
+    let n = 0;
+    const pushWithAttestation = async (subjectOf: (body: string) => Record<string, string>) => {
+      const body = `${content}${++n}\n`;
+      const a = await craftArtifact(kit.reg, 'octo/app', `npm${n}`, [{ content: body, title: 'pkg.tgz' }]);
+      const statement = {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: 'pkg:npm/pkg@1.0.0', digest: subjectOf(body) }],
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate: {},
+      };
+      const { bundle } = await attestStatement(kit.stack, statement as never, { claims: RELEASE });
+      const subject = { mediaType: OCI_MANIFEST, digest: a.digest, size: a.bytes.length };
+      await pushAttestationReferrer(kit.reg, 'octo/app', subject, JSON.stringify(bundle), {
+        predicateType: SLSA_PROVENANCE_V1,
+      });
+      return { body, tag: `npm${n}` };
+    };
+
+    it('lands the file; the chain runs sha512 subject → layer → file', async () => {
+      const { body, tag } = await pushWithAttestation((b) => ({ sha512: hash('sha512', b) }));
+      const r = await kit.pull(kit.ref(tag), { verify: POLICY, json: true });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.landed).toEqual(['pkg.tgz']);
+      expect(r.left).toEqual([]);
+      expect(r.json.verification.chain.map((l: { link: string; digest: string }) => [l.link, l.digest])).toEqual([
+        ['statement subject', `sha512:${hash('sha512', body)}`],
+        ['layer', `sha256:${hash('sha256', body)}`],
+        ['file', `sha512:${hash('sha512', body)}`],
+        ['file', `sha256:${hash('sha256', body)}`],
+      ]);
+    });
+
+    it('refuses a sha512 subject over other bytes: exit 3, nothing landed', async () => {
+      const { tag } = await pushWithAttestation(() => ({ sha512: hash('sha512', 'other bytes') }));
+      const r = await kit.pull(kit.ref(tag), { verify: POLICY });
+      refusal(r, /statement subject names other bytes/);
+      expect(r.landed ?? []).toEqual([]);
+      expect(r.left).toEqual([]);
     });
   });
 

@@ -2,7 +2,8 @@
 // material made by other people's tools (npm provenance of sigstore@2.1.0, a sigstore-python P-384
 // staging bundle; read from ../shared/fixtures/real-sigstore/, skipped when absent) and material
 // made here by the real cosign against the local stack (sha512 statement subjects, P-384/P-521/RSA
-// keys, null fields, cosign 2's legacy blob bundle, Rekor v2 entries naming the bare key, reusable
+// keys, Ed25519 from sigstore-js's builders, null fields, cosign 2's legacy blob bundle, Rekor v2
+// entries naming the bare key, reusable
 // workflows pinned by commit). Every refusal is exit 3 with nothing written.
 import { createHash } from 'node:crypto';
 import {
@@ -19,6 +20,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosignOf, env, EXIT, expectCleanFailure, freshCliDirs, run, type Run, useKit } from '../support/kit.js';
 import { installedCosigns, runCosign, signBlobArgs } from '../support/sigstore/cosign-cli.js';
+import { attestWithEd25519, signWithEd25519 } from '../support/sigstore/ed25519.js';
 import { attestStatement, signBlob, SLSA_PROVENANCE_V1 } from '../support/sigstore/evidence.js';
 import type { MintTokenClaims } from '../support/sigstore/index.js';
 import { createRekorV2Log, trustedRootWithLog } from '../support/sigstore/rekor-v2.js';
@@ -326,7 +328,7 @@ describe('made by the real cosign against the local stack', () => {
     });
   });
 
-  describe("signing keys: cosign's --signing-algorithm", () => {
+  describe("signing keys: cosign's --signing-algorithm, and Ed25519 from sigstore-js's bundle builders", () => {
     it.each([
       ['ecdsa-sha2-384-nistp384', 'ECDSA P-384', 'sha384'],
       ['ecdsa-sha2-512-nistp521', 'ECDSA P-521', 'sha512'],
@@ -345,6 +347,36 @@ describe('made by the real cosign against the local stack', () => {
       );
       const other = write(`other-${alg}.json`, 'other bytes');
       refusal(await local(bundlePath, { target: other }), new RegExp(`its ${digest} differs`));
+    });
+
+    // cosign 3.1 cannot sign keyless with Ed25519; sigstore-js's bundle builders can (see support).
+    it.each(BOTH_AND_ALONE)('an Ed25519 DSSE attestation is accepted with %s', async (_, cosign, verifiers) => {
+      const statement = {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: 'report.json', digest: { sha256: hash('sha256', content) } }],
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate: {},
+      };
+      const { bundlePath } = await attestWithEd25519(kit.stack, statement, { claims: RELEASE });
+      const r = await local(bundlePath, { cosign });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ signingKey: 'Ed25519', evidence: 'dsse-attestation', verifiers });
+      // The same signature over an edited statement (same subject, other predicate) is refused.
+      const edited = JSON.parse(readFileSync(bundlePath, 'utf8'));
+      const other = { ...statement, predicate: { edited: true } };
+      edited.dsseEnvelope.payload = Buffer.from(JSON.stringify(other)).toString('base64');
+      const r2 = await local(write(`ed25519-edited-${verifiers.length}.json`, edited), { cosign });
+      refusal(r2, /signature rejected: the (signature does not match|transparency log \(Rekor\) entry is for another)/);
+    });
+
+    it('an Ed25519 signature over a file is refused by name (pure Ed25519 needs the whole file), exit 3', async () => {
+      const { bundlePath } = await signWithEd25519(kit.stack, Buffer.from(content), { claims: RELEASE });
+      for (const cosign of [cosign3, null]) {
+        refusal(
+          await local(bundlePath, { cosign }),
+          /holds an Ed25519 key, which ghcr-blob does not verify for a file/,
+        );
+      }
     });
 
     it('an RSA key is refused by name, exit 3', async () => {

@@ -3,8 +3,8 @@
 // staging bundle; read from ../shared/fixtures/real-sigstore/, skipped when absent) and material
 // made here by the real cosign against the local stack (sha512 statement subjects, P-384/P-521/RSA
 // keys, Ed25519 from sigstore-js's builders, null fields, cosign 2's legacy blob bundle, Rekor v2
-// entries naming the bare key, reusable
-// workflows pinned by commit). Every refusal is exit 3 with nothing written.
+// entries naming the bare key, reusable workflows pinned by commit). Every refusal is exit 3 with
+// nothing written.
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,

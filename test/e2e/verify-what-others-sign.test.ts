@@ -148,6 +148,24 @@ describe.skipIf(!haveFixtures)(
       },
     );
 
+    // The npm registry serves older provenance as v0.1: a certificate chain, and null for what is unset.
+    it.for(BOTH_AND_ALONE)(
+      'laid out as the npm registry serves v0.1 (null fields), accepted with %s',
+      async ([, cosign, verifiers], ctx) => {
+        if (!tarball) return ctx.skip(unreachable);
+        const v01 = JSON.parse(readFileSync(bundle, 'utf8'));
+        v01.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+        v01.verificationMaterial.x509CertificateChain = { certificates: [v01.verificationMaterial.certificate] };
+        v01.verificationMaterial.certificate = null;
+        v01.verificationMaterial.publicKey = null;
+        v01.verificationMaterial.timestampVerificationData = null;
+        const path = write(`npm-v01-${verifiers.join('-').replace(/ /g, '')}.json`, v01);
+        const r = await verify(tarball, path, root, NPM_POLICY, cosign);
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ evidence: 'dsse-attestation', verifiers });
+      },
+    );
+
     it('refuses a tarball with other bytes (its sha512 differs), exit 3', async ({ skip }) => {
       if (!tarball) return skip(unreachable);
       const other = join(dir, 'sigstore-2.1.0-edited.tgz');

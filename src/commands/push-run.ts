@@ -12,6 +12,7 @@ import { checkRegularFile, privateTempDir } from '../core/fs.js';
 import { printable } from '../core/printable.js';
 import { formatReference, parseReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { SignatureAttached } from '../evidence/sign-artifact.js';
+import { signaturesAtTag } from '../artifact/tag-signatures.js';
 import { parseOptions } from '../options/parse.js';
 import { type PushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Oras } from '../tools/oras.js';
@@ -61,6 +62,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   const file = await checkFile(fileArg);
   const oras = await connectRegistry(opts, deps);
   try {
+    await checkTagMove(ref, opts, deps, oras);
     const push = (reference: string) =>
       withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>
         oras.push({
@@ -86,6 +88,29 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
     return await pushSigned(ref, file, opts, deps, oras, async () => describe(await push(repositoryOf(ref))));
   } finally {
     await oras.dispose();
+  }
+}
+
+/**
+ * A tag that points at a signed artifact moves with a warning; to unsigned bytes only with
+ * --force, or consumers' `pull --verify` would suddenly find nothing it can verify.
+ */
+async function checkTagMove(ref: Reference, opts: PushOptions, deps: Deps, oras: Oras): Promise<void> {
+  const work = await privateTempDir();
+  try {
+    const current = await signaturesAtTag(oras, ref, work.path);
+    if (!current?.signatures) return;
+    const n = current.signatures;
+    const what = `${formatReference(ref)} points at a signed artifact (${pinned(ref, current.digest)}, ${n} signature${n === 1 ? '' : 's'})`;
+    if (!opts.sign && !opts.force) {
+      throw usageError(
+        `${what}; pushing unsigned bytes would move the tag to an artifact nobody signed`,
+        'sign the new file with --sign, push it under another tag, or pass --force to move the tag anyway',
+      );
+    }
+    deps.log.info(`warning: ${what}; the tag moves to the new ${opts.sign ? 'signed' : 'UNSIGNED'} artifact`);
+  } finally {
+    await work.dispose();
   }
 }
 

@@ -2,7 +2,7 @@
  * Keyless signing of one file through cosign: the bundle is written into a private folder next
  * to its destination, checked, and only then moved into place (no half-written bundles).
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
@@ -55,6 +55,7 @@ export async function signFile(cosign: CosignTool, run: Runner, req: SignFileReq
     });
     const bundle = parseSignatureBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
     const signer = bundleSigner(bundle);
+    await chmod(staged, 0o644); // public data, as readable as the file it signs (cosign writes 0600)
     await moveIntoPlace(staged, req.bundlePath, req.overwrite);
     const entry = bundle.verificationMaterial.tlogEntries[0];
     return {

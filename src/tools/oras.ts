@@ -18,6 +18,8 @@ import type { Descriptor } from './oci.js';
 export interface Credentials {
   username: string;
   secret: string;
+  /** The user name is ghcr-blob's placeholder (no -u, no GITHUB_ACTOR), not one the user chose. */
+  placeholder?: boolean;
 }
 
 /** How to reach the registry beyond its name: plain HTTP, or a private CA (absolute path). */
@@ -119,7 +121,7 @@ export async function openOras(
       step: `oras ${action} ${positional[0] ?? ''}`.trim(),
       ...w,
     });
-    if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
+    if (out.exitCode !== 0) throw orasFailure(action, out.stderr, credentials);
     return out;
   };
 

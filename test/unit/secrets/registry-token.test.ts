@@ -29,6 +29,7 @@ describe('credentials', () => {
     expect(await resolveCredentials({ passwordStdin: false }, { GITHUB_TOKEN: 'from-github' }, noStdin)).toEqual({
       username: PLACEHOLDER_USERNAME,
       secret: 'from-github',
+      placeholder: true, // so a refusal can say the name was not the user's choice
     });
     expect(
       await resolveCredentials({ passwordStdin: false, username: 'me' }, { GITHUB_TOKEN: 't0ken' }, noStdin),

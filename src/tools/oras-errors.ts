@@ -53,7 +53,8 @@ const RULES: readonly Rule[] = [
     recommendation: 'this registry speaks plain HTTP: pass --plain-http',
   },
   {
-    test: /x509|certificate|tls:/i,
+    // Go says `x509: …` and `tls: …`; a repository may itself be named tls (`octo/tls:v1`).
+    test: /x509:|\btls: /i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: "pass --ca-file with the registry's CA certificate",
   },

@@ -20,6 +20,12 @@ describe('oras failure text → error code', () => {
       'REGISTRY_UNREACHABLE',
     ],
     ['Error: localhost:5000/a/b:nope: not found', 'NOT_FOUND'],
+    // A repository named like a TLS word is still a missing tag, not a certificate problem.
+    [
+      'Error: failed to fetch the content of "localhost:5000/octo/tls:v1": localhost:5000/octo/tls:v1: not found',
+      'NOT_FOUND',
+    ],
+    ['Error: Get "https://127.0.0.1:5000/v2/": remote error: tls: bad certificate', 'REGISTRY_UNREACHABLE'],
     // `oras blob fetch` given other bytes than the digest names (wording of oras 1.2.0 and 1.3.3).
     ['Error: mismatched digest', 'VERIFICATION_FAILED'],
     ['Error: invalid reference: invalid repository "A"', 'USAGE'],

@@ -62,7 +62,6 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   const file = await checkFile(fileArg);
   const oras = await connectRegistry(opts, deps);
   try {
-    await checkTagMove(ref, opts, deps, oras);
     const push = (reference: string) =>
       withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>
         oras.push({
@@ -82,6 +81,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
       file: { name: file.name, size: file.size, mediaType: opts.mediaType },
     });
     if (!opts.sign) {
+      await checkTagMove(ref, opts, deps, oras);
       deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
       return describe(await push(formatReference(ref)));
     }
@@ -141,6 +141,7 @@ async function pushSigned(
       { identityToken: token.token, secrets: token.secrets },
       signingServices(opts),
     );
+    await checkTagMove(ref, opts, deps, oras);
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
     pushed = await pushUntagged();
     const blob = await resolveBlob(oras, parseReference(pushed.pinnedReference), work.path);

@@ -75,6 +75,20 @@ describe('unpacked alone, with no node_modules beside or above it', () => {
     }
   });
 
+  it("the public-good trust starts from the TUF seeds inside the bundle (@sigstore/tuf's seeds.json)", async () => {
+    // A proxy that is down stops the refresh; the seeded root was written before it was tried.
+    const r = await runCli(['doctor', '--json', '--timeout', '10s'], {
+      bin,
+      env: { ...env(), HTTPS_PROXY: 'http://127.0.0.1:1', HTTP_PROXY: 'http://127.0.0.1:1' },
+    });
+    expect(r.exitCode, r.stderr).toBe(7);
+    const trust = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'sigstore-trust');
+    expect(trust).toMatchObject({ ok: false, code: 'REGISTRY_UNREACHABLE' });
+    expect(trust.detail).not.toMatch(/cannot find|module/i);
+    const seeded = readdirSync(r.home, { recursive: true, encoding: 'utf8' });
+    expect(seeded).toEqual(expect.arrayContaining([expect.stringMatching(/tuf-repo-cdn\.sigstore\.dev\/root\.json$/)]));
+  });
+
   it('pushes and signs, then pulls and verifies (the whole Sigstore stack loads from the bundle)', async () => {
     const { cwd } = freshCliDirs();
     writeFileSync(join(cwd, 'report.json'), '{"from":"the tarball"}\n');

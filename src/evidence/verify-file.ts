@@ -19,6 +19,8 @@ export interface VerifyFileRequest extends VerificationCheck {
   sha256?: string;
   /** The artifact the file came from (pull --verify / verify <ref>). */
   artifact?: Target['artifact'];
+  /** The bytes the signature covers, when they travel beside the bundle (a `.sig` layer's payload). */
+  payload?: Buffer;
 }
 
 export type VerifiedFile = VerifiedEvidence;
@@ -27,7 +29,7 @@ export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<V
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
   const sha256 = req.sha256 ?? (await sha256File(req.file)).toString('hex');
   const target: Target = { file: req.file, sha256, ...(req.artifact ? { artifact: req.artifact } : {}) };
-  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run);
+  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run, req.payload);
 }
 
 /** The documented --json shape of a verification. */

@@ -26,9 +26,11 @@ export {
   verifyAttestationInProcess,
   verifyBlobInProcess,
   verifyMessageInProcess,
+  verifyPayloadInProcess,
   type VerifiedAttestation,
   type VerifiedSignature,
   type VerifiedSigner,
   type VerifyBlobInput,
 } from './verifier.js';
 export * from './statement.js';
+export * from './cosign-legacy.js';

@@ -5,18 +5,20 @@ import type { SigstoreBundle } from '../../verify/index.js';
 import { cosignSignedArtifact } from './cosign-signed-artifact.js';
 import { dsseAttestation } from './dsse-attestation.js';
 import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { cosignSimpleSigning } from './cosign-simple-signing.js';
 import { messageSignature } from './message-signature.js';
 
 export * from './kind.js';
 
 export const EVIDENCE_KINDS: ReadonlyArray<EvidenceKind<unknown>> = [
   messageSignature,
+  cosignSimpleSigning,
   cosignSignedArtifact,
   dsseAttestation,
 ];
 
-export function evidenceKindOf(bundle: SigstoreBundle): EvidenceKind<unknown> {
-  const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle));
+export function evidenceKindOf(bundle: SigstoreBundle, payload?: Buffer): EvidenceKind<unknown> {
+  const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle, payload));
   if (!kind) throw verificationError('the bundle is no kind of evidence ghcr-blob verifies');
   return kind;
 }
@@ -26,7 +28,8 @@ export async function verifyEvidence(
   bundle: SigstoreBundle,
   req: VerifyRequest,
   run: Runner,
+  payload?: Buffer,
 ): Promise<VerifiedEvidence> {
-  const kind = evidenceKindOf(bundle);
-  return kind.verify(kind.parse(bundle), req, run);
+  const kind = evidenceKindOf(bundle, payload);
+  return kind.verify(kind.parse(bundle, payload), req, run);
 }

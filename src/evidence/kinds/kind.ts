@@ -8,7 +8,11 @@ import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
 import type { IdentityPolicy, SigstoreBundle, TrustedRoot, VerifiedSigner } from '../../verify/index.js';
 
-export type EvidenceName = 'message-signature' | 'dsse-attestation' | 'cosign-signed-artifact';
+export type EvidenceName =
+  | 'message-signature'
+  | 'dsse-attestation'
+  | 'cosign-signed-artifact'
+  | 'cosign-simple-signing';
 
 /** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
 export type Engine = 'both' | 'sigstore';
@@ -43,7 +47,7 @@ export interface Target {
 
 /** One link of "what the signature names → the file that lands", and who checked it. */
 export interface ChainLink {
-  link: 'signed digest' | 'statement subject' | 'manifest' | 'layer' | 'file';
+  link: 'signed digest' | 'statement subject' | 'signed payload' | 'manifest' | 'layer' | 'file';
   digest: string;
   checkedBy: string;
 }
@@ -67,9 +71,12 @@ export interface VerifyRequest {
 
 export interface EvidenceKind<E> {
   readonly name: EvidenceName;
-  /** Whether this bundle is this kind of evidence (unverified data: only picks the handler). */
-  recognizes(bundle: SigstoreBundle): boolean;
-  parse(bundle: SigstoreBundle): E;
+  /**
+   * Whether this bundle is this kind of evidence (unverified data: only picks the handler).
+   * `payload`: the bytes a signature covers when they travel beside the bundle (a `.sig` layer).
+   */
+  recognizes(bundle: SigstoreBundle, payload?: Buffer): boolean;
+  parse(bundle: SigstoreBundle, payload?: Buffer): E;
   /** The `sha256:…` digests the evidence claims to be about (unverified until verify()). */
   subjectDigests(evidence: E): string[];
   verify(evidence: E, req: VerifyRequest, run: Runner): Promise<VerifiedEvidence>;

@@ -6,9 +6,9 @@
 import { verificationError } from '../../core/errors.js';
 import type { ChainLink, Target } from './kind.js';
 
-const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
-const BY_ORAS = 'oras, while downloading the layer by this digest';
-const BY_US_FILE = 'ghcr-blob: sha256 of the file as read';
+export const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
+export const BY_ORAS = 'oras, while downloading the layer by this digest';
+export const BY_US_FILE = 'ghcr-blob: sha256 of the file as read';
 
 export interface Binding {
   /** What the named digest is: the file's bytes, or the manifest that pins them. */

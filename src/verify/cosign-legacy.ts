@@ -83,8 +83,7 @@ export function legacyLayerBundle(
   const pem = annotations[CERTIFICATE_ANNOTATION];
   if (pem === undefined || pem.trim() === '') {
     throw verificationError(
-      'the signature was made with a bare key, not a certificate: it cannot satisfy an identity policy',
-      ['cosign before 3.1.3 accepted such a signature under an identity policy (GHSA-fx35-mq7g-6g98)'],
+      'the signature was made with a bare key, not a certificate: it cannot satisfy an identity policy (cosign before 3.1.3 let it: GHSA-fx35-mq7g-6g98)',
     );
   }
   let certificate: Buffer;

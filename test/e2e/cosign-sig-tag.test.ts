@@ -1,0 +1,338 @@
+// Signatures in cosign's `.sig` tag format, end to end: what real cosign 2.5 `cosign sign <ref>`
+// (its default) and cosign 3 `cosign sign --new-bundle-format=false` write beside a pushed
+// artifact is accepted by `pull --verify` and `verify REF` with both verifiers; every tampered
+// `.sig` ends with exit 3 and nothing landed, and each verifier alone refuses the tampered
+// signatures it is there to refuse. cosign reads registry credentials only from a docker config:
+// this TEST gives cosign one in a temp folder; ghcr-blob never writes one (checked on every run).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Bytes } from '../../src/core/digest.js';
+import { legacyLayerBundle } from '../../src/verify/cosign-legacy.js';
+import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
+import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { craftArtifact, getBlob, getManifest, type CraftedArtifact } from '../support/registry-api.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import { toolsFor } from '../support/tools.js';
+
+const RELEASE: MintTokenClaims = {
+  repository: 'octo/tools',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/tags/v1.2.0',
+};
+const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0'];
+const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const REPO = 'octo/file';
+const cosign2 = toolsFor('trixie').cosign;
+const cosign3 = toolsFor('sid').cosign;
+
+let reg: Registry;
+let stack: SigstoreStack;
+let other: SigstoreStack; // a Fulcio the trusted root does not know
+let counter = 0;
+
+beforeAll(async () => {
+  [reg, stack, other] = await Promise.all([
+    startRegistry({ generation: 'sid' }),
+    startSigstoreStack(),
+    startSigstoreStack(),
+  ]);
+});
+afterAll(async () => Promise.all([reg?.stop(), stack?.close(), other?.close()]));
+
+const env = (cosign = cosign3) => ({
+  GHCR_BLOB_ORAS: toolsFor('sid').oras,
+  GHCR_BLOB_COSIGN: cosign,
+  GHCR_TOKEN: reg.password,
+});
+
+async function pushArtifact(content = `release ${++counter}\n`): Promise<CraftedArtifact> {
+  return craftArtifact(reg, REPO, `v${++counter}`, [{ content, title: 'report.txt' }]);
+}
+
+interface SignOptions {
+  claims?: MintTokenClaims;
+  /** Fulcio (and token issuer) from this stack; Rekor always from `stack`. */
+  fulcio?: SigstoreStack;
+}
+
+/** Real `cosign sign <ref>` writing a `.sig` tag; cosign gets a docker config in a temp folder of the test's. */
+async function cosignSign(cosign: string, art: CraftedArtifact, o: SignOptions = {}): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cosign-sign-'));
+  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth } } }), { mode: 0o600 });
+  const fulcio = o.fulcio ?? stack;
+  const token = join(dir, 'token');
+  writeFileSync(token, await fulcio.mintToken(o.claims ?? RELEASE), { mode: 0o600 });
+  const legacy = cosign === cosign3 ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
+  const r = await execa(
+    cosign,
+    [
+      'sign',
+      '--yes',
+      ...legacy,
+      '--fulcio-url',
+      fulcio.fulcioUrl,
+      '--rekor-url',
+      stack.rekorUrl,
+      '--identity-token',
+      token,
+      `${reg.host}/${art.digestRef}`,
+    ],
+    {
+      reject: false,
+      extendEnv: false,
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: dir,
+        DOCKER_CONFIG: dir,
+        ...fulcio.cosign2Env,
+        SIGSTORE_REKOR_PUBLIC_KEY: stack.cosign2Env.SIGSTORE_REKOR_PUBLIC_KEY ?? '',
+      },
+      timeout: 60_000,
+    },
+  );
+  if (r.exitCode !== 0) throw new Error(`cosign sign failed (${r.exitCode}): ${r.stderr}`);
+}
+
+interface SigLayer {
+  payload: Buffer;
+  annotations: Record<string, string>;
+}
+
+const sigTag = (art: CraftedArtifact) => `${art.digest.replace(':', '-')}.sig`;
+
+async function readSig(art: CraftedArtifact): Promise<SigLayer[]> {
+  const m = JSON.parse((await getManifest(reg, REPO, sigTag(art))).bytes.toString('utf8')) as {
+    layers: { digest: string; annotations: Record<string, string> }[];
+  };
+  return Promise.all(
+    m.layers.map(async (l) => ({ payload: await getBlob(reg, REPO, l.digest), annotations: l.annotations })),
+  );
+}
+
+/** Writes `layers` as `art`'s `.sig` tag (what anyone who can push to the repository can do). */
+async function writeSig(art: CraftedArtifact, layers: SigLayer[]): Promise<void> {
+  await craftArtifact(
+    reg,
+    REPO,
+    sigTag(art),
+    layers.map((l) => ({ content: l.payload, mediaType: SIMPLE_SIGNING, annotations: l.annotations })),
+  );
+}
+
+const pinned = (art: CraftedArtifact) => `${reg.host}/${art.digestRef}`;
+
+function pullVerify(art: CraftedArtifact, o: { cosign?: string; extra?: string[]; policy?: string[] } = {}) {
+  const out = freshCliDirs().cwd;
+  const args = ['pull', pinned(art), '--verify', ...(o.policy ?? POLICY), '-o', out, '-u', reg.username];
+  return runCli([...args, '--trusted-root', stack.trustedRootPath, '--json', ...(o.extra ?? [])], {
+    env: env(o.cosign),
+  }).then((r) => ({ ...r, out }));
+}
+
+function verifyRef(art: CraftedArtifact, o: { cosign?: string; extra?: string[] } = {}) {
+  const args = [
+    'verify',
+    pinned(art),
+    ...POLICY,
+    '-u',
+    reg.username,
+    '--trusted-root',
+    stack.trustedRootPath,
+    '--json',
+  ];
+  return runCli([...args, ...(o.extra ?? [])], { env: env(o.cosign) });
+}
+
+describe.each([
+  ['cosign 2.5 (its default format)', cosign2],
+  ['cosign 3 --new-bundle-format=false', cosign3],
+])('a .sig written by %s', (_, signer) => {
+  let art: CraftedArtifact;
+  beforeAll(async () => {
+    art = await pushArtifact();
+    await cosignSign(signer, art);
+  });
+
+  it.each([
+    ['cosign 3', cosign3, ['sigstore-js', 'cosign 3']],
+    ['cosign 2.5', cosign2, ['sigstore-js', 'cosign 2']],
+  ])('pull --verify accepts it, checked by sigstore-js and %s', async (_n, cosign, verifiers) => {
+    const r = await pullVerify(art, { cosign });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout).verification;
+    expect(v).toMatchObject({
+      evidence: 'cosign-simple-signing',
+      signatureSource: 'sig-tag',
+      signatureLayer: 0,
+      identity: stack.identityFor(RELEASE),
+      verifiers,
+    });
+    expect(v.chain.map((l: { link: string }) => l.link)).toEqual([
+      'signed digest',
+      'signed payload',
+      'manifest',
+      'layer',
+      'file',
+    ]);
+    expect(v.chain[1].digest).toBe(art.digest);
+    expect(listFilesRecursive(r.out)).toEqual(['report.txt']);
+  });
+
+  it('verify REF accepts it (--engine sigstore too)', async () => {
+    for (const extra of [[], ['--engine', 'sigstore']]) {
+      const r = await verifyRef(art, { extra });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).verification.evidence).toBe('cosign-simple-signing');
+    }
+  });
+});
+
+describe('tampered .sig tags: exit 3, nothing lands', () => {
+  /** A signed artifact and its genuine `.sig` layers (cosign 2.5). */
+  const signed = async (o: SignOptions = {}) => {
+    const art = await pushArtifact();
+    await cosignSign(cosign2, art, o);
+    return { art, layers: await readSig(art) };
+  };
+
+  const refused = async (art: CraftedArtifact, check: RegExp, o: { policy?: string[] } = {}) => {
+    for (const extra of [[], ['--engine', 'sigstore']]) {
+      const r = await pullVerify(art, { ...o, extra });
+      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
+      expect(r.stderr).toMatch(check);
+      expect(r.stdout).toBe('');
+    }
+  };
+
+  it('another identity signed it', async () => {
+    const { art } = await signed({ claims: { ...RELEASE, repository: 'octo/tools-evil' } });
+    await refused(art, /none matches the policy[\s\S]*identity/);
+  });
+
+  it('a .sig copied from another artifact names that artifact, and says so', async () => {
+    const source = await signed();
+    const victim = await pushArtifact();
+    await writeSig(victim, source.layers);
+    await refused(victim, new RegExp(`another manifest[\\s\\S]*docker-manifest-digest:\\s+${source.art.digest}`));
+  });
+
+  it('a payload edited to name this artifact no longer matches its signature', async () => {
+    const source = await signed();
+    const victim = await pushArtifact();
+    const layer = source.layers[0]!;
+    const payload = Buffer.from(layer.payload.toString('utf8').replace(source.art.digest, victim.digest));
+    await writeSig(victim, [{ payload, annotations: layer.annotations }]);
+    await refused(victim, /none matches the policy/);
+  });
+
+  it('a bare key (no certificate) is refused under an identity policy (GHSA-fx35-mq7g-6g98)', async () => {
+    const { art, layers } = await signed();
+    const { 'dev.sigstore.cosign/certificate': _c, 'dev.sigstore.cosign/chain': _ch, ...bare } = layers[0]!.annotations;
+    await writeSig(art, [{ payload: layers[0]!.payload, annotations: bare }]);
+    await refused(art, /bare key[\s\S]*GHSA-fx35-mq7g-6g98/);
+  });
+
+  it('a certificate from a CA the trusted root does not hold (broken chain)', async () => {
+    const { art } = await signed({ fulcio: other });
+    await refused(art, /none matches the policy[\s\S]*certificate/);
+  });
+
+  it('a signed entry timestamp over another log body', async () => {
+    const { art, layers } = await signed();
+    const another = await signed();
+    const set = JSON.parse(layers[0]!.annotations['dev.sigstore.cosign/bundle']!);
+    set.SignedEntryTimestamp = JSON.parse(
+      another.layers[0]!.annotations['dev.sigstore.cosign/bundle']!,
+    ).SignedEntryTimestamp;
+    await writeSig(art, [
+      {
+        payload: layers[0]!.payload,
+        annotations: { ...layers[0]!.annotations, 'dev.sigstore.cosign/bundle': JSON.stringify(set) },
+      },
+    ]);
+    await refused(art, /none matches the policy[\s\S]*(signed entry timestamp|inclusion promise)/i);
+  });
+
+  it('several layers: the first that passes wins; an unusable one before it is reported as skipped', async () => {
+    const { art, layers } = await signed();
+    const junk = { payload: Buffer.from('{}'), annotations: {} };
+    await writeSig(art, [junk, layers[0]!]);
+    const r = await pullVerify(art);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout).verification;
+    expect(v.signatureLayer).toBe(1);
+    expect(v.skippedSignatures).toEqual([
+      expect.objectContaining({ source: 'sig-tag', layer: 0, reason: expect.stringMatching(/bare key/) }),
+    ]);
+  });
+});
+
+describe('cosign alone refuses what the verifiers are there to refuse', () => {
+  /** cosign verify-blob over the payload's sha256 with the layer rebuilt as ghcr-blob rebuilds it. */
+  async function cosignAlone(cosign: string, layer: SigLayer) {
+    const dir = mkdtempSync(join(tmpdir(), 'cosign-alone-'));
+    const bundle = join(dir, 'bundle.json');
+    writeFileSync(bundle, legacyLayerBundle({ simpleSigning: layer.payload }, layer.annotations).json);
+    const args = ['verify-blob', ...(cosign === cosign2 ? ['--new-bundle-format'] : []), '--bundle', bundle];
+    const policy = ['--certificate-identity', stack.identityFor(RELEASE), '--certificate-oidc-issuer', stack.issuer];
+    const digest = `sha256:${sha256Bytes(layer.payload).toString('hex')}`;
+    return execa(cosign, [...args, ...policy, '--trusted-root', stack.trustedRootPath, digest], {
+      reject: false,
+      cwd: dir,
+      extendEnv: false,
+      env: { PATH: '/usr/bin:/bin', HOME: dir },
+    });
+  }
+
+  let genuine: SigLayer;
+  let another: SigLayer;
+  let foreign: SigLayer;
+  beforeAll(async () => {
+    const a = await pushArtifact();
+    await cosignSign(cosign2, a);
+    const b = await pushArtifact();
+    await cosignSign(cosign2, b);
+    const c = await pushArtifact();
+    await cosignSign(cosign2, c, { fulcio: other });
+    const first = async (art: CraftedArtifact) => (await readSig(art))[0] as SigLayer;
+    [genuine, another, foreign] = await Promise.all([first(a), first(b), first(c)]);
+  });
+
+  const tampered = (): [string, () => SigLayer][] => [
+    [
+      'an edited payload',
+      () => ({
+        ...genuine,
+        payload: Buffer.from(genuine.payload.toString('utf8').replace('"critical"', '"critical" ')),
+      }),
+    ],
+    [
+      'a SET over another body',
+      () => {
+        const set = JSON.parse(genuine.annotations['dev.sigstore.cosign/bundle']!);
+        set.SignedEntryTimestamp = JSON.parse(another.annotations['dev.sigstore.cosign/bundle']!).SignedEntryTimestamp;
+        return {
+          ...genuine,
+          annotations: { ...genuine.annotations, 'dev.sigstore.cosign/bundle': JSON.stringify(set) },
+        };
+      },
+    ],
+    ['a broken chain', () => foreign],
+  ];
+
+  it.each([
+    ['cosign 3', cosign3],
+    ['cosign 2.5', cosign2],
+  ])('%s: accepts the genuine layer, refuses each tampered one', async (_, cosign) => {
+    expect((await cosignAlone(cosign, genuine)).exitCode).toBe(0);
+    for (const [name, make] of tampered()) {
+      const r = await cosignAlone(cosign, make());
+      expect(r.exitCode, `${name} accepted by cosign`).not.toBe(0);
+    }
+  });
+});

@@ -8,6 +8,7 @@
 import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
+import type { NameChoice } from '../artifact/manifest.js';
 import { MAX_CANDIDATES } from '../artifact/referrers.js';
 import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
@@ -164,9 +165,13 @@ export async function verifyArtifact(
   ctx: ArtifactContext,
   ref: Reference,
   check: VerificationCheck,
-  opts: { expectDigest?: string; beforeDownload?: (blob: ResolvedBlob) => Promise<void> } = {},
+  opts: {
+    expectDigest?: string;
+    naming?: Omit<NameChoice, 'title'>;
+    beforeDownload?: (blob: ResolvedBlob) => Promise<void>;
+  } = {},
 ): Promise<VerifiedArtifact> {
-  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest);
+  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest, opts.naming);
   await opts.beforeDownload?.(blob);
   // The first failure of either stops the other and is the one reported.
   const stop = new AbortController();

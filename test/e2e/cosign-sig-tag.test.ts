@@ -4,7 +4,7 @@
 // `.sig` ends with exit 3 and nothing landed, and each verifier alone refuses the tampered
 // signatures it is there to refuse. cosign reads registry credentials only from a docker config:
 // this TEST gives cosign one in a temp folder; ghcr-blob never writes one (checked on every run).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -17,6 +17,7 @@ import { craftArtifact, getBlob, getManifest, type CraftedArtifact } from '../su
 import { startRegistry, type Registry } from '../support/registry.js';
 import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
 import { toolsFor } from '../support/tools.js';
+import { cosignSignRef, type SignOptions } from '../support/cosign-sign.js';
 
 const RELEASE: MintTokenClaims = {
   repository: 'octo/tools',
@@ -49,53 +50,11 @@ const env = (cosign = cosign3) => ({
   GHCR_TOKEN: reg.password,
 });
 
+const cosignSign = (cosign: string, art: CraftedArtifact, o: SignOptions = {}) =>
+  cosignSignRef(cosign, reg, `${reg.host}/${art.digestRef}`, { stack, claims: RELEASE, ...o });
+
 async function pushArtifact(content = `release ${++counter}\n`): Promise<CraftedArtifact> {
   return craftArtifact(reg, REPO, `v${++counter}`, [{ content, title: 'report.txt' }]);
-}
-
-interface SignOptions {
-  claims?: MintTokenClaims;
-  /** Fulcio (and token issuer) from this stack; Rekor always from `stack`. */
-  fulcio?: SigstoreStack;
-}
-
-/** Real `cosign sign <ref>` writing a `.sig` tag; cosign gets a docker config in a temp folder of the test's. */
-async function cosignSign(cosign: string, art: CraftedArtifact, o: SignOptions = {}): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'cosign-sign-'));
-  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth } } }), { mode: 0o600 });
-  const fulcio = o.fulcio ?? stack;
-  const token = join(dir, 'token');
-  writeFileSync(token, await fulcio.mintToken(o.claims ?? RELEASE), { mode: 0o600 });
-  const legacy = cosign === cosign3 ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
-  const r = await execa(
-    cosign,
-    [
-      'sign',
-      '--yes',
-      ...legacy,
-      '--fulcio-url',
-      fulcio.fulcioUrl,
-      '--rekor-url',
-      stack.rekorUrl,
-      '--identity-token',
-      token,
-      `${reg.host}/${art.digestRef}`,
-    ],
-    {
-      reject: false,
-      extendEnv: false,
-      env: {
-        PATH: '/usr/bin:/bin',
-        HOME: dir,
-        DOCKER_CONFIG: dir,
-        ...fulcio.cosign2Env,
-        SIGSTORE_REKOR_PUBLIC_KEY: stack.cosign2Env.SIGSTORE_REKOR_PUBLIC_KEY ?? '',
-      },
-      timeout: 60_000,
-    },
-  );
-  if (r.exitCode !== 0) throw new Error(`cosign sign failed (${r.exitCode}): ${r.stderr}`);
 }
 
 interface SigLayer {
@@ -281,12 +240,16 @@ describe('cosign alone refuses what the verifiers are there to refuse', () => {
     const args = ['verify-blob', ...(cosign === cosign2 ? ['--new-bundle-format'] : []), '--bundle', bundle];
     const policy = ['--certificate-identity', stack.identityFor(RELEASE), '--certificate-oidc-issuer', stack.issuer];
     const digest = `sha256:${sha256Bytes(layer.payload).toString('hex')}`;
-    return execa(cosign, [...args, ...policy, '--trusted-root', stack.trustedRootPath, digest], {
-      reject: false,
-      cwd: dir,
-      extendEnv: false,
-      env: { PATH: '/usr/bin:/bin', HOME: dir },
-    });
+    try {
+      return await execa(cosign, [...args, ...policy, '--trusted-root', stack.trustedRootPath, digest], {
+        reject: false,
+        cwd: dir,
+        extendEnv: false,
+        env: { PATH: '/usr/bin:/bin', HOME: dir },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   let genuine: SigLayer;

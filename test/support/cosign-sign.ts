@@ -1,0 +1,51 @@
+// Real `cosign sign <ref>` against the local Sigstore stack, in cosign's legacy `.sig` format
+// (cosign 2.5's default; cosign 3 with --new-bundle-format=false). cosign reads registry
+// credentials only from a docker config, so the TEST writes one into a temp folder of its own,
+// used as cosign's HOME and DOCKER_CONFIG and removed afterwards. ghcr-blob never writes one.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { cosignGeneration } from './sigstore/cosign-cli.js';
+import type { MintTokenClaims, SigstoreStack } from './sigstore/types.js';
+
+export interface SignOptions {
+  claims?: MintTokenClaims;
+  /** Fulcio (and the token's issuer key) from this stack; Rekor always from the main one. */
+  fulcio?: SigstoreStack;
+}
+
+export async function cosignSignRef(
+  cosign: string,
+  reg: { host: string; username: string; password: string },
+  reference: string,
+  o: SignOptions & { stack: SigstoreStack; claims: MintTokenClaims },
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cosign-sign-'));
+  try {
+    const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth } } }), { mode: 0o600 });
+    const fulcio = o.fulcio ?? o.stack;
+    // A GitHub-shaped token is longer than cosign 3 takes inline: it goes in a file.
+    const token = join(dir, 'token');
+    writeFileSync(token, await fulcio.mintToken(o.claims), { mode: 0o600 });
+    const legacy =
+      (await cosignGeneration(cosign)) === 3 ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
+    const urls = ['--fulcio-url', fulcio.fulcioUrl, '--rekor-url', o.stack.rekorUrl];
+    const r = await execa(cosign, ['sign', '--yes', ...legacy, ...urls, '--identity-token', token, reference], {
+      reject: false,
+      extendEnv: false,
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: dir,
+        DOCKER_CONFIG: dir,
+        ...fulcio.cosign2Env,
+        SIGSTORE_REKOR_PUBLIC_KEY: o.stack.cosign2Env.SIGSTORE_REKOR_PUBLIC_KEY ?? '',
+      },
+      timeout: 60_000,
+    });
+    if (r.exitCode !== 0) throw new Error(`cosign sign failed (${r.exitCode}): ${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -64,9 +64,10 @@ export async function lookUpSignatures(
       'sign it with `ghcr-blob push --sign`, `ghcr-blob sign REF` or `cosign sign REF`',
     ]);
   }
+  // The cap is per source (MAX_CANDIDATES each); in practice only referrers pile up.
   if (result.notExamined > 0)
     ctx.log.info(
-      `${result.found.length + result.notExamined} signatures attached; examining ${result.found.length} only (${MAX_CANDIDATES} per source)`,
+      `${result.found.length + result.notExamined} signatures attached; examining the first ${MAX_CANDIDATES} only`,
     );
   return result;
 }
@@ -129,7 +130,7 @@ export async function verifyCandidates(
   const by = signers.length ? `, by ${[...new Set(signers)].join(' and ')}` : '';
   const tried = found.length - skipped.length;
   const unusable = skipped.length ? `; ${plural(skipped.length, 'unusable signature')} skipped` : '';
-  const beyond = notExamined ? `; ${notExamined} more not examined (limit ${MAX_CANDIDATES} per source)` : '';
+  const beyond = notExamined ? `; ${notExamined} more not examined (limit ${MAX_CANDIDATES})` : '';
   throw verificationError(
     tried > 0
       ? `${plural(tried, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${unusable}${beyond}`

@@ -151,6 +151,44 @@ describe.each([
   });
 });
 
+describe('a legacy .att attestation (cosign 2.5 `cosign attest`)', () => {
+  let art: CraftedArtifact;
+  beforeAll(async () => {
+    art = await pushArtifact();
+    await cosignSign(cosign2, art, {
+      attest: { type: 'slsaprovenance1', predicate: { buildDefinition: {}, runDetails: {} } },
+    });
+  });
+
+  it.each([
+    ['cosign 3', cosign3, ['sigstore-js', 'cosign 3']],
+    ['cosign 2.5', cosign2, ['sigstore-js', 'cosign 2']],
+  ])(
+    'counts as SLSA provenance (the default --predicate-type), checked by sigstore-js and %s',
+    async (_n, cosign, verifiers) => {
+      const r = await pullVerify(art, { cosign });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).verification).toMatchObject({
+        evidence: 'dsse-attestation',
+        predicateType: 'https://slsa.dev/provenance/v1',
+        signatureSource: 'att-tag',
+        verifiers,
+      });
+    },
+  );
+
+  it.each([
+    ['a signature (cosign sign/v1): provenance by the same identity is not one', 'https://sigstore.dev/cosign/sign/v1'],
+    ['another predicate type', 'https://example.test/sbom/v1'],
+  ])('does not count when --predicate-type asks for %s', async (_n, type) => {
+    const r = await pullVerify(art, { extra: ['--predicate-type', type] });
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
+    expect(r.stderr).toMatch(
+      /predicate type is not the one asked for[\s\S]*actual predicate type:\s+https:\/\/slsa.dev\/provenance\/v1/,
+    );
+  });
+});
+
 describe('tampered .sig tags: exit 3, nothing lands', () => {
   /** A signed artifact and its genuine `.sig` layers (cosign 2.5). */
   const signed = async (o: SignOptions = {}) => {

@@ -11,6 +11,8 @@ import type { MintTokenClaims, SigstoreStack } from './sigstore/types.js';
 
 export interface SignOptions {
   claims?: MintTokenClaims;
+  /** `cosign attest --type T` (a legacy `.att` layer) with this predicate, instead of `cosign sign`. */
+  attest?: { type: string; predicate: unknown };
   /** Fulcio (and the token's issuer key) from this stack; Rekor always from the main one. */
   fulcio?: SigstoreStack;
 }
@@ -32,7 +34,10 @@ export async function cosignSignRef(
     const legacy =
       (await cosignGeneration(cosign)) === 3 ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
     const urls = ['--fulcio-url', fulcio.fulcioUrl, '--rekor-url', o.stack.rekorUrl];
-    const r = await execa(cosign, ['sign', '--yes', ...legacy, ...urls, '--identity-token', token, reference], {
+    const predicate = join(dir, 'predicate.json');
+    writeFileSync(predicate, JSON.stringify(o.attest?.predicate ?? {}));
+    const verb = o.attest ? ['attest', '--type', o.attest.type, '--predicate', predicate] : ['sign'];
+    const r = await execa(cosign, [...verb, '--yes', ...legacy, ...urls, '--identity-token', token, reference], {
       reject: false,
       extendEnv: false,
       env: {
@@ -44,7 +49,7 @@ export async function cosignSignRef(
       },
       timeout: 60_000,
     });
-    if (r.exitCode !== 0) throw new Error(`cosign sign failed (${r.exitCode}): ${r.stderr}`);
+    if (r.exitCode !== 0) throw new Error(`cosign ${verb[0]} failed (${r.exitCode}): ${r.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -170,9 +170,9 @@ function requireEntryForCertificate(body: string, certificate: Buffer): void {
   }
   // Why exact: the log entry must be about this very certificate, byte for byte, not a key or another certificate.
   if (!logged?.equals(certificate)) {
-    throw verificationError('the Rekor entry in the layer is not about its certificate', [
-      logged ? 'the entry names another certificate' : 'the entry names a bare key, not a certificate',
-    ]);
+    throw verificationError(
+      `the Rekor entry in the layer is not about its certificate: it names ${logged ? 'another certificate' : 'a bare key'}`,
+    );
   }
 }
 

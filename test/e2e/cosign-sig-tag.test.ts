@@ -50,10 +50,25 @@ const env = (cosign = cosign3) => ({
   GHCR_TOKEN: reg.password,
 });
 
-const cosignSign = (cosign: string, art: CraftedArtifact, o: SignOptions = {}) =>
+/** What the tests need of an artifact: its digest, and `repo@digest`. */
+type Pushed = Pick<CraftedArtifact, 'digest' | 'digestRef'>;
+
+/** `ghcr-blob push`, as a producer would push the file before signing it with `cosign sign`. */
+async function pushWithCli(): Promise<Pushed> {
+  const file = join(freshCliDirs().cwd, 'report.txt');
+  writeFileSync(file, `release ${++counter}\n`);
+  const r = await runCli(['push', `${reg.host}/${REPO}:v${++counter}`, file, '-u', reg.username, '--json'], {
+    env: env(),
+  });
+  if (r.exitCode !== 0) throw new Error(`push failed: ${r.stderr}`);
+  const { digest } = JSON.parse(r.stdout) as { digest: string };
+  return { digest, digestRef: `${REPO}@${digest}` };
+}
+
+const cosignSign = (cosign: string, art: Pushed, o: SignOptions = {}) =>
   cosignSignRef(cosign, reg, `${reg.host}/${art.digestRef}`, { stack, claims: RELEASE, ...o });
 
-async function pushArtifact(content = `release ${++counter}\n`): Promise<CraftedArtifact> {
+async function pushArtifact(content = `release ${++counter}\n`): Promise<Pushed> {
   return craftArtifact(reg, REPO, `v${++counter}`, [{ content, title: 'report.txt' }]);
 }
 
@@ -62,9 +77,9 @@ interface SigLayer {
   annotations: Record<string, string>;
 }
 
-const sigTag = (art: CraftedArtifact) => `${art.digest.replace(':', '-')}.sig`;
+const sigTag = (art: Pushed) => `${art.digest.replace(':', '-')}.sig`;
 
-async function readSig(art: CraftedArtifact): Promise<SigLayer[]> {
+async function readSig(art: Pushed): Promise<SigLayer[]> {
   const m = JSON.parse((await getManifest(reg, REPO, sigTag(art))).bytes.toString('utf8')) as {
     layers: { digest: string; annotations: Record<string, string> }[];
   };
@@ -74,7 +89,7 @@ async function readSig(art: CraftedArtifact): Promise<SigLayer[]> {
 }
 
 /** Writes `layers` as `art`'s `.sig` tag (what anyone who can push to the repository can do). */
-async function writeSig(art: CraftedArtifact, layers: SigLayer[]): Promise<void> {
+async function writeSig(art: Pushed, layers: SigLayer[]): Promise<void> {
   await craftArtifact(
     reg,
     REPO,
@@ -83,9 +98,9 @@ async function writeSig(art: CraftedArtifact, layers: SigLayer[]): Promise<void>
   );
 }
 
-const pinned = (art: CraftedArtifact) => `${reg.host}/${art.digestRef}`;
+const pinned = (art: Pushed) => `${reg.host}/${art.digestRef}`;
 
-function pullVerify(art: CraftedArtifact, o: { cosign?: string; extra?: string[]; policy?: string[] } = {}) {
+function pullVerify(art: Pushed, o: { cosign?: string; extra?: string[]; policy?: string[] } = {}) {
   const out = freshCliDirs().cwd;
   const args = ['pull', pinned(art), '--verify', ...(o.policy ?? POLICY), '-o', out, '-u', reg.username];
   return runCli([...args, '--trusted-root', stack.trustedRootPath, '--json', ...(o.extra ?? [])], {
@@ -93,7 +108,7 @@ function pullVerify(art: CraftedArtifact, o: { cosign?: string; extra?: string[]
   }).then((r) => ({ ...r, out }));
 }
 
-function verifyRef(art: CraftedArtifact, o: { cosign?: string; extra?: string[] } = {}) {
+function verifyRef(art: Pushed, o: { cosign?: string; extra?: string[] } = {}) {
   const args = [
     'verify',
     pinned(art),
@@ -111,9 +126,9 @@ describe.each([
   ['cosign 2.5 (its default format)', cosign2],
   ['cosign 3 --new-bundle-format=false', cosign3],
 ])('a .sig written by %s', (_, signer) => {
-  let art: CraftedArtifact;
+  let art: Pushed;
   beforeAll(async () => {
-    art = await pushArtifact();
+    art = await pushWithCli();
     await cosignSign(signer, art);
   });
 
@@ -152,7 +167,7 @@ describe.each([
 });
 
 describe('a legacy .att attestation (cosign 2.5 `cosign attest`)', () => {
-  let art: CraftedArtifact;
+  let art: Pushed;
   beforeAll(async () => {
     art = await pushArtifact();
     await cosignSign(cosign2, art, {
@@ -189,6 +204,37 @@ describe('a legacy .att attestation (cosign 2.5 `cosign attest`)', () => {
   });
 });
 
+describe("cosign 3's default `cosign sign <ref>` (a bundle referrer) beside a SLSA provenance by the same identity", () => {
+  let art: Pushed;
+  let provenanceOnly: Pushed;
+  beforeAll(async () => {
+    art = await pushArtifact();
+    await cosignSign(cosign3, art, { newBundleFormat: true });
+    provenanceOnly = await pushArtifact();
+    await cosignSign(cosign2, provenanceOnly, {
+      attest: { type: 'slsaprovenance1', predicate: { buildDefinition: {}, runDetails: {} } },
+    });
+  });
+
+  it('the cosign sign/v1 statement counts as a signature, whatever --predicate-type says', async () => {
+    for (const extra of [[], ['--predicate-type', 'https://sigstore.dev/cosign/sign/v1']]) {
+      const r = await pullVerify(art, { extra });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).verification).toMatchObject({
+        evidence: 'cosign-signed-artifact',
+        signatureSource: 'referrer',
+        predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      });
+    }
+  });
+
+  it('asked for a signature, a provenance by the same identity does not count: exit 3, nothing lands', async () => {
+    const r = await pullVerify(provenanceOnly, { extra: ['--predicate-type', 'https://sigstore.dev/cosign/sign/v1'] });
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
+    expect(r.stderr).toMatch(/predicate type is not the one asked for/);
+  });
+});
+
 describe('tampered .sig tags: exit 3, nothing lands', () => {
   /** A signed artifact and its genuine `.sig` layers (cosign 2.5). */
   const signed = async (o: SignOptions = {}) => {
@@ -197,7 +243,7 @@ describe('tampered .sig tags: exit 3, nothing lands', () => {
     return { art, layers: await readSig(art) };
   };
 
-  const refused = async (art: CraftedArtifact, check: RegExp, o: { policy?: string[] } = {}) => {
+  const refused = async (art: Pushed, check: RegExp, o: { policy?: string[] } = {}) => {
     for (const extra of [[], ['--engine', 'sigstore']]) {
       const r = await pullVerify(art, { ...o, extra });
       expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
@@ -300,7 +346,7 @@ describe('cosign alone refuses what the verifiers are there to refuse', () => {
     await cosignSign(cosign2, b);
     const c = await pushArtifact();
     await cosignSign(cosign2, c, { fulcio: other });
-    const first = async (art: CraftedArtifact) => (await readSig(art))[0] as SigLayer;
+    const first = async (art: Pushed) => (await readSig(art))[0] as SigLayer;
     [genuine, another, foreign] = await Promise.all([first(a), first(b), first(c)]);
   });
 

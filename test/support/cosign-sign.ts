@@ -13,6 +13,8 @@ export interface SignOptions {
   claims?: MintTokenClaims;
   /** `cosign attest --type T` (a legacy `.att` layer) with this predicate, instead of `cosign sign`. */
   attest?: { type: string; predicate: unknown };
+  /** cosign 3 only: its default, a bundle referrer (predicate https://sigstore.dev/cosign/sign/v1). */
+  newBundleFormat?: boolean;
   /** Fulcio (and the token's issuer key) from this stack; Rekor always from the main one. */
   fulcio?: SigstoreStack;
 }
@@ -31,9 +33,11 @@ export async function cosignSignRef(
     // A GitHub-shaped token is longer than cosign 3 takes inline: it goes in a file.
     const token = join(dir, 'token');
     writeFileSync(token, await fulcio.mintToken(o.claims), { mode: 0o600 });
-    const legacy =
-      (await cosignGeneration(cosign)) === 3 ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
-    const urls = ['--fulcio-url', fulcio.fulcioUrl, '--rekor-url', o.stack.rekorUrl];
+    const gen = await cosignGeneration(cosign);
+    const legacy = gen === 3 && !o.newBundleFormat ? ['--new-bundle-format=false', '--use-signing-config=false'] : [];
+    const urls = o.newBundleFormat
+      ? ['--signing-config', fulcio.signingConfigPath, '--trusted-root', fulcio.trustedRootPath]
+      : ['--fulcio-url', fulcio.fulcioUrl, '--rekor-url', o.stack.rekorUrl];
     const predicate = join(dir, 'predicate.json');
     writeFileSync(predicate, JSON.stringify(o.attest?.predicate ?? {}));
     const verb = o.attest ? ['attest', '--type', o.attest.type, '--predicate', predicate] : ['sign'];

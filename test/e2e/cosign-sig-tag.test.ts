@@ -11,65 +11,41 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/core/digest.js';
 import { legacyLayerBundle } from '../../src/verify/cosign-legacy.js';
-import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
-import { craftArtifact, getBlob, getManifest, type CraftedArtifact } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
-import { toolsFor } from '../support/tools.js';
 import { cosignSignRef, type SignOptions } from '../support/cosign-sign.js';
+import { cosignOf, EXIT, expectCleanFailure, RELEASE, type Run, useKit } from '../support/kit.js';
+import { craftArtifact, getBlob, getManifest, type CraftedArtifact } from '../support/registry-api.js';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 
-const RELEASE: MintTokenClaims = {
-  repository: 'octo/tools',
-  workflowPath: '.github/workflows/release.yml',
-  ref: 'refs/tags/v1.2.0',
-};
-const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0'];
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const REPO = 'octo/file';
-const cosign2 = toolsFor('trixie').cosign;
-const cosign3 = toolsFor('sid').cosign;
+const cosign2 = cosignOf(2);
+const cosign3 = cosignOf(3);
 
-let reg: Registry;
-let stack: SigstoreStack;
+const kit = useKit({ gen: 'sid', sigstore: true, repo: REPO });
 let other: SigstoreStack; // a Fulcio the trusted root does not know
 let counter = 0;
-
 beforeAll(async () => {
-  [reg, stack, other] = await Promise.all([
-    startRegistry({ generation: 'sid' }),
-    startSigstoreStack(),
-    startSigstoreStack(),
-  ]);
+  other = await startSigstoreStack();
 });
-afterAll(async () => Promise.all([reg?.stop(), stack?.close(), other?.close()]));
-
-const env = (cosign = cosign3) => ({
-  GHCR_BLOB_ORAS: toolsFor('sid').oras,
-  GHCR_BLOB_COSIGN: cosign,
-  GHCR_TOKEN: reg.password,
-});
+afterAll(async () => other?.close());
 
 /** What the tests need of an artifact: its digest, and `repo@digest`. */
 type Pushed = Pick<CraftedArtifact, 'digest' | 'digestRef'>;
 
 /** `ghcr-blob push`, as a producer would push the file before signing it with `cosign sign`. */
 async function pushWithCli(): Promise<Pushed> {
-  const file = join(freshCliDirs().cwd, 'report.txt');
-  writeFileSync(file, `release ${++counter}\n`);
-  const r = await runCli(['push', `${reg.host}/${REPO}:v${++counter}`, file, '-u', reg.username, '--json'], {
-    env: env(),
-  });
+  const r = await kit.push(kit.ref(`v${++counter}`), kit.file(`release ${++counter}\n`, 'report.txt'));
   if (r.exitCode !== 0) throw new Error(`push failed: ${r.stderr}`);
-  const { digest } = JSON.parse(r.stdout) as { digest: string };
+  const { digest } = r.json as { digest: string };
   return { digest, digestRef: `${REPO}@${digest}` };
 }
 
 const cosignSign = (cosign: string, art: Pushed, o: SignOptions = {}) =>
-  cosignSignRef(cosign, reg, `${reg.host}/${art.digestRef}`, { stack, claims: RELEASE, ...o });
+  cosignSignRef(cosign, kit.reg, pinned(art), { stack: kit.stack, claims: RELEASE, ...o });
 
+/** An artifact written straight through the registry API (tampering tests need many). */
 async function pushArtifact(content = `release ${++counter}\n`): Promise<Pushed> {
-  return craftArtifact(reg, REPO, `v${++counter}`, [{ content, title: 'report.txt' }]);
+  return craftArtifact(kit.reg, REPO, `v${++counter}`, [{ content, title: 'report.txt' }]);
 }
 
 interface SigLayer {
@@ -80,46 +56,45 @@ interface SigLayer {
 const sigTag = (art: Pushed) => `${art.digest.replace(':', '-')}.sig`;
 
 async function readSig(art: Pushed): Promise<SigLayer[]> {
-  const m = JSON.parse((await getManifest(reg, REPO, sigTag(art))).bytes.toString('utf8')) as {
+  const m = JSON.parse((await getManifest(kit.reg, REPO, sigTag(art))).bytes.toString('utf8')) as {
     layers: { digest: string; annotations: Record<string, string> }[];
   };
   return Promise.all(
-    m.layers.map(async (l) => ({ payload: await getBlob(reg, REPO, l.digest), annotations: l.annotations })),
+    m.layers.map(async (l) => ({ payload: await getBlob(kit.reg, REPO, l.digest), annotations: l.annotations })),
   );
 }
 
 /** Writes `layers` as `art`'s `.sig` tag (what anyone who can push to the repository can do). */
 async function writeSig(art: Pushed, layers: SigLayer[]): Promise<void> {
   await craftArtifact(
-    reg,
+    kit.reg,
     REPO,
     sigTag(art),
     layers.map((l) => ({ content: l.payload, mediaType: SIMPLE_SIGNING, annotations: l.annotations })),
   );
 }
 
-const pinned = (art: Pushed) => `${reg.host}/${art.digestRef}`;
+const pinned = (art: Pushed) => `${kit.reg.host}/${art.digestRef}`;
 
-function pullVerify(art: Pushed, o: { cosign?: string; extra?: string[]; policy?: string[] } = {}) {
-  const out = freshCliDirs().cwd;
-  const args = ['pull', pinned(art), '--verify', ...(o.policy ?? POLICY), '-o', out, '-u', reg.username];
-  return runCli([...args, '--trusted-root', stack.trustedRootPath, '--json', ...(o.extra ?? [])], {
-    env: env(o.cosign),
-  }).then((r) => ({ ...r, out }));
-}
+/** `pull --verify --json` of the pinned artifact, with the kit's release policy unless another. */
+const pullVerify = (art: Pushed, o: { cosign?: string; extra?: string[]; policy?: string[] } = {}): Promise<Run> =>
+  kit.pull(pinned(art), {
+    verify: o.policy ?? true,
+    json: true,
+    ...(o.extra ? { extra: o.extra } : {}),
+    env: { GHCR_BLOB_COSIGN: o.cosign ?? cosign3 },
+  });
 
-function verifyRef(art: Pushed, o: { cosign?: string; extra?: string[] } = {}) {
-  const args = [
-    'verify',
-    pinned(art),
-    ...POLICY,
-    '-u',
-    reg.username,
-    '--trusted-root',
-    stack.trustedRootPath,
-    '--json',
-  ];
-  return runCli([...args, ...(o.extra ?? [])], { env: env(o.cosign) });
+const verifyRef = (art: Pushed, o: { extra?: string[] } = {}): Promise<Run> =>
+  kit.verify(pinned(art), { json: true, ...(o.extra ? { extra: o.extra } : {}) });
+
+/** Exit 3, nothing landed, nothing left in TMPDIR or the output folder. */
+function expectRefused(r: Run, check: RegExp): void {
+  expectCleanFailure(r, EXIT.VERIFICATION_FAILED, kit.secrets());
+  expect(r.landed ?? []).toEqual([]);
+  expect(r.left).toEqual([]);
+  expect(r.stderr).toMatch(check);
+  expect(r.stdout).toBe('');
 }
 
 describe.each([
@@ -143,7 +118,7 @@ describe.each([
       evidence: 'cosign-simple-signing',
       signatureSource: 'sig-tag',
       signatureLayer: 0,
-      identity: stack.identityFor(RELEASE),
+      identity: kit.stack.identityFor(RELEASE),
       verifiers,
     });
     expect(v.chain.map((l: { link: string }) => l.link)).toEqual([
@@ -154,7 +129,8 @@ describe.each([
       'file',
     ]);
     expect(v.chain[1].digest).toBe(art.digest);
-    expect(listFilesRecursive(r.out)).toEqual(['report.txt']);
+    expect(r.landed).toEqual(['report.txt']);
+    expect(r.left).toEqual([]);
   });
 
   it('verify REF accepts it (--engine sigstore too)', async () => {
@@ -197,8 +173,8 @@ describe('a legacy .att attestation (cosign 2.5 `cosign attest`)', () => {
     ['another predicate type', 'https://example.test/sbom/v1'],
   ])('does not count when --predicate-type asks for %s', async (_n, type) => {
     const r = await pullVerify(art, { extra: ['--predicate-type', type] });
-    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
-    expect(r.stderr).toMatch(
+    expectRefused(
+      r,
       /predicate type is not the one asked for[\s\S]*actual predicate type:\s+https:\/\/slsa.dev\/provenance\/v1/,
     );
   });
@@ -230,8 +206,7 @@ describe("cosign 3's default `cosign sign <ref>` (a bundle referrer) beside a SL
 
   it('asked for a signature, a provenance by the same identity does not count: exit 3, nothing lands', async () => {
     const r = await pullVerify(provenanceOnly, { extra: ['--predicate-type', 'https://sigstore.dev/cosign/sign/v1'] });
-    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
-    expect(r.stderr).toMatch(/predicate type is not the one asked for/);
+    expectRefused(r, /predicate type is not the one asked for/);
   });
 });
 
@@ -245,10 +220,7 @@ describe('tampered .sig tags: exit 3, nothing lands', () => {
 
   const refused = async (art: Pushed, check: RegExp, o: { policy?: string[] } = {}) => {
     for (const extra of [[], ['--engine', 'sigstore']]) {
-      const r = await pullVerify(art, { ...o, extra });
-      expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [r.out]);
-      expect(r.stderr).toMatch(check);
-      expect(r.stdout).toBe('');
+      expectRefused(await pullVerify(art, { ...o, extra }), check);
     }
   };
 
@@ -322,6 +294,7 @@ describe('cosign alone refuses what the verifiers are there to refuse', () => {
     const bundle = join(dir, 'bundle.json');
     writeFileSync(bundle, legacyLayerBundle({ simpleSigning: layer.payload }, layer.annotations).json);
     const args = ['verify-blob', ...(cosign === cosign2 ? ['--new-bundle-format'] : []), '--bundle', bundle];
+    const { stack } = kit;
     const policy = ['--certificate-identity', stack.identityFor(RELEASE), '--certificate-oidc-issuer', stack.issuer];
     const digest = `sha256:${sha256Bytes(layer.payload).toString('hex')}`;
     try {

@@ -3,26 +3,20 @@
 // out), signed with cosign 2.5's `.sig`. pull --verify lands them under the name given with
 // --name (checked like a title), or asks for it with a usage error; verify REF needs no name.
 // An untitled layer of any other media type stays refused, --name or not.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
 import { cosignSignRef } from '../support/cosign-sign.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { cosignOf, EXIT, expectCleanFailure, type Run, sha256, useKit } from '../support/kit.js';
 import { sealedOras, type SealedOras } from '../support/oras.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
-import { toolsFor } from '../support/tools.js';
+import type { MintTokenClaims } from '../support/sigstore/index.js';
 
 const RELEASE: MintTokenClaims = {
   repository: 'octo/charts',
   workflowPath: '.github/workflows/release.yml',
   ref: 'refs/tags/v0.3.1',
 };
-const POLICY = ['--github-workflow', 'octo/charts/.github/workflows/release.yml@refs/tags/v0.3.1'];
-const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 const SHAPES = {
   helm: {
@@ -36,29 +30,28 @@ const SHAPES = {
   other: { config: 'application/vnd.oci.empty.v1+json', layer: 'application/vnd.oci.image.layer.v1.tar+gzip' },
 } as const;
 
-let reg: Registry;
-let stack: SigstoreStack;
+const kit = useKit({ gen: 'sid', sigstore: true, release: RELEASE });
 let scratch: string;
 let oras: SealedOras;
-
-beforeAll(async () => {
-  [reg, stack] = await Promise.all([startRegistry({ generation: 'sid' }), startSigstoreStack()]);
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'helm-flux-'));
   oras = sealedOras('sid', scratch);
 });
-afterAll(async () => {
-  await Promise.all([reg?.stop(), stack?.close()]);
+afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-const env = () => ({
-  GHCR_BLOB_ORAS: toolsFor('sid').oras,
-  GHCR_BLOB_COSIGN: toolsFor('sid').cosign,
-  GHCR_TOKEN: reg.password,
-});
+/** Exit `code`, nothing landed, nothing left in TMPDIR or the output folder. */
+function expectNothingLanded(r: Run, code: number, check: RegExp): void {
+  expectCleanFailure(r, code, kit.secrets());
+  expect(r.landed ?? []).toEqual([]);
+  expect(r.left).toEqual([]);
+  expect(r.stderr).toMatch(check);
+}
 
 /** oras blob push (config, content) + oras manifest push: the layout helm and flux write, no title. */
 async function pushShaped(shape: keyof typeof SHAPES, content: Buffer, tag: string): Promise<string> {
+  const { reg } = kit;
   const repo = `${reg.host}/octo/${shape}`;
   const auth = ['-u', reg.username, '--password-stdin'];
   const config = Buffer.from(JSON.stringify({ name: 'demo', version: '0.3.1' }));
@@ -93,88 +86,51 @@ describe.each(['helm', 'flux'] as const)('a %s-shaped artifact signed with cosig
   let ref: string;
   beforeAll(async () => {
     const digest = await pushShaped(shape, content, 'v0.3.1');
-    ref = `${reg.host}/octo/${shape}:v0.3.1`;
-    await cosignSignRef(toolsFor('trixie').cosign, reg, `${reg.host}/octo/${shape}@${digest}`, {
-      stack,
+    ref = kit.ref('v0.3.1', `octo/${shape}`);
+    await cosignSignRef(cosignOf(2), kit.reg, `${kit.reg.host}/octo/${shape}@${digest}`, {
+      stack: kit.stack,
       claims: RELEASE,
     });
   });
 
-  const pull = (extra: string[]) => {
-    const out = freshCliDirs().cwd;
-    const args = [
-      'pull',
-      ref,
-      '--verify',
-      ...POLICY,
-      '-o',
-      out,
-      '-u',
-      reg.username,
-      '--trusted-root',
-      stack.trustedRootPath,
-    ];
-    return runCli([...args, '--json', ...extra], { env: env() }).then((r) => ({ ...r, out }));
-  };
+  const pull = (extra: string[]): Promise<Run> => kit.pull(ref, { verify: true, extra });
 
   it('pull --verify --name FILE lands it under that name, verified by both verifiers', async () => {
-    const r = await pull(['--name', `${shape}-0.3.1.tgz`]);
+    const r = await pull(['--name', `${shape}-0.3.1.tgz`, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const json = JSON.parse(r.stdout);
+    const { json } = r;
     expect(json.file).toMatchObject({ name: `${shape}-0.3.1.tgz`, mediaType: SHAPES[shape].layer });
     expect(json.verification).toMatchObject({
       evidence: 'cosign-simple-signing',
       verifiers: ['sigstore-js', 'cosign 3'],
     });
-    expect(listFilesRecursive(r.out)).toEqual([`${shape}-0.3.1.tgz`]);
-    expect(readFileSync(join(r.out, `${shape}-0.3.1.tgz`))).toEqual(content);
+    expect(r.landed).toEqual([`${shape}-0.3.1.tgz`]);
+    expect(r.left).toEqual([]);
+    expect(readFileSync(join(r.out!, `${shape}-0.3.1.tgz`))).toEqual(content);
   });
 
   it('pull without --name is a usage error that asks for it; nothing lands', async () => {
-    const r = await pull([]);
-    expectCleanFailure(r, EXIT.USAGE, [reg.password], [r.out]);
-    expect(r.stderr).toMatch(/names no file[\s\S]*--name FILE/);
+    expectNothingLanded(await pull([]), EXIT.USAGE, /names no file[\s\S]*--name FILE/);
   });
 
   it.each(['../escape.tgz', 'sub/dir.tgz', '.'])('--name %j is refused like such a title would be', async (name) => {
-    const r = await pull(['--name', name]);
-    expectCleanFailure(r, EXIT.USAGE, [reg.password], [r.out]);
-    expect(r.stderr).toMatch(/--name .* is not a plain file name/);
+    expectNothingLanded(await pull(['--name', name]), EXIT.USAGE, /--name .* is not a plain file name/);
   });
 
   it('verify REF needs no name', async () => {
-    const r = await runCli(
-      ['verify', ref, ...POLICY, '-u', reg.username, '--trusted-root', stack.trustedRootPath, '--json'],
-      {
-        env: env(),
-      },
-    );
+    const r = await kit.verify(ref, { json: true });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).file.name).toBeUndefined();
+    expect(r.json.file.name).toBeUndefined();
+    expect(r.left).toEqual([]);
   });
 });
 
 it('an untitled layer of another media type stays refused, even with --name', async () => {
   const digest = await pushShaped('other', Buffer.from('not a chart\n'), 'v1');
-  await cosignSignRef(toolsFor('trixie').cosign, reg, `${reg.host}/octo/other@${digest}`, { stack, claims: RELEASE });
-  const out = freshCliDirs().cwd;
-  const r = await runCli(
-    [
-      'pull',
-      `${reg.host}/octo/other:v1`,
-      '--verify',
-      ...POLICY,
-      '-o',
-      out,
-      '--name',
-      'x.tgz',
-      '-u',
-      reg.username,
-      '--trusted-root',
-      stack.trustedRootPath,
-    ],
-    { env: env() },
-  );
-  expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password], [out]);
-  expect(r.stderr).toMatch(/has no file name/);
+  await cosignSignRef(cosignOf(2), kit.reg, `${kit.reg.host}/octo/other@${digest}`, {
+    stack: kit.stack,
+    claims: RELEASE,
+  });
+  const r = await kit.pull(kit.ref('v1', 'octo/other'), { verify: true, extra: ['--name', 'x.tgz'] });
+  expectNothingLanded(r, EXIT.VERIFICATION_FAILED, /has no file name/);
 });

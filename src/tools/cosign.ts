@@ -60,7 +60,8 @@ export interface SignBlobRequest {
  * What cosign checks the bundle against: a file (cosign reads ALL of it into memory), or the
  * file's sha256 as we computed it while streaming (lower-case hex): cosign then never holds the blob.
  */
-export type BlobInput = { file: string } | { sha256: string };
+/** The file itself, its sha256 (hex), or any digest cosign takes in place of it (`sha512:<hex>`). */
+export type BlobInput = { file: string } | { sha256: string } | { digest: string };
 
 export interface VerifyBlobRequest {
   blob: BlobInput;
@@ -126,11 +127,15 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
     if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
     return;
   }
-  // cosign 2.5 and 3.x take `sha256:<hex>` in place of the blob (undocumented; pinned by
+  // cosign 2.5 and 3.x take `sha256:<hex>` (and `sha512:<hex>`) in place of the blob (undocumented; pinned by
   // test/e2e/cosign-digest.test.ts) but try it as a path first: cosign runs in a fresh private
   // folder, where no file of that name exists and nobody else can create one.
-  if (!/^[a-f0-9]{64}$/.test(req.blob.sha256)) throw new GhcrBlobError('INTERNAL', 'not a sha256 digest');
-  args.push('--', `sha256:${req.blob.sha256}`);
+  const digest = 'sha256' in req.blob ? `sha256:${req.blob.sha256}` : req.blob.digest;
+  // sha384/sha512 too: a statement subject (npm provenance) or a P-384/P-521 signature may name them.
+  if (!/^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(digest)) {
+    throw new GhcrBlobError('INTERNAL', 'not a sha256/sha384/sha512 digest');
+  }
+  args.push('--', digest);
   const cwd = await privateTempDir();
   try {
     const out = await run({ file: tool.path, args, cwd: cwd.path });

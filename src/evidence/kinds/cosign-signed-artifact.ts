@@ -9,6 +9,7 @@
 import { COSIGN_SIGN_PREDICATE, isDsseBundle } from '../../verify/index.js';
 import {
   type Attestation,
+  attestationDigestsNeeded,
   attestationSubjects,
   parseAttestation,
   peekPredicateType,
@@ -22,5 +23,6 @@ export const cosignSignedArtifact: EvidenceKind<Attestation> = {
     payload === undefined && isDsseBundle(bundle) && peekPredicateType(bundle) === COSIGN_SIGN_PREDICATE,
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
+  digestsNeeded: attestationDigestsNeeded,
   verify: (a, req, run) => verifyAttestation('cosign-signed-artifact', a, req, run),
 };

@@ -19,7 +19,7 @@ import {
 } from '../../verify/index.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { ChainLink, EvidenceKind } from './kind.js';
-import { BY_ORAS, BY_US_FILE, BY_US_MANIFEST } from './subject.js';
+import { BY_ORAS, BY_US_MANIFEST, byUsFile } from './subject.js';
 
 export interface SimpleSigningEvidence {
   bundle: SignatureBundle;
@@ -63,7 +63,7 @@ export const cosignSimpleSigning: EvidenceKind<SimpleSigningEvidence> = {
       },
       { link: 'manifest', digest: art.manifestDigest, checkedBy: BY_US_MANIFEST },
       { link: 'layer', digest: art.layerDigest, checkedBy: BY_ORAS },
-      { link: 'file', digest: art.layerDigest, checkedBy: BY_US_FILE },
+      { link: 'file', digest: art.layerDigest, checkedBy: byUsFile('sha256') },
     ];
     return { ...value, evidence: 'cosign-simple-signing', sha256: target.sha256, chain, verifiers };
   },

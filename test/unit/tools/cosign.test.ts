@@ -266,6 +266,30 @@ describe('cosign verify-blob argv', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('passes a sha384/sha512 digest as alg:<hex> (npm provenance subjects, P-384/P-521 signatures)', async () => {
+    const fake = recordingRunner();
+    for (const digest of [`sha512:${'cd'.repeat(64)}`, `sha384:${'cd'.repeat(48)}`, `sha256:${'cd'.repeat(32)}`]) {
+      await verifyBlob(COSIGN_3, fake.run, { ...req, blob: { digest } });
+      expect(fake.calls.at(-1)?.args.slice(-2)).toEqual(['--', digest]);
+    }
+  });
+
+  it('refuses a digest whose length does not fit its algorithm, or anything else (it becomes an argument)', async () => {
+    const fake = recordingRunner();
+    for (const digest of [
+      `sha512:${'cd'.repeat(32)}`,
+      `sha256:${'cd'.repeat(64)}`,
+      `sha384:${'CD'.repeat(48)}`,
+      `md5:${'cd'.repeat(16)}`,
+      `sha512:${'cd'.repeat(64)}\n--output=/x`,
+      '--output=/etc/passwd',
+    ])
+      await expect(verifyBlob(COSIGN_3, fake.run, { ...req, blob: { digest } })).rejects.toMatchObject({
+        code: 'INTERNAL',
+      });
+    expect(fake.calls).toEqual([]);
+  });
+
   it('passes regexp policy flags through unchanged', async () => {
     const fake = recordingRunner();
     const regexpPolicy = [

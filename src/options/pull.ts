@@ -31,7 +31,9 @@ export function addPullOptions(cmd: Command): Command {
         "the file name to write, in place of the layer's title; needed for a Helm chart or Flux artifact (no title)",
       ),
     )
-    .addOption(new Option('--expect-digest <sha256:…>', "refuse unless the file's sha256 is this"))
+    .addOption(
+      new Option('--expect-digest <sha256>', "refuse unless the file's sha256 (as sha256sum prints it) is this"),
+    )
     .addOption(
       new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
     );

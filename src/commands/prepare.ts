@@ -20,6 +20,7 @@ import { resolveIdentityToken } from '../secrets/identity-token.js';
 import { resolveCredentials } from '../secrets/registry-token.js';
 import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
 import { locateTool } from '../tools/locate.js';
+import type { Signer } from '../tools/signer.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
 import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
@@ -51,8 +52,12 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
   return openOras(await findOras(opts, deps), deps.run, transport, credentials);
 }
 
-/** The OIDC token for keyless signing, with every secret that must be kept out of output. */
-export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{ token: string; secrets: string[] }> {
+/**
+ * The one signer of a signing command: cosign, the credential it signs with, and the Sigstore
+ * instance. Settled before anything is pushed or signed; every secret read is masked at once.
+ */
+export async function prepareSigner(opts: SigningOptions & TrustOptions & ToolOptions, deps: Deps): Promise<Signer> {
+  const cosign = await findCosign(opts, deps);
   const token = await resolveIdentityToken(opts, {
     env: deps.env,
     readStdin: deps.readStdin,
@@ -61,10 +66,15 @@ export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{
   maskSecrets(deps.env, token.secrets);
   const { refusePublicLogForPrivateRepository } = await import('./public-log.js');
   await refusePublicLogForPrivateRepository(token.token, opts);
-  return token;
+  return {
+    cosign,
+    credential: { kind: 'keyless', identityToken: token.token, source: token.source },
+    services: signingServices(opts),
+    secrets: token.secrets,
+  };
 }
 
-export function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
+function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
   return {
     signingConfigPath: opts.signingConfig && resolve(opts.signingConfig),
     trustedRootPath: opts.trustedRoot && resolve(opts.trustedRoot),

@@ -18,7 +18,7 @@ import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
 import { refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
+import { connectRegistry, prepareSigner } from './prepare.js';
 import { watchUpload, withProgress } from './progress.js';
 
 export interface PushResult {
@@ -106,16 +106,11 @@ async function pushSigned(
   const work = await privateTempDir();
   try {
     // Everything signing needs is settled, and the bytes signed, before anything is pushed.
-    const cosign = await findCosign(opts, deps);
-    const token = await identityToken(opts, deps);
+    const signer = await prepareSigner(opts, deps);
     // Loaded only when signing: the Sigstore stack is heavy to start.
     const { signBytes, attachSignature } = await import('../evidence/sign-artifact.js');
-    deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
-    const signed = await signBytes(
-      { file: file.path, title: file.name, workDir: work.path, cosign, run: deps.run },
-      { identityToken: token.token, secrets: token.secrets },
-      signingServices(opts),
-    );
+    deps.log.info(`Signing ${file.name} with cosign ${signer.cosign.generation}`);
+    const signed = await signBytes({ file: file.path, title: file.name, workDir: work.path, run: deps.run }, signer);
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
     pushed = await pushUntagged();
     const blob = await resolveBlob(oras, parseReference(pushed.pinnedReference), work.path);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { ResolvedBlob } from '../artifact/download.js';
 import { attachBundle } from '../artifact/referrers.js';
 import { verificationError } from '../core/errors.js';
-import type { CosignTool, SigstoreServices } from '../tools/cosign.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
+import type { Signer } from '../tools/signer.js';
 import { type SignedFile, signFile } from './sign-file.js';
 
 export interface SignatureAttached {
@@ -28,21 +28,14 @@ export interface SigningContext {
   title: string;
   /** A private folder for the bundle. */
   workDir: string;
-  cosign: CosignTool;
   run: Runner;
 }
 
-export async function signBytes(
-  ctx: SigningContext,
-  token: { identityToken: string; secrets: readonly string[] },
-  services: SigstoreServices,
-): Promise<SignedFile> {
-  return signFile(ctx.cosign, ctx.run, {
+export async function signBytes(ctx: SigningContext, signer: Signer): Promise<SignedFile> {
+  return signFile(signer, ctx.run, {
     file: ctx.file,
     bundlePath: join(ctx.workDir, `${ctx.title}.sigstore.json`),
     overwrite: false,
-    ...token,
-    services,
   });
 }
 
@@ -61,10 +54,9 @@ export async function attachSignature(oras: Oras, blob: ResolvedBlob, signed: Si
 
 /** sign <ref>: the artifact is already in the registry and its file already downloaded. */
 export async function signAndAttach(
-  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; cosign: CosignTool; run: Runner },
-  token: { identityToken: string; secrets: readonly string[] },
-  services: SigstoreServices,
+  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
+  signer: Signer,
 ): Promise<SignatureAttached> {
-  const signed = await signBytes({ ...ctx, title: ctx.blob.title }, token, services);
+  const signed = await signBytes({ ...ctx, title: ctx.blob.title }, signer);
   return attachSignature(ctx.oras, ctx.blob, signed);
 }

@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import { type Cosign2Services, type CosignTool, type SigstoreServices, signBlob } from '../tools/cosign.js';
+import { type Cosign2Services, type SigstoreServices, signBlob } from '../tools/cosign.js';
 import { translateForCosign2 } from '../tools/cosign2-trust.js';
 import type { Runner } from '../tools/exec.js';
+import type { Signer } from '../tools/signer.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { loadTrustedRoot, parseSignatureBundle } from '../verify/index.js';
 
@@ -16,9 +17,6 @@ export interface SignFileRequest {
   file: string;
   bundlePath: string;
   overwrite: boolean;
-  identityToken: string;
-  secrets: readonly string[];
-  services: SigstoreServices;
 }
 
 export interface SignedFile {
@@ -41,27 +39,29 @@ async function cosign2Services(services: SigstoreServices, dir: string): Promise
   return translateForCosign2(services.signingConfigPath, await loadTrustedRoot(services.trustedRootPath), dir);
 }
 
-export async function signFile(cosign: CosignTool, run: Runner, req: SignFileRequest): Promise<SignedFile> {
+export async function signFile(signer: Signer, run: Runner, req: SignFileRequest): Promise<SignedFile> {
+  const { cosign, services } = signer;
   const work = await privateTempDir(dirname(req.bundlePath));
   try {
     const staged = join(work.path, 'bundle.json');
     await signBlob(cosign, run, {
       file: req.file,
       bundlePath: staged,
-      identityToken: req.identityToken,
-      signingConfigPath: req.services.signingConfigPath,
-      trustedRootPath: req.services.trustedRootPath,
-      cosign2: cosign.generation === 2 ? await cosign2Services(req.services, work.path) : undefined,
+      credential: signer.credential,
+      secrets: signer.secrets,
+      signingConfigPath: services.signingConfigPath,
+      trustedRootPath: services.trustedRootPath,
+      cosign2: cosign.generation === 2 ? await cosign2Services(services, work.path) : undefined,
     });
     const bundle = parseSignatureBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
-    const signer = bundleSigner(bundle);
+    const signedBy = bundleSigner(bundle);
     await moveIntoPlace(staged, req.bundlePath, req.overwrite);
     const entry = bundle.verificationMaterial.tlogEntries[0];
     return {
       bundlePath: req.bundlePath,
       sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex'),
-      identity: signer?.san,
-      issuer: signer?.issuer,
+      identity: signedBy?.san,
+      issuer: signedBy?.issuer,
       rekorLogIndex: entry ? Number(entry.logIndex) : undefined,
     };
   } finally {

@@ -80,18 +80,18 @@ async function fetchActionsToken(
 export async function resolveIdentityToken(
   opts: { identityTokenStdin: boolean },
   src: TokenSource,
-): Promise<{ token: string; secrets: string[] }> {
+): Promise<{ token: string; secrets: string[]; source: string }> {
   if (opts.identityTokenStdin) {
     const token = trimOneNewline(await src.readStdin()).trim();
     if (!token) throw usageError('--identity-token-stdin was given but stdin was empty');
     if (!JWT.test(token)) throw usageError('stdin does not hold an OIDC identity token (a JWT)');
-    return { token, secrets: [token] };
+    return { token, secrets: [token], source: '--identity-token-stdin' };
   }
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
     const token = await fetchActionsToken(url, requestToken, src.fetch ?? proxyAwareFetch, src.timeoutMs ?? 60_000);
-    return { token, secrets: [token, requestToken] };
+    return { token, secrets: [token, requestToken], source: 'the GitHub Actions token service' };
   }
   throw usageError(
     'no identity token for keyless signing',

@@ -10,6 +10,7 @@ import { errorLine } from './child-output.js';
 import type { Runner } from './exec.js';
 import { createSecretFifo } from './fifo.js';
 import { INSTALL_HINTS } from './locate.js';
+import type { SignerCredential } from './signer.js';
 
 export interface CosignTool {
   path: string;
@@ -50,7 +51,9 @@ export interface Cosign2Services {
 export interface SignBlobRequest {
   file: string;
   bundlePath: string;
-  identityToken: string;
+  credential: SignerCredential;
+  /** Kept out of everything cosign's output becomes (the credential's own secret always is). */
+  secrets?: readonly string[];
   signingConfigPath?: string;
   trustedRootPath?: string;
   cosign2?: Cosign2Services;
@@ -82,7 +85,8 @@ const cosignCause = (stderr: string): string =>
   errorLine(stderr, { from: 'last', match: /^Error:|^main\.go/, strip: /^(main\.go:\d+:\s*)?Error:\s*/ });
 
 export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobRequest): Promise<void> {
-  const fifo = await createSecretFifo(req.identityToken);
+  const token = req.credential.identityToken;
+  const fifo = await createSecretFifo(token);
   try {
     const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path];
     let env: Record<string, string> = {};
@@ -98,7 +102,7 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
       }
     }
     args.push('--', req.file);
-    const done = run({ file: tool.path, args, env, secrets: [req.identityToken] });
+    const done = run({ file: tool.path, args, env, secrets: [token, ...(req.secrets ?? [])] });
     await fifo.feed(done);
     const out = await done;
     if (out.exitCode !== 0) {

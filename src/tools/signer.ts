@@ -1,0 +1,24 @@
+/**
+ * One signer, whatever signs: the credential cosign signs with and the Sigstore instance it signs
+ * for. Built once per command in commands/prepare.ts; evidence/ and cosign.ts only read it, so a
+ * new token source or key type is a change there, not in every command.
+ */
+import type { CosignTool, SigstoreServices } from './cosign.js';
+
+/** Keyless: an OIDC identity token Fulcio exchanges for a short-lived certificate. */
+export interface KeylessCredential {
+  kind: 'keyless';
+  identityToken: string;
+  /** Where the token came from, for messages (`--identity-token-stdin`, `SIGSTORE_ID_TOKEN`, …). */
+  source: string;
+}
+
+export type SignerCredential = KeylessCredential;
+
+export interface Signer {
+  cosign: CosignTool;
+  credential: SignerCredential;
+  services: SigstoreServices;
+  /** Everything that must be kept out of output (the token, and what fetched it). */
+  secrets: readonly string[];
+}

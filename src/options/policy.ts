@@ -1,6 +1,6 @@
 /**
- * Who must have signed: an identity (exact, anchored RE2 regexp, or --github-workflow) and an
- * OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
+ * Who must have signed: an identity (exact, anchored RE2 regexp, --github-workflow or
+ * --gitlab-pipeline) and an OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
  * (see verify/policy.ts), before any IO.
  */
 import { Option, type Command } from 'commander';
@@ -18,6 +18,8 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   certificateIdentity: z.string().optional(),
   certificateIdentityRegexp: z.string().optional(),
   githubWorkflow: z.string().optional(),
+  gitlabPipeline: z.string().optional(),
+  gitlabHost: z.string().optional(),
   certificateOidcIssuer: z.string().optional(),
   certificateOidcIssuerRegexp: z.string().optional(),
   sourceRepository: z.string().optional(),
@@ -40,12 +42,24 @@ export function addPolicyOptions(cmd: Command): Command {
         'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE@REF, pinned to a ref (e.g. …/release.yml@refs/tags/v1.2.0); implies the GitHub Actions issuer. Without @REF any branch is accepted (a warning says so)',
       ),
     )
+    .addOption(
+      new Option(
+        '--gitlab-pipeline <spec>',
+        'the GitLab CI config that must have signed: GROUP/…/PROJECT//PATH@REF (note the //), e.g. octo/tools//.gitlab-ci.yml@refs/tags/v1.2.0; implies the issuer https://gitlab.com (or the --gitlab-host instance)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--gitlab-host <host>',
+        'the self-managed GitLab instance of --gitlab-pipeline (host or https:// URL; it is also the issuer)',
+      ),
+    )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
     .addOption(
       new Option(
-        '--source-repository <owner/repo>',
-        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12 = https://github.com/OWNER/REPO, exact); with a reusable workflow, the caller',
+        '--source-repository <repo>',
+        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12, exact): OWNER/REPO for https://github.com/OWNER/REPO, or a full URL on any host (https://gitlab.com/GROUP/SUB/PROJECT); with a reusable workflow, the caller',
       ),
     )
     .addOption(
@@ -61,7 +75,7 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--deny-self-hosted-runners',
-        'refuse runs on self-hosted runners (extension …1.11 must be github-hosted)',
+        "refuse runs on self-hosted runners (extension …1.11 must be the provider's hosted value: github-hosted, gitlab-hosted)",
       ),
     )
     .addOption(
@@ -82,6 +96,8 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['certificateIdentity', '--certificate-identity'],
   ['certificateIdentityRegexp', '--certificate-identity-regexp'],
   ['githubWorkflow', '--github-workflow'],
+  ['gitlabPipeline', '--gitlab-pipeline'],
+  ['gitlabHost', '--gitlab-host'],
   ['certificateOidcIssuer', '--certificate-oidc-issuer'],
   ['certificateOidcIssuerRegexp', '--certificate-oidc-issuer-regexp'],
   ['sourceRepository', '--source-repository'],

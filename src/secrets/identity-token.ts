@@ -1,8 +1,9 @@
 /**
- * The OIDC identity token for keyless signing: from ghcr-blob's stdin (--identity-token-stdin)
- * or, in GitHub Actions with `permissions: id-token: write`, fetched from the Actions token
- * service by ghcr-blob itself, so neither the token nor the request credential is ever put in
- * cosign's argv or environment.
+ * The OIDC identity token for keyless signing, in this order: ghcr-blob's stdin
+ * (--identity-token-stdin); `SIGSTORE_ID_TOKEN` (cosign's convention: GitLab CI's `id_tokens`, and
+ * any CI that follows it); in GitHub Actions with `permissions: id-token: write`, fetched from the
+ * Actions token service by ghcr-blob itself. Whichever it is, the token is read here, in-process,
+ * and never put in cosign's argv or environment (cosign gets it through a FIFO).
  */
 import * as z from 'zod';
 import { formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
@@ -87,6 +88,18 @@ export async function resolveIdentityToken(
     if (!JWT.test(token)) throw usageError('stdin does not hold an OIDC identity token (a JWT)');
     return { token, secrets: [token], source: '--identity-token-stdin' };
   }
+  const fromEnv = src.env.SIGSTORE_ID_TOKEN;
+  if (fromEnv !== undefined) {
+    const token = trimOneNewline(fromEnv).trim();
+    if (!token) throw usageError('SIGSTORE_ID_TOKEN is set but empty', 'unset it, or give the job an identity token');
+    // The message never shows the value: it may be a secret of another kind, set by mistake.
+    if (!JWT.test(token))
+      throw usageError(
+        'SIGSTORE_ID_TOKEN does not hold an OIDC identity token (a JWT)',
+        'in GitLab CI: `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`',
+      );
+    return { token, secrets: [token, fromEnv], source: 'SIGSTORE_ID_TOKEN' };
+  }
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
@@ -95,6 +108,6 @@ export async function resolveIdentityToken(
   }
   throw usageError(
     'no identity token for keyless signing',
-    'in GitHub Actions grant `permissions: id-token: write`; elsewhere pipe a token in with --identity-token-stdin',
+    'in GitHub Actions grant `permissions: id-token: write`; in GitLab CI add `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`; elsewhere set SIGSTORE_ID_TOKEN or pipe a token in with --identity-token-stdin',
   );
 }

@@ -10,6 +10,7 @@ import {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { padTo, relayBody } from './body.js';
 import { pickRule, type FaultRule, type ProxiedRequest } from './faults.js';
@@ -30,6 +31,11 @@ export interface RegistryProxy {
   requestsTo(path: string | RegExp): ProxiedRequest[];
   /** Body bytes served to clients on matching paths, summed over requests. */
   bytesServed(path: string | RegExp): number;
+  /**
+   * Resolves with the first request on a matching path that a `stall` rule has brought to its stall
+   * point (the client has read `afterBytes` and waits for the rest): an event, not a poll.
+   */
+  stalled(path: string | RegExp): Promise<ProxiedRequest>;
   /** Forgets recorded requests (rules stay). */
   clearLog(): void;
   /** Cuts every connection (stalled ones included) and stops listening. */
@@ -52,6 +58,8 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
   const requests: ProxiedRequest[] = [];
   let closing = false;
   const isClosed = () => closing;
+  const stalls = new EventEmitter();
+  const stalledAt = new Set<ProxiedRequest>();
 
   // `holding`: a stalled client keeps its connection even after the registry side is dropped.
   const forward = (
@@ -123,6 +131,8 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
             // Keep the socket open and silent: the client believes more is coming (Content-Length).
             holding = true;
             await relayBody(up, res, rec, { limit: fault.afterBytes ?? 0, isClosed });
+            stalledAt.add(rec);
+            stalls.emit('stall', rec);
             return;
           }
           const pace = fault?.kind === 'trickle' ? { chunkBytes: fault.chunkBytes, everyMs: fault.everyMs } : undefined;
@@ -166,7 +176,22 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     requests,
     requestsTo: (p) => requests.filter(matches(p)),
     bytesServed: (p) => requests.filter(matches(p)).reduce((n, r) => n + r.bodyBytes, 0),
-    clearLog: () => void requests.splice(0),
+    stalled: (p) => {
+      const already = requests.find((r) => stalledAt.has(r) && matches(p)(r));
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve) => {
+        const onStall = (r: ProxiedRequest) => {
+          if (!matches(p)(r)) return;
+          stalls.off('stall', onStall);
+          resolve(r);
+        };
+        stalls.on('stall', onStall);
+      });
+    },
+    clearLog: () => {
+      requests.splice(0);
+      stalledAt.clear();
+    },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         closing = true;

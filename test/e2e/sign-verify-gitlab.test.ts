@@ -3,13 +3,14 @@
 // Fulcio makes them for GitLab (SAN https://gitlab.com/GROUP/PROJECT//PATH@REF, issuer
 // https://gitlab.com); --gitlab-pipeline and URL --source-repository policies, and their near misses.
 // Real cosign 2 and 3 against the local Sigstore stack.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContainingString, freshCliDirs, runCli } from '../support/cli.js';
+import { leaksIn, leaksInText } from '../support/leaks.js';
+import { recordingStandIn, type StandIn } from '../support/stand-in.js';
 import { startSigstoreStack, type GitLabTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
-import { EXIT, GENS, cosignPath, expectRefusal, shQuote, verify, writeScript, type Gen } from './sign-verify.shared.js';
+import { EXIT, GENS, cosignPath, expectRefusal, verify, type Gen } from './sign-verify.shared.js';
 
 const JOB: GitLabTokenClaims = { projectPath: 'octo/platform/tools', ref: 'refs/tags/v1.2.0' };
 const PIPELINE = 'octo/platform/tools//.gitlab-ci.yml@refs/tags/v1.2.0';
@@ -18,28 +19,13 @@ const SAN = 'https://gitlab.com/octo/platform/tools//.gitlab-ci.yml@refs/tags/v1
 const ISSUER = 'https://gitlab.com';
 
 let stack: SigstoreStack;
-let spyDir: string;
 
 beforeAll(async () => {
   stack = await startSigstoreStack();
-  spyDir = mkdtempSync(join(tmpdir(), 'cosign-spy-'));
 });
 afterAll(async () => {
   await stack?.close();
-  rmSync(spyDir, { recursive: true, force: true });
 });
-
-/** A cosign that records the argv and environment it really got, then execs the real one. */
-function recordingCosign(gen: Gen): { path: string; calls: () => string } {
-  const dir = mkdtempSync(join(spyDir, `gen${gen}-`));
-  const log = join(dir, 'calls.txt');
-  writeFileSync(log, '');
-  const path = writeScript(
-    join(dir, 'cosign'),
-    `{ echo "argv: $*"; env; echo ---; } >> ${shQuote(log)}\nexec ${shQuote(cosignPath(gen))} "$@"`,
-  );
-  return { path, calls: () => readFileSync(log, 'utf8') };
-}
 
 /** `ghcr-blob sign FILE` with the token in SIGSTORE_ID_TOKEN, as a GitLab job has it. */
 async function signAsGitLab(gen: Gen, claims: GitLabTokenClaims, o: { cosign?: string; extra?: string[] } = {}) {
@@ -64,21 +50,23 @@ async function signAsGitLab(gen: Gen, claims: GitLabTokenClaims, o: { cosign?: s
 
 describe.each(GENS)('cosign %i: a GitLab job signs with SIGSTORE_ID_TOKEN', (gen) => {
   let signed: Awaited<ReturnType<typeof signAsGitLab>>;
-  let calls: string;
+  let cosign: StandIn;
 
   beforeAll(async () => {
-    const cosign = recordingCosign(gen);
+    cosign = recordingStandIn('cosign', cosignPath(gen));
     signed = await signAsGitLab(gen, JOB, { cosign: cosign.path });
-    calls = cosign.calls();
   });
 
   it('signs; the token reached cosign only through the FIFO (never argv, env, output or a file)', () => {
     expect(signed.r.exitCode, signed.r.stderr).toBe(EXIT.OK);
     expect(JSON.parse(signed.r.stdout)).toMatchObject({ identity: SAN, issuer: ISSUER });
-    expect(calls).toMatch(/^argv: sign-blob .*--identity-token \S+/m);
-    expect(calls).not.toContain(signed.token);
-    expect(calls).not.toMatch(/^SIGSTORE_ID_TOKEN=/m);
-    expect(signed.r.stdout + signed.r.stderr).not.toContain(signed.token);
+    const signing = cosign.invocations().filter((i) => i.args[0] === 'sign-blob' && i.args.includes('--bundle'));
+    expect(signing).toHaveLength(1);
+    expect(signing[0]?.args[signing[0].args.indexOf('--identity-token') + 1]).toMatch(/^\/.*\/token$/);
+    const check = { secrets: [signed.token], forbiddenDirs: [signed.dirs.home, signed.dirs.dockerConfig] };
+    expect(leaksIn(cosign.invocations(), check)).toEqual([]);
+    expect(cosign.invocations().every((i) => !('SIGSTORE_ID_TOKEN' in i.env))).toBe(true);
+    expect(leaksInText(signed.r.stdout + signed.r.stderr, check)).toEqual([]);
     for (const dir of Object.values(signed.dirs)) expect(filesContainingString(dir, signed.token)).toEqual([]);
   });
 

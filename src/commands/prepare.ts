@@ -11,7 +11,7 @@ import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
-import { DEFAULT_PREDICATE_TYPE, type PolicyOptions } from '../options/policy.js';
+import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, refuseMixedPolicy } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
 import type { ToolOptions } from '../options/tools.js';
@@ -21,6 +21,7 @@ import { resolveCredentials } from '../secrets/registry-token.js';
 import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
 import { locateTool } from '../tools/locate.js';
 import type { Signer } from '../tools/signer.js';
+import type { VerificationPolicy } from '../verify/policy.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
 import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
@@ -58,6 +59,7 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
  */
 export async function prepareSigner(opts: SigningOptions & TrustOptions & ToolOptions, deps: Deps): Promise<Signer> {
   const cosign = await findCosign(opts, deps);
+  if (opts.key !== undefined) return keySigner(opts, opts.key, cosign, deps);
   const token = await resolveIdentityToken(opts, {
     env: deps.env,
     readStdin: deps.readStdin,
@@ -74,6 +76,31 @@ export async function prepareSigner(opts: SigningOptions & TrustOptions & ToolOp
   };
 }
 
+/** cosign's private key: the file stays where it is; its password is read here and masked. */
+async function keySigner(
+  opts: SigningOptions & TrustOptions,
+  keyPath: string,
+  cosign: CosignTool,
+  deps: Deps,
+): Promise<Signer> {
+  const key = resolve(keyPath);
+  try {
+    await access(key);
+  } catch (e) {
+    throw usageError(`--key ${keyPath}: no such file`, "pass cosign's private key file (cosign generate-key-pair)", e);
+  }
+  const { resolveKeyPassword } = await import('../secrets/key-password.js');
+  const { password, source } = await resolveKeyPassword(opts, deps.env, deps.readStdin);
+  maskSecrets(deps.env, [password]);
+  deps.log.debug(`key password from ${source}`);
+  return {
+    cosign,
+    credential: { kind: 'key', key, password, tlogUpload: opts.tlogUpload ?? true },
+    services: signingServices(opts),
+    secrets: password === '' ? [] : [password],
+  };
+}
+
 function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
   return {
     signingConfigPath: opts.signingConfig && resolve(opts.signingConfig),
@@ -83,9 +110,12 @@ function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices 
 
 /** Policy, cosign and trust material, settled before anything is downloaded. */
 export async function prepareVerification(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<VerificationCheck> {
+  refuseMixedPolicy(opts);
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
-  const { buildIdentityPolicy } = await import('../verify/policy.js');
-  const policy = buildIdentityPolicy(opts);
+  const policy: VerificationPolicy =
+    opts.key === undefined
+      ? (await import('../verify/policy.js')).buildIdentityPolicy(opts)
+      : await (await import('../verify/key-policy.js')).loadKeyPolicy(resolve(opts.key), opts.tlogUpload ?? true);
   for (const warning of policy.warnings) deps.log.info(warning);
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   // Independent of each other: cosign's detection and the trust material load side by side.

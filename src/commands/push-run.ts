@@ -16,7 +16,7 @@ import { parseOptions } from '../options/parse.js';
 import { type PushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
-import { refuseStdinTwice } from '../options/signing.js';
+import { checkKeyOptions, refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, prepareSigner } from './prepare.js';
 import { watchUpload, withProgress } from './progress.js';
@@ -54,9 +54,20 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   const ref = parseReference(refArg);
   if (!ref.tag || ref.digest)
     throw usageError(`push needs a tag, not a digest: ${refArg}`, 'e.g. ghcr.io/OWNER/NAME:v1');
-  if (!opts.sign && (opts.identityTokenStdin || opts.signingConfig || opts.trustedRoot)) {
-    throw usageError('--identity-token-stdin, --signing-config and --trusted-root only apply with --sign');
+  if (
+    !opts.sign &&
+    (opts.identityTokenStdin ||
+      opts.signingConfig ||
+      opts.trustedRoot ||
+      opts.key ||
+      opts.keyPasswordStdin ||
+      opts.tlogUpload !== undefined)
+  ) {
+    throw usageError(
+      '--identity-token-stdin, --signing-config, --trusted-root, --key, --key-password-stdin and --tlog-upload only apply with --sign',
+    );
   }
+  checkKeyOptions(opts);
   refuseStdinTwice(opts);
   const file = await checkFile(fileArg);
   const oras = await connectRegistry(opts, deps);

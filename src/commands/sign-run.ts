@@ -13,7 +13,7 @@ import { signAndAttach } from '../evidence/sign-artifact.js';
 import { signFile } from '../evidence/sign-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type SignOptions, signOptionsSchema } from '../options/sign.js';
-import { refuseStdinTwice } from '../options/signing.js';
+import { checkKeyOptions, refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, prepareSigner } from './prepare.js';
 
@@ -73,6 +73,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
 /** A path that exists is a file to sign; otherwise the argument must be a reference. */
 export async function runSign(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(signOptionsSchema, raw);
+  checkKeyOptions(opts);
   if (await stat(target).catch(() => undefined))
     return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
   let ref: Reference;

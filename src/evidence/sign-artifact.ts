@@ -18,6 +18,8 @@ export interface SignatureAttached {
   bundleDigest: string;
   identity?: string;
   issuer?: string;
+  /** Signed with a key: the key file or KMS URI. */
+  key?: string;
   rekorLogIndex?: number;
 }
 
@@ -49,7 +51,13 @@ export async function attachSignature(oras: Oras, blob: ResolvedBlob, signed: Si
     );
   }
   const attached = await attachBundle(oras, blob, signed.bundlePath);
-  return { ...attached, identity: signed.identity, issuer: signed.issuer, rekorLogIndex: signed.rekorLogIndex };
+  return {
+    ...attached,
+    identity: signed.identity,
+    issuer: signed.issuer,
+    ...(signed.key ? { key: signed.key } : {}),
+    rekorLogIndex: signed.rekorLogIndex,
+  };
 }
 
 /** sign <ref>: the artifact is already in the registry and its file already downloaded. */

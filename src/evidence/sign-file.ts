@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
 import { type Cosign2Services, type SigstoreServices, signBlob } from '../tools/cosign.js';
+import { signingConfigWithoutLogs } from '../tools/cosign2-signing-config.js';
 import { translateForCosign2 } from '../tools/cosign2-trust.js';
 import type { Runner } from '../tools/exec.js';
 import type { Signer } from '../tools/signer.js';
@@ -24,6 +25,8 @@ export interface SignedFile {
   sha256: string;
   identity?: string;
   issuer?: string;
+  /** Signed with a key: the key file or KMS URI (no identity, no issuer). */
+  key?: string;
   rekorLogIndex?: number;
 }
 
@@ -39,6 +42,14 @@ async function cosign2Services(services: SigstoreServices, dir: string): Promise
   return translateForCosign2(services.signingConfigPath, await loadTrustedRoot(services.trustedRootPath), dir);
 }
 
+/** The user's signing config, or (cosign 3, --key --no-tlog-upload) a copy of it that lists no log. */
+async function signingConfigFor(signer: Signer, dir: string): Promise<string | undefined> {
+  const path = signer.services.signingConfigPath;
+  const noLog = signer.credential.kind === 'key' && !signer.credential.tlogUpload;
+  if (path === undefined || !noLog || signer.cosign.generation !== 3) return path;
+  return signingConfigWithoutLogs(path, dir);
+}
+
 export async function signFile(signer: Signer, run: Runner, req: SignFileRequest): Promise<SignedFile> {
   const { cosign, services } = signer;
   const work = await privateTempDir(dirname(req.bundlePath));
@@ -49,7 +60,7 @@ export async function signFile(signer: Signer, run: Runner, req: SignFileRequest
       bundlePath: staged,
       credential: signer.credential,
       secrets: signer.secrets,
-      signingConfigPath: services.signingConfigPath,
+      signingConfigPath: await signingConfigFor(signer, work.path),
       trustedRootPath: services.trustedRootPath,
       cosign2: cosign.generation === 2 ? await cosign2Services(services, work.path) : undefined,
     });
@@ -62,6 +73,7 @@ export async function signFile(signer: Signer, run: Runner, req: SignFileRequest
       sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex'),
       identity: signedBy?.san,
       issuer: signedBy?.issuer,
+      ...(signer.credential.kind === 'key' ? { key: signer.credential.key } : {}),
       rekorLogIndex: entry ? Number(entry.logIndex) : undefined,
     };
   } finally {

@@ -27,6 +27,8 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   sourceRefRegexp: z.string().optional(),
   sourceDigest: z.string().optional(),
   denySelfHostedRunners: z.boolean().optional(),
+  key: z.string().min(1).optional(),
+  tlogUpload: z.boolean().optional(),
   predicateType: z.url({ error: '--predicate-type must be a URI, e.g. https://slsa.dev/provenance/v1' }).optional(),
   engine: z.enum(ENGINES).default(DEFAULT_ENGINE),
 });
@@ -80,6 +82,19 @@ export function addPolicyOptions(cmd: Command): Command {
     )
     .addOption(
       new Option(
+        '--key <pub.pem>',
+        'instead of an identity: the bundle must be signed with this public key (cosign.pub); a keyless certificate is refused',
+      ),
+    )
+    .addOption(new Option('--tlog-upload', 'with --key: a verified transparency log entry is required (the default)'))
+    .addOption(
+      new Option(
+        '--no-tlog-upload',
+        'with --key: the signature was made with --no-tlog-upload, so the bundle must have no log entry',
+      ),
+    )
+    .addOption(
+      new Option(
         '--predicate-type <uri>',
         `an attestation's statement must have this predicate type (default ${DEFAULT_PREDICATE_TYPE}); signatures have none and still count`,
       ),
@@ -105,6 +120,8 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['sourceRefRegexp', '--source-ref-regexp'],
   ['sourceDigest', '--source-digest'],
   ['denySelfHostedRunners', '--deny-self-hosted-runners'],
+  ['key', '--key'],
+  ['tlogUpload', '--tlog-upload'],
   ['predicateType', '--predicate-type'],
   ['trustedRoot', '--trusted-root'],
   ['engine', '--engine'],
@@ -123,4 +140,23 @@ export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string)
       `add ${needed}, or drop ${given.join(', ')}`,
     );
   }
+}
+
+const IDENTITY_POLICY_FLAGS = POLICY_FLAGS.slice(
+  0,
+  POLICY_FLAGS.findIndex(([key]) => key === 'key'),
+);
+
+/** A key policy and an identity policy are distinct: --key takes no identity, issuer or claim flag. */
+export function refuseMixedPolicy(opts: Partial<PolicyOptions>): void {
+  if (opts.key === undefined) {
+    if (opts.tlogUpload !== undefined) throw usageError('--tlog-upload/--no-tlog-upload only apply with --key');
+    return;
+  }
+  const given = IDENTITY_POLICY_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0)
+    throw usageError(
+      `--key and ${given.join(', ')} conflict: a key policy names no identity`,
+      'verify a key signature with --key alone, a keyless one with an identity and issuer',
+    );
 }

@@ -13,7 +13,17 @@ export interface KeylessCredential {
   source: string;
 }
 
-export type SignerCredential = KeylessCredential;
+/** A cosign private key: an encrypted key file (its password goes to cosign's stdin). */
+export interface KeyCredential {
+  kind: 'key';
+  /** Absolute path of the key file, read by cosign where it lies. */
+  key: string;
+  password: string;
+  /** Record the signature in the transparency log. */
+  tlogUpload: boolean;
+}
+
+export type SignerCredential = KeylessCredential | KeyCredential;
 
 export interface Signer {
   cosign: CosignTool;

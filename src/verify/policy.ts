@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors.js';
 import type { FulcioClaims } from './certificate-claims.js';
+import type { KeyPolicy } from './key-policy.js';
 import {
   GITHUB_ACTIONS_ISSUER,
   githubWorkflowIdentity,
@@ -47,6 +48,9 @@ export interface PolicyMismatch {
   actual: string | undefined;
 }
 
+/** Who must have signed: an identity (keyless certificate) or a key. Never both, never either. */
+export type VerificationPolicy = IdentityPolicy | KeyPolicy;
+
 export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatch[] };
 
 /**
@@ -55,6 +59,7 @@ export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatc
  * to the identity; they never replace it.
  */
 export interface IdentityPolicy {
+  readonly kind: 'identity';
   readonly identity: StringMatcher;
   readonly issuer: StringMatcher;
   /** Extension checks beyond SAN + issuer (checked in-process; cosign is given SAN + issuer). */
@@ -85,6 +90,7 @@ export function buildIdentityPolicy(opts: IdentityPolicyOptions): IdentityPolicy
   const warnings = anyRefWarning(opts);
   const describeClaims = claims.map((c) => `, ${c.check} ${c.matcher.describe()}`).join('');
   return {
+    kind: 'identity',
     identity,
     issuer,
     claims,

@@ -99,13 +99,9 @@ describe('parseBundle', () => {
       /must be base64/,
     ],
     [
-      'a public key instead of a certificate',
-      () =>
-        edited((b) => {
-          delete b.verificationMaterial.certificate;
-          b.verificationMaterial.publicKey = { hint: 'abc' };
-        }),
-      /exactly one signing certificate/,
+      'a public key hint beside a certificate',
+      () => edited((b) => (b.verificationMaterial.publicKey = { hint: 'abc' })),
+      /exactly one of a signing certificate/,
     ],
     [
       'a log index that is not a number',

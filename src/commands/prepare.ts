@@ -20,6 +20,7 @@ import { resolveIdentityToken } from '../secrets/identity-token.js';
 import { resolveCredentials } from '../secrets/registry-token.js';
 import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
 import { locateTool } from '../tools/locate.js';
+import type { KmsScheme } from '../tools/kms.js';
 import type { Signer } from '../tools/signer.js';
 import type { VerificationPolicy } from '../verify/policy.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
@@ -83,6 +84,9 @@ async function keySigner(
   cosign: CosignTool,
   deps: Deps,
 ): Promise<Signer> {
+  const { kmsScheme } = await import('../tools/kms.js');
+  const scheme = kmsScheme(keyPath);
+  if (scheme !== undefined) return kmsSigner(opts, keyPath, scheme, cosign, deps);
   const key = resolve(keyPath);
   try {
     await access(key);
@@ -98,6 +102,37 @@ async function keySigner(
     credential: { kind: 'key', key, password, tlogUpload: opts.tlogUpload ?? true },
     services: signingServices(opts),
     secrets: password === '' ? [] : [password],
+  };
+}
+
+/**
+ * A KMS key: cosign signs through the provider, which takes its credentials from its own variables.
+ * They go to that one cosign run (named in --debug, never their values), and nowhere else.
+ */
+async function kmsSigner(
+  opts: SigningOptions & TrustOptions,
+  uri: string,
+  scheme: KmsScheme,
+  cosign: CosignTool,
+  deps: Deps,
+): Promise<Signer> {
+  if (opts.keyPasswordStdin)
+    throw usageError('--key-password-stdin does not apply to a KMS key', `${scheme} needs no password`);
+  const { kmsEnvironment, isCredentialVariable } = await import('../tools/kms.js');
+  const providerEnv = kmsEnvironment(scheme, deps.env);
+  const secrets = Object.entries(providerEnv)
+    .filter(([name, value]) => isCredentialVariable(name) && value !== '')
+    .map(([, value]) => value);
+  maskSecrets(deps.env, secrets);
+  const names = Object.keys(providerEnv).sort();
+  deps.log.debug(
+    `KMS ${scheme}: passing ${names.length > 0 ? names.join(', ') : 'no variables'} to cosign (this signing run only)`,
+  );
+  return {
+    cosign,
+    credential: { kind: 'key', key: uri, password: '', tlogUpload: opts.tlogUpload ?? true, providerEnv },
+    services: signingServices(opts),
+    secrets,
   };
 }
 

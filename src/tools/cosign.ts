@@ -142,7 +142,7 @@ async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobReque
   const out = await run({
     file: tool.path,
     args,
-    env: services.env,
+    env: { ...services.env, ...key.providerEnv },
     stdin: key.password,
     secrets: [key.password, ...(req.secrets ?? [])].filter((s) => s !== ''),
   });
@@ -150,6 +150,17 @@ async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobReque
   if (/decrypt|encrypted: decryption failed|incorrect password/i.test(out.stderr)) {
     throw new GhcrBlobError('AUTH_FAILED', `cosign could not decrypt the signing key ${key.key}: wrong password`, {
       recommendation: 'pass the key password with --key-password-stdin (or COSIGN_PASSWORD); no bundle was written',
+    });
+  }
+  // A KMS refusing the provider's credentials (AWS, Google, Azure, Vault say it in their own words).
+  if (
+    key.providerEnv &&
+    /UnrecognizedClientException|AccessDenied|InvalidSignature|permission denied|\b(401|403)\b|unauthori[sz]ed/i.test(
+      out.stderr,
+    )
+  ) {
+    throw new GhcrBlobError('AUTH_FAILED', `the KMS refused to sign with ${key.key}: ${cosignCause(out.stderr)}`, {
+      recommendation: "check the provider's credential variables (README: Signing with a key); no bundle was written",
     });
   }
   throw new GhcrBlobError('INTERNAL', `cosign sign-blob --key failed: ${cosignCause(out.stderr)}`, {

@@ -13,12 +13,18 @@ export interface KeylessCredential {
   source: string;
 }
 
-/** A cosign private key: an encrypted key file (its password goes to cosign's stdin). */
+/** A cosign private key: an encrypted key file (its password goes to cosign's stdin), or a KMS key. */
 export interface KeyCredential {
   kind: 'key';
-  /** Absolute path of the key file, read by cosign where it lies. */
+  /** Absolute path of the key file, read by cosign where it lies; or a KMS URI. */
   key: string;
+  /** Empty for a KMS key. */
   password: string;
+  /**
+   * A KMS key: the provider's credential variables, passed to that cosign run alone (the one
+   * exception to the environment allow-list).
+   */
+  providerEnv?: Readonly<Record<string, string>>;
   /** Record the signature in the transparency log. */
   tlogUpload: boolean;
 }

@@ -22,7 +22,7 @@ export function addSigningOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--identity-token-stdin',
-        "read the OIDC identity token from stdin (default in GitHub Actions: the job's own token)",
+        "read the OIDC identity token from stdin (default: $SIGSTORE_ID_TOKEN, e.g. GitLab CI's; in GitHub Actions, the job's own token)",
       ),
     )
     .addOption(

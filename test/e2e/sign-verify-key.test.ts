@@ -148,6 +148,25 @@ describe.each(GENS)('cosign %i: sign --key, verify --key', (gen) => {
   });
 });
 
+describe("COSIGN_PASSWORD in ghcr-blob's environment", () => {
+  it.each(GENS)('cosign %i: read in-process, handed to cosign on its stdin, never in its environment', async (gen) => {
+    const cosign = recordingStandIn('cosign', cosignPath(gen));
+    const dirs = freshCliDirs();
+    const file = join(dirs.cwd, 'report.json');
+    writeFileSync(file, 'password from the environment\n');
+    const r = await runCli(['sign', file, '--key', key.private, ...trust(), '--json'], {
+      ...dirs,
+      env: { GHCR_BLOB_COSIGN: cosign.path, COSIGN_PASSWORD: PASSWORD },
+    });
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    const runs = cosign.invocations();
+    expect(runs.length).toBeGreaterThanOrEqual(2); // detection, then the signing
+    expect(leaksIn(runs, { secrets: [PASSWORD] })).toEqual([]);
+    expect(runs.every((i) => !('COSIGN_PASSWORD' in i.env))).toBe(true);
+    expect(leaksInText(r.stdout + r.stderr, { secrets: [PASSWORD] })).toEqual([]);
+  });
+});
+
 describe('a keyless certificate never satisfies a key policy', () => {
   it.each(GENS)('cosign %i', async (gen) => {
     const dirs = freshCliDirs();

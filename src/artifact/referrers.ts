@@ -88,6 +88,8 @@ export async function listBundleReferrers(
     ...(await oras.discover(blob.pinnedReference, BUNDLE_MEDIA_TYPE)),
     ...(await oras.discover(blob.pinnedReference, OCI_EMPTY_MEDIA_TYPE)),
   ];
-  const all = listed.filter((d, i) => listed.findIndex((e) => e.digest === d.digest) === i);
+  // One pass: a listing may be long, and comparing every entry with every other is quadratic.
+  const seen = new Set<string>();
+  const all = listed.filter((d) => !seen.has(d.digest) && seen.add(d.digest));
   return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
 }

@@ -115,7 +115,12 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
     const services = serviceArgs(tool, req, true);
     const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path, ...services.args];
     args.push('--', req.file);
-    const done = run({ file: tool.path, args, env: services.env, secrets: [token, ...(req.secrets ?? [])] });
+    const done = run({
+      file: tool.path,
+      args,
+      env: services.env,
+      secrets: [...new Set([token, ...(req.secrets ?? [])])],
+    });
     await fifo.feed(done);
     const out = await done;
     if (out.exitCode !== 0) {
@@ -144,7 +149,7 @@ async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobReque
     args,
     env: { ...services.env, ...key.providerEnv },
     stdin: key.password,
-    secrets: [key.password, ...(req.secrets ?? [])].filter((s) => s !== ''),
+    secrets: [...new Set([key.password, ...(req.secrets ?? [])])].filter((s) => s !== ''),
   });
   if (out.exitCode === 0) return;
   if (/decrypt|encrypted: decryption failed|incorrect password/i.test(out.stderr)) {

@@ -147,7 +147,7 @@ describe('parseBundle', () => {
   it('still refuses a bundle whose required field is null (null is absent, not a value)', () => {
     expect(failure(edited((b) => (b.messageSignature = null))).message).toMatch(/exactly one of messageSignature/);
     expect(failure(edited((b) => (b.verificationMaterial.certificate = null))).message).toMatch(
-      /exactly one signing certificate/,
+      /exactly one of a signing certificate/,
     );
   });
 

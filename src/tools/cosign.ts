@@ -223,7 +223,7 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
     // "open sha256:…: no such file or directory": the trouble is the bundle, so say that.
     if (/open sha256:[0-9a-f]{64}: no such file/.test(cause)) {
       throw verificationError(
-        `cosign ${tool.generation} could not read the bundle ${req.bundlePath}: it is not a Sigstore bundle cosign understands`,
+        `cosign ${tool.generation} could not read the bundle ${req.bundlePath}: something in it (its shape, or an entry kind such as a Rekor v2 DSSE entry) is not what this cosign can load`,
       );
     }
     throw verificationError(`cosign rejected the signature: ${cause}`);

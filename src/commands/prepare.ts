@@ -11,7 +11,7 @@ import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
-import { DEFAULT_PREDICATE_TYPE, type PolicyOptions } from '../options/policy.js';
+import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, refuseMixedPolicy } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
 import type { ToolOptions } from '../options/tools.js';
@@ -20,6 +20,9 @@ import { resolveIdentityToken } from '../secrets/identity-token.js';
 import { resolveCredentials } from '../secrets/registry-token.js';
 import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
 import { locateTool } from '../tools/locate.js';
+import type { KmsScheme } from '../tools/kms.js';
+import type { Signer } from '../tools/signer.js';
+import type { VerificationPolicy } from '../verify/policy.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
 import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
@@ -55,8 +58,13 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
   });
 }
 
-/** The OIDC token for keyless signing, with every secret that must be kept out of output. */
-export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{ token: string; secrets: string[] }> {
+/**
+ * The one signer of a signing command: cosign, the credential it signs with, and the Sigstore
+ * instance. Settled before anything is pushed or signed; every secret read is masked at once.
+ */
+export async function prepareSigner(opts: SigningOptions & TrustOptions & ToolOptions, deps: Deps): Promise<Signer> {
+  const cosign = await findCosign(opts, deps);
+  if (opts.key !== undefined) return keySigner(opts, opts.key, cosign, deps);
   const token = await resolveIdentityToken(opts, {
     env: deps.env,
     readStdin: deps.readStdin,
@@ -65,10 +73,74 @@ export async function identityToken(opts: SigningOptions, deps: Deps): Promise<{
   maskSecrets(deps.env, token.secrets);
   const { refusePublicLogForPrivateRepository } = await import('./public-log.js');
   await refusePublicLogForPrivateRepository(token.token, opts);
-  return token;
+  return {
+    cosign,
+    credential: { kind: 'keyless', identityToken: token.token, source: token.source },
+    services: signingServices(opts),
+    secrets: token.secrets,
+  };
 }
 
-export function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
+/** cosign's private key: the file stays where it is; its password is read here and masked. */
+async function keySigner(
+  opts: SigningOptions & TrustOptions,
+  keyPath: string,
+  cosign: CosignTool,
+  deps: Deps,
+): Promise<Signer> {
+  const { kmsScheme } = await import('../tools/kms.js');
+  const scheme = kmsScheme(keyPath);
+  if (scheme !== undefined) return kmsSigner(opts, keyPath, scheme, cosign, deps);
+  const key = resolve(keyPath);
+  try {
+    await access(key);
+  } catch (e) {
+    throw usageError(`--key ${keyPath}: no such file`, "pass cosign's private key file (cosign generate-key-pair)", e);
+  }
+  const { resolveKeyPassword } = await import('../secrets/key-password.js');
+  const { password, source } = await resolveKeyPassword(opts, deps.env, deps.readStdin);
+  maskSecrets(deps.env, [password]);
+  deps.log.debug(`key password from ${source}`);
+  return {
+    cosign,
+    credential: { kind: 'key', key, password, tlogUpload: opts.tlogUpload ?? true },
+    services: signingServices(opts),
+    secrets: password === '' ? [] : [password],
+  };
+}
+
+/**
+ * A KMS key: cosign signs through the provider, which takes its credentials from its own variables.
+ * They go to that one cosign run (named in --debug, never their values), and nowhere else.
+ */
+async function kmsSigner(
+  opts: SigningOptions & TrustOptions,
+  uri: string,
+  scheme: KmsScheme,
+  cosign: CosignTool,
+  deps: Deps,
+): Promise<Signer> {
+  if (opts.keyPasswordStdin)
+    throw usageError('--key-password-stdin does not apply to a KMS key', `${scheme} needs no password`);
+  const { kmsEnvironment, isCredentialVariable } = await import('../tools/kms.js');
+  const providerEnv = kmsEnvironment(scheme, deps.env);
+  const secrets = Object.entries(providerEnv)
+    .filter(([name, value]) => isCredentialVariable(name) && value !== '')
+    .map(([, value]) => value);
+  maskSecrets(deps.env, secrets);
+  const names = Object.keys(providerEnv).sort();
+  deps.log.debug(
+    `KMS ${scheme}: passing ${names.length > 0 ? names.join(', ') : 'no variables'} to cosign (this signing run only)`,
+  );
+  return {
+    cosign,
+    credential: { kind: 'key', key: uri, password: '', tlogUpload: opts.tlogUpload ?? true, providerEnv },
+    services: signingServices(opts),
+    secrets,
+  };
+}
+
+function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices {
   return {
     signingConfigPath: opts.signingConfig && resolve(opts.signingConfig),
     trustedRootPath: opts.trustedRoot && resolve(opts.trustedRoot),
@@ -77,9 +149,12 @@ export function signingServices(opts: SigningOptions & TrustOptions): SigstoreSe
 
 /** Policy, cosign and trust material, settled before anything is downloaded. */
 export async function prepareVerification(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<VerificationCheck> {
+  refuseMixedPolicy(opts);
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
-  const { buildIdentityPolicy } = await import('../verify/policy.js');
-  const policy = buildIdentityPolicy(opts);
+  const policy: VerificationPolicy =
+    opts.key === undefined
+      ? (await import('../verify/policy.js')).buildIdentityPolicy(opts)
+      : await (await import('../verify/key-policy.js')).loadKeyPolicy(resolve(opts.key), opts.tlogUpload ?? true);
   for (const warning of policy.warnings) deps.log.info(warning);
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   // Independent of each other: cosign's detection and the trust material load side by side.

@@ -4,7 +4,9 @@
  * the workflow file, the ref and the commit. From a private or internal repository that would
  * publish what the repository keeps private, so ghcr-blob refuses unless told otherwise:
  * --allow-public-log, or a --signing-config whose transparency log is not public-good's.
- * The token's own `repository_visibility` claim says which case this is.
+ * The token's own visibility claim says which case this is: `repository_visibility` (GitHub
+ * Actions), `project_visibility` (GitLab CI, whose certificate names the project, the CI config
+ * file, the ref and the commit).
  */
 import * as z from 'zod';
 import { usageError } from '../core/errors.js';
@@ -16,6 +18,8 @@ const claimsSchema = z
     repository_visibility: z.string().optional(),
     repository: z.string().optional(),
     job_workflow_ref: z.string().optional(),
+    project_visibility: z.string().optional(),
+    project_path: z.string().optional(),
   })
   .loose();
 export type VisibilityClaims = z.infer<typeof claimsSchema>;
@@ -60,10 +64,13 @@ export async function refusePublicLogForPrivateRepository(
 ): Promise<void> {
   if (opts.allowPublicLog) return;
   const claims = tokenClaims(token);
-  const visibility = claims.repository_visibility;
-  if (visibility === undefined || visibility === 'public') return;
+  // Either claim saying anything but public is enough: a token is never trusted to be public by half.
+  const visibility = [claims.repository_visibility, claims.project_visibility].find(
+    (v) => v !== undefined && v !== 'public',
+  );
+  if (visibility === undefined) return;
   if (!(await logsArePublicGood(opts.signingConfig))) return;
-  const repository = printableLine(claims.repository ?? 'this repository', 200);
+  const repository = printableLine(claims.repository ?? claims.project_path ?? 'this repository', 200);
   throw usageError(
     `refusing to sign from ${visibility} repository ${repository} to the public transparency log: the repository's name, workflow, ref and commit would become public in Rekor, for good`,
     'pass --allow-public-log if that is fine, or --signing-config FILE for a private Sigstore instance',

@@ -17,9 +17,9 @@ import { parseOptions } from '../options/parse.js';
 import { type PushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Oras } from '../tools/oras.js';
 import type { Descriptor } from '../tools/oci.js';
-import { refuseStdinTwice } from '../options/signing.js';
+import { checkKeyOptions, refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
+import { connectRegistry, prepareSigner } from './prepare.js';
 import { watchUpload, withProgress } from './progress.js';
 
 export interface PushResult {
@@ -55,9 +55,20 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   const ref = parseReference(refArg);
   if (!ref.tag || ref.digest)
     throw usageError(`push needs a tag, not a digest: ${refArg}`, 'e.g. ghcr.io/OWNER/NAME:v1');
-  if (!opts.sign && (opts.identityTokenStdin || opts.signingConfig || opts.trustedRoot)) {
-    throw usageError('--identity-token-stdin, --signing-config and --trusted-root only apply with --sign');
+  if (
+    !opts.sign &&
+    (opts.identityTokenStdin ||
+      opts.signingConfig ||
+      opts.trustedRoot ||
+      opts.key ||
+      opts.keyPasswordStdin ||
+      opts.tlogUpload !== undefined)
+  ) {
+    throw usageError(
+      '--identity-token-stdin, --signing-config, --trusted-root, --key, --key-password-stdin and --tlog-upload only apply with --sign',
+    );
   }
+  checkKeyOptions(opts);
   refuseStdinTwice(opts);
   const file = await checkFile(fileArg);
   const oras = await connectRegistry(opts, deps);
@@ -131,16 +142,11 @@ async function pushSigned(
   const work = await privateTempDir();
   try {
     // Everything signing needs is settled, and the bytes signed, before anything is pushed.
-    const cosign = await findCosign(opts, deps);
-    const token = await identityToken(opts, deps);
+    const signer = await prepareSigner(opts, deps);
     // Loaded only when signing: the Sigstore stack is heavy to start.
     const { signBytes, attachSignature } = await import('../evidence/sign-artifact.js');
-    deps.log.info(`Signing ${file.name} with cosign ${cosign.generation}`);
-    const signed = await signBytes(
-      { file: file.path, title: file.name, workDir: work.path, cosign, run: deps.run },
-      { identityToken: token.token, secrets: token.secrets },
-      signingServices(opts),
-    );
+    deps.log.info(`Signing ${file.name} with cosign ${signer.cosign.generation}`);
+    const signed = await signBytes({ file: file.path, title: file.name, workDir: work.path, run: deps.run }, signer);
     await checkTagMove(ref, opts, deps, oras);
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
     pushed = await pushUntagged();

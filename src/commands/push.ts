@@ -27,7 +27,7 @@ Examples:
     deps.log.info(`Pushed ${result.pinnedReference}`);
     if (result.signature)
       deps.log.info(
-        `Signed as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`,
+        `${result.signature.key ? `Signed with the key ${result.signature.key}` : `Signed as ${result.signature.identity ?? 'unknown identity'}`}; signature ${result.signature.digest}`,
       );
     printResult(deps, (raw as { json?: boolean }).json, result, [result.pinnedReference]);
   });

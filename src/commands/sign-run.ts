@@ -13,9 +13,9 @@ import { signAndAttach } from '../evidence/sign-artifact.js';
 import { signFile } from '../evidence/sign-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type SignOptions, signOptionsSchema } from '../options/sign.js';
-import { refuseStdinTwice } from '../options/signing.js';
+import { checkKeyOptions, refuseStdinTwice } from '../options/signing.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, findCosign, identityToken, signingServices } from './prepare.js';
+import { connectRegistry, prepareSigner } from './prepare.js';
 
 /** Settled before any token is read: the bundle must land in a folder and never on the input. */
 async function checkBundleDestination(file: string, bundlePath: string, force: boolean): Promise<void> {
@@ -39,17 +39,9 @@ async function signLocalFile(fileArg: string, opts: SignOptions, deps: Deps) {
   const file = await checkRegularFile(fileArg);
   const bundlePath = resolve(opts.bundle ?? `${file}.sigstore.json`);
   await checkBundleDestination(file, bundlePath, opts.force);
-  const cosign = await findCosign(opts, deps);
-  const token = await identityToken(opts, deps);
-  deps.log.info(`Signing ${file} with cosign ${cosign.generation}`);
-  return signFile(cosign, deps.run, {
-    file,
-    bundlePath,
-    overwrite: opts.force,
-    identityToken: token.token,
-    secrets: token.secrets,
-    services: signingServices(opts),
-  });
+  const signer = await prepareSigner(opts, deps);
+  deps.log.info(`Signing ${file} with cosign ${signer.cosign.generation}`);
+  return signFile(signer, deps.run, { file, bundlePath, overwrite: opts.force });
 }
 
 async function signRemote(ref: Reference, refArg: string, opts: SignOptions, deps: Deps) {
@@ -60,17 +52,12 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();
-    const cosign = await findCosign(opts, deps);
-    const token = await identityToken(opts, deps);
+    const signer = await prepareSigner(opts, deps);
     // Nothing lands: an untitled Helm chart or Flux artifact is signed without a name.
     const blob = await resolveBlob(oras, ref, work.path, undefined, { nameless: true });
     const file = await downloadBlob(oras, blob, work.path);
-    deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);
-    const signature = await signAndAttach(
-      { oras, blob, file, workDir: work.path, cosign, run: deps.run },
-      { identityToken: token.token, secrets: token.secrets },
-      signingServices(opts),
-    );
+    deps.log.info(`Signing ${blob.pinnedReference} with cosign ${signer.cosign.generation}`);
+    const signature = await signAndAttach({ oras, blob, file, workDir: work.path, run: deps.run }, signer);
     return {
       reference: refArg,
       digest: blob.digest,
@@ -87,6 +74,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
 /** A path that exists is a file to sign; otherwise the argument must be a reference. */
 export async function runSign(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(signOptionsSchema, raw);
+  checkKeyOptions(opts);
   if (await stat(target).catch(() => undefined))
     return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
   const ref = referenceOrMissingFile(target, 'sign takes a local file or a reference like ghcr.io/OWNER/NAME:TAG');

@@ -26,12 +26,12 @@ Examples:
     const { kind, ...json } = result;
     if (kind === 'file') {
       deps.log.info(
-        `Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'}) → ${result.bundlePath}`,
+        `${result.key ? `Signed with the key ${result.key}` : `Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'})`} → ${result.bundlePath}`,
       );
       printResult(deps, (raw as { json?: boolean }).json, json, [result.bundlePath]);
     } else {
       deps.log.info(
-        `Signed ${result.pinnedReference} as ${result.signature.identity ?? 'unknown identity'}; signature ${result.signature.digest}`,
+        `Signed ${result.pinnedReference} ${result.signature.key ? `with the key ${result.signature.key}` : `as ${result.signature.identity ?? 'unknown identity'}`}; signature ${result.signature.digest}`,
       );
       printResult(deps, (raw as { json?: boolean }).json, json, [result.signature.digest]);
     }

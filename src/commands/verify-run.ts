@@ -74,6 +74,7 @@ export async function runVerify(target: string, raw: unknown, deps: Deps) {
   return verifyRemote(target, opts, deps);
 }
 
-export function describeVerified(v: Pick<VerifiedFile, 'identity' | 'issuer' | 'verifiers'>): string {
+export function describeVerified(v: Pick<VerifiedFile, 'identity' | 'issuer' | 'verifiers' | 'publicKey'>): string {
+  if (v.publicKey) return `Verified: signed with the key ${v.publicKey}; checked by ${v.verifiers.join(' and ')}`;
   return `Verified: signed by ${v.identity} (issuer ${v.issuer}); checked by ${v.verifiers.join(' and ')}`;
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { ResolvedBlob } from '../artifact/download.js';
 import { attachBundle } from '../artifact/referrers.js';
 import { verificationError } from '../core/errors.js';
-import type { CosignTool, SigstoreServices } from '../tools/cosign.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
+import type { Signer } from '../tools/signer.js';
 import { type SignedFile, signFile } from './sign-file.js';
 
 export interface SignatureAttached {
@@ -18,6 +18,8 @@ export interface SignatureAttached {
   bundleDigest: string;
   identity?: string;
   issuer?: string;
+  /** Signed with a key: the key file or KMS URI. */
+  key?: string;
   rekorLogIndex?: number;
 }
 
@@ -28,21 +30,14 @@ export interface SigningContext {
   title: string;
   /** A private folder for the bundle. */
   workDir: string;
-  cosign: CosignTool;
   run: Runner;
 }
 
-export async function signBytes(
-  ctx: SigningContext,
-  token: { identityToken: string; secrets: readonly string[] },
-  services: SigstoreServices,
-): Promise<SignedFile> {
-  return signFile(ctx.cosign, ctx.run, {
+export async function signBytes(ctx: SigningContext, signer: Signer): Promise<SignedFile> {
+  return signFile(signer, ctx.run, {
     file: ctx.file,
     bundlePath: join(ctx.workDir, `${ctx.title}.sigstore.json`),
     overwrite: false,
-    ...token,
-    services,
   });
 }
 
@@ -56,15 +51,20 @@ export async function attachSignature(oras: Oras, blob: ResolvedBlob, signed: Si
     );
   }
   const attached = await attachBundle(oras, blob, signed.bundlePath);
-  return { ...attached, identity: signed.identity, issuer: signed.issuer, rekorLogIndex: signed.rekorLogIndex };
+  return {
+    ...attached,
+    identity: signed.identity,
+    issuer: signed.issuer,
+    ...(signed.key ? { key: signed.key } : {}),
+    rekorLogIndex: signed.rekorLogIndex,
+  };
 }
 
 /** sign <ref>: the artifact is already in the registry and its file already downloaded. */
 export async function signAndAttach(
-  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; cosign: CosignTool; run: Runner },
-  token: { identityToken: string; secrets: readonly string[] },
-  services: SigstoreServices,
+  ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
+  signer: Signer,
 ): Promise<SignatureAttached> {
-  const signed = await signBytes({ ...ctx, title: ctx.blob.title || 'content' }, token, services);
+  const signed = await signBytes({ ...ctx, title: ctx.blob.title || 'content' }, signer);
   return attachSignature(ctx.oras, ctx.blob, signed);
 }

@@ -6,9 +6,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
-import { type Cosign2Services, type CosignTool, type SigstoreServices, signBlob } from '../tools/cosign.js';
+import { type Cosign2Services, type SigstoreServices, signBlob } from '../tools/cosign.js';
+import { signingConfigWithoutLogs } from '../tools/cosign2-signing-config.js';
 import { translateForCosign2 } from '../tools/cosign2-trust.js';
 import type { Runner } from '../tools/exec.js';
+import type { Signer } from '../tools/signer.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { loadTrustedRoot, parseSignatureBundle } from '../verify/index.js';
 
@@ -16,9 +18,6 @@ export interface SignFileRequest {
   file: string;
   bundlePath: string;
   overwrite: boolean;
-  identityToken: string;
-  secrets: readonly string[];
-  services: SigstoreServices;
 }
 
 export interface SignedFile {
@@ -26,6 +25,8 @@ export interface SignedFile {
   sha256: string;
   identity?: string;
   issuer?: string;
+  /** Signed with a key: the key file or KMS URI (no identity, no issuer). */
+  key?: string;
   rekorLogIndex?: number;
 }
 
@@ -41,21 +42,31 @@ async function cosign2Services(services: SigstoreServices, dir: string): Promise
   return translateForCosign2(services.signingConfigPath, await loadTrustedRoot(services.trustedRootPath), dir);
 }
 
-export async function signFile(cosign: CosignTool, run: Runner, req: SignFileRequest): Promise<SignedFile> {
+/** The user's signing config, or (cosign 3, --key --no-tlog-upload) a copy of it that lists no log. */
+async function signingConfigFor(signer: Signer, dir: string): Promise<string | undefined> {
+  const path = signer.services.signingConfigPath;
+  const noLog = signer.credential.kind === 'key' && !signer.credential.tlogUpload;
+  if (path === undefined || !noLog || signer.cosign.generation !== 3) return path;
+  return signingConfigWithoutLogs(path, dir);
+}
+
+export async function signFile(signer: Signer, run: Runner, req: SignFileRequest): Promise<SignedFile> {
+  const { cosign, services } = signer;
   const work = await privateTempDir(dirname(req.bundlePath));
   try {
     const staged = join(work.path, 'bundle.json');
     await signBlob(cosign, run, {
       file: req.file,
       bundlePath: staged,
-      identityToken: req.identityToken,
-      signingConfigPath: req.services.signingConfigPath,
-      trustedRootPath: req.services.trustedRootPath,
-      cosign2: cosign.generation === 2 ? await cosign2Services(req.services, work.path) : undefined,
+      credential: signer.credential,
+      secrets: signer.secrets,
+      signingConfigPath: await signingConfigFor(signer, work.path),
+      trustedRootPath: services.trustedRootPath,
+      cosign2: cosign.generation === 2 ? await cosign2Services(services, work.path) : undefined,
     });
     const text = await readFile(staged, 'utf8');
     const bundle = parseSignatureBundle(text, 'the bundle cosign wrote');
-    const signer = bundleSigner(bundle);
+    const signedBy = bundleSigner(bundle);
     // cosign writes 0600; the bundle is public, so it gets the mode of any new file (the umask's).
     const placed = join(work.path, 'bundle.out.json');
     await writeFile(placed, text);
@@ -64,8 +75,9 @@ export async function signFile(cosign: CosignTool, run: Runner, req: SignFileReq
     return {
       bundlePath: req.bundlePath,
       sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex'),
-      identity: signer?.san,
-      issuer: signer?.issuer,
+      identity: signedBy?.san,
+      issuer: signedBy?.issuer,
+      ...(signer.credential.kind === 'key' ? { key: signer.credential.key } : {}),
       rekorLogIndex: entry ? Number(entry.logIndex) : undefined,
     };
   } finally {

@@ -78,6 +78,7 @@ export function verifiedJson(v: VerifiedFile) {
     ref: v.claims.sourceRepositoryRef,
     commit: v.claims.sourceRepositoryDigest,
     runnerEnvironment: v.claims.runnerEnvironment,
+    publicKey: v.publicKey,
     verifiers: v.verifiers,
   };
 }

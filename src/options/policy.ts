@@ -1,6 +1,6 @@
 /**
- * Who must have signed: an identity (exact, anchored RE2 regexp, or --github-workflow) and an
- * OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
+ * Who must have signed: an identity (exact, anchored RE2 regexp, --github-workflow or
+ * --gitlab-pipeline) and an OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
  * (see verify/policy.ts), before any IO.
  */
 import { Option, type Command } from 'commander';
@@ -18,6 +18,8 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   certificateIdentity: z.string().optional(),
   certificateIdentityRegexp: z.string().optional(),
   githubWorkflow: z.string().optional(),
+  gitlabPipeline: z.string().optional(),
+  gitlabHost: z.string().optional(),
   certificateOidcIssuer: z.string().optional(),
   certificateOidcIssuerRegexp: z.string().optional(),
   sourceRepository: z.string().optional(),
@@ -25,6 +27,8 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   sourceRefRegexp: z.string().optional(),
   sourceDigest: z.string().optional(),
   denySelfHostedRunners: z.boolean().optional(),
+  key: z.string().min(1).optional(),
+  tlogUpload: z.boolean().optional(),
   predicateType: z.url({ error: '--predicate-type must be a URI, e.g. https://slsa.dev/provenance/v1' }).optional(),
   engine: z.enum(ENGINES).default(DEFAULT_ENGINE),
 });
@@ -40,12 +44,24 @@ export function addPolicyOptions(cmd: Command): Command {
         'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE@REF, pinned to a ref (e.g. …/release.yml@refs/tags/v1.2.0); implies the GitHub Actions issuer. Without @REF any ref or commit sha is accepted (a warning says so)',
       ),
     )
+    .addOption(
+      new Option(
+        '--gitlab-pipeline <spec>',
+        'the GitLab CI config that must have signed: GROUP/…/PROJECT//PATH@REF (note the //), e.g. octo/tools//.gitlab-ci.yml@refs/tags/v1.2.0; implies the issuer https://gitlab.com (or the --gitlab-host instance)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--gitlab-host <host>',
+        'the self-managed GitLab instance of --gitlab-pipeline (host or https:// URL; it is also the issuer)',
+      ),
+    )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))
     .addOption(new Option('--certificate-oidc-issuer-regexp <re2>', 'issuer as an RE2 regexp; must be anchored ^…$'))
     .addOption(
       new Option(
-        '--source-repository <owner/repo>',
-        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12 = https://github.com/OWNER/REPO, exact); with a reusable workflow, the caller',
+        '--source-repository <repo>',
+        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12, exact): OWNER/REPO for https://github.com/OWNER/REPO, or a full URL on any host (https://gitlab.com/GROUP/SUB/PROJECT); with a reusable workflow, the caller',
       ),
     )
     .addOption(
@@ -61,7 +77,20 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--deny-self-hosted-runners',
-        'refuse runs on self-hosted runners (extension …1.11 must be github-hosted)',
+        "refuse runs on self-hosted runners (extension …1.11 must be the provider's hosted value: github-hosted, gitlab-hosted)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--key <pub.pem>',
+        'instead of an identity: the bundle must be signed with this public key (cosign.pub); a keyless certificate is refused',
+      ),
+    )
+    .addOption(new Option('--tlog-upload', 'with --key: a verified transparency log entry is required (the default)'))
+    .addOption(
+      new Option(
+        '--no-tlog-upload',
+        'with --key: the signature was made with --no-tlog-upload, so the bundle must have no log entry',
       ),
     )
     .addOption(
@@ -82,6 +111,8 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['certificateIdentity', '--certificate-identity'],
   ['certificateIdentityRegexp', '--certificate-identity-regexp'],
   ['githubWorkflow', '--github-workflow'],
+  ['gitlabPipeline', '--gitlab-pipeline'],
+  ['gitlabHost', '--gitlab-host'],
   ['certificateOidcIssuer', '--certificate-oidc-issuer'],
   ['certificateOidcIssuerRegexp', '--certificate-oidc-issuer-regexp'],
   ['sourceRepository', '--source-repository'],
@@ -89,6 +120,8 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['sourceRefRegexp', '--source-ref-regexp'],
   ['sourceDigest', '--source-digest'],
   ['denySelfHostedRunners', '--deny-self-hosted-runners'],
+  ['key', '--key'],
+  ['tlogUpload', '--tlog-upload'],
   ['predicateType', '--predicate-type'],
   ['trustedRoot', '--trusted-root'],
   ['engine', '--engine'],
@@ -107,4 +140,23 @@ export function refuseUnusedPolicy(opts: Partial<PolicyOptions>, needed: string)
       `add ${needed}, or drop ${given.join(', ')}`,
     );
   }
+}
+
+const IDENTITY_POLICY_FLAGS = POLICY_FLAGS.slice(
+  0,
+  POLICY_FLAGS.findIndex(([key]) => key === 'key'),
+);
+
+/** A key policy and an identity policy are distinct: --key takes no identity, issuer or claim flag. */
+export function refuseMixedPolicy(opts: Partial<PolicyOptions>): void {
+  if (opts.key === undefined) {
+    if (opts.tlogUpload !== undefined) throw usageError('--tlog-upload/--no-tlog-upload only apply with --key');
+    return;
+  }
+  const given = IDENTITY_POLICY_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0)
+    throw usageError(
+      `--key and ${given.join(', ')} conflict: a key policy names no identity`,
+      'verify a key signature with --key alone, a keyless one with an identity and issuer',
+    );
 }

@@ -1,8 +1,9 @@
 /**
- * The OIDC identity token for keyless signing: from ghcr-blob's stdin (--identity-token-stdin)
- * or, in GitHub Actions with `permissions: id-token: write`, fetched from the Actions token
- * service by ghcr-blob itself, so neither the token nor the request credential is ever put in
- * cosign's argv or environment.
+ * The OIDC identity token for keyless signing, in this order: ghcr-blob's stdin
+ * (--identity-token-stdin); `SIGSTORE_ID_TOKEN` (cosign's convention: GitLab CI's `id_tokens`, and
+ * any CI that follows it); in GitHub Actions with `permissions: id-token: write`, fetched from the
+ * Actions token service by ghcr-blob itself. Whichever it is, the token is read here, in-process,
+ * and never put in cosign's argv or environment (cosign gets it through a FIFO).
  */
 import * as z from 'zod';
 import { formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
@@ -80,21 +81,33 @@ async function fetchActionsToken(
 export async function resolveIdentityToken(
   opts: { identityTokenStdin: boolean },
   src: TokenSource,
-): Promise<{ token: string; secrets: string[] }> {
+): Promise<{ token: string; secrets: string[]; source: string }> {
   if (opts.identityTokenStdin) {
     const token = trimOneNewline(await src.readStdin()).trim();
     if (!token) throw usageError('--identity-token-stdin was given but stdin was empty');
     if (!JWT.test(token)) throw usageError('stdin does not hold an OIDC identity token (a JWT)');
-    return { token, secrets: [token] };
+    return { token, secrets: [token], source: '--identity-token-stdin' };
+  }
+  const fromEnv = src.env.SIGSTORE_ID_TOKEN;
+  if (fromEnv !== undefined) {
+    const token = trimOneNewline(fromEnv).trim();
+    if (!token) throw usageError('SIGSTORE_ID_TOKEN is set but empty', 'unset it, or give the job an identity token');
+    // The message never shows the value: it may be a secret of another kind, set by mistake.
+    if (!JWT.test(token))
+      throw usageError(
+        'SIGSTORE_ID_TOKEN does not hold an OIDC identity token (a JWT)',
+        'in GitLab CI: `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`',
+      );
+    return { token, secrets: [token, fromEnv], source: 'SIGSTORE_ID_TOKEN' };
   }
   const url = src.env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = src.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && requestToken) {
     const token = await fetchActionsToken(url, requestToken, src.fetch ?? proxyAwareFetch, src.timeoutMs ?? 60_000);
-    return { token, secrets: [token, requestToken] };
+    return { token, secrets: [token, requestToken], source: 'the GitHub Actions token service' };
   }
   throw usageError(
     'no identity token for keyless signing',
-    'in GitHub Actions grant `permissions: id-token: write`; elsewhere pipe a token in with --identity-token-stdin',
+    'in GitHub Actions grant `permissions: id-token: write`; in GitLab CI add `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`; elsewhere set SIGSTORE_ID_TOKEN or pipe a token in with --identity-token-stdin',
   );
 }

@@ -10,6 +10,7 @@ import { errorLine } from './child-output.js';
 import type { Runner } from './exec.js';
 import { createSecretFifo } from './fifo.js';
 import { INSTALL_HINTS } from './locate.js';
+import type { KeyCredential, SignerCredential } from './signer.js';
 
 export interface CosignTool {
   path: string;
@@ -50,7 +51,9 @@ export interface Cosign2Services {
 export interface SignBlobRequest {
   file: string;
   bundlePath: string;
-  identityToken: string;
+  credential: SignerCredential;
+  /** Kept out of everything cosign's output becomes (the credential's own secret always is). */
+  secrets?: readonly string[];
   signingConfigPath?: string;
   trustedRootPath?: string;
   cosign2?: Cosign2Services;
@@ -82,6 +85,29 @@ export interface VerifyBlobRequest {
 const cosignCause = (stderr: string): string =>
   errorLine(stderr, { from: 'last', match: /^Error:|^main\.go/, strip: /^(main\.go:\d+:\s*)?Error:\s*/ });
 
+/** Which Sigstore services cosign signs with, as each generation takes them. */
+function serviceArgs(
+  tool: CosignTool,
+  req: SignBlobRequest,
+  tlogUpload: boolean,
+): { args: string[]; env: Record<string, string> } {
+  const args: string[] = [];
+  if (tool.generation === 3) {
+    // cosign 3 refuses --tlog-upload=false beside a signing config: the caller hands it one without logs.
+    if (req.signingConfigPath) args.push('--signing-config', req.signingConfigPath);
+    else if (!tlogUpload) args.push('--use-signing-config=false', '--tlog-upload=false');
+    if (req.trustedRootPath) args.push('--trusted-root', req.trustedRootPath);
+    return { args, env: {} };
+  }
+  args.push('--new-bundle-format');
+  if (!tlogUpload) args.push('--tlog-upload=false');
+  if (!req.cosign2) return { args, env: {} };
+  args.push('--fulcio-url', req.cosign2.fulcioUrl);
+  if (tlogUpload) args.push('--rekor-url', req.cosign2.rekorUrl);
+  if (req.cosign2.tsaUrl) args.push('--timestamp-server-url', req.cosign2.tsaUrl);
+  return { args, env: req.cosign2.env };
+}
+
 /**
  * Go's words for a service it could not reach (DNS, refused or reset connections, TLS, proxies,
  * timeouts): cosign passes them on from Fulcio, Rekor, the TSA or the TUF repository.
@@ -109,29 +135,62 @@ function signFailure(stderr: string): GhcrBlobError {
 }
 
 export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobRequest): Promise<void> {
-  const fifo = await createSecretFifo(req.identityToken);
+  if (req.credential.kind === 'key') return signBlobWithKey(tool, run, req, req.credential);
+  const token = req.credential.identityToken;
+  const fifo = await createSecretFifo(token);
   try {
-    const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path];
-    let env: Record<string, string> = {};
-    if (tool.generation === 3) {
-      if (req.signingConfigPath) args.push('--signing-config', req.signingConfigPath);
-      if (req.trustedRootPath) args.push('--trusted-root', req.trustedRootPath);
-    } else {
-      args.push('--new-bundle-format');
-      if (req.cosign2) {
-        args.push('--fulcio-url', req.cosign2.fulcioUrl, '--rekor-url', req.cosign2.rekorUrl);
-        if (req.cosign2.tsaUrl) args.push('--timestamp-server-url', req.cosign2.tsaUrl);
-        env = req.cosign2.env;
-      }
-    }
+    const services = serviceArgs(tool, req, true);
+    const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path, ...services.args];
     args.push('--', req.file);
-    const done = run({ file: tool.path, args, env, secrets: [req.identityToken] });
+    const done = run({
+      file: tool.path,
+      args,
+      env: services.env,
+      secrets: [...new Set([token, ...(req.secrets ?? [])])],
+    });
     await fifo.feed(done);
     const out = await done;
     if (out.exitCode !== 0) throw signFailure(out.stderr);
   } finally {
     await fifo.dispose();
   }
+}
+
+/**
+ * `cosign sign-blob --key`: with COSIGN_PASSWORD absent from its environment and stdin not a
+ * terminal, cosign reads all of stdin as the key's password (no newline stripped), so the
+ * password goes there and nowhere else.
+ */
+async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobRequest, key: KeyCredential): Promise<void> {
+  const services = serviceArgs(tool, req, key.tlogUpload);
+  const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--key', key.key, ...services.args, '--', req.file];
+  const out = await run({
+    file: tool.path,
+    args,
+    env: { ...services.env, ...key.providerEnv },
+    stdin: key.password,
+    secrets: [...new Set([key.password, ...(req.secrets ?? [])])].filter((s) => s !== ''),
+  });
+  if (out.exitCode === 0) return;
+  if (/decrypt|encrypted: decryption failed|incorrect password/i.test(out.stderr)) {
+    throw new GhcrBlobError('AUTH_FAILED', `cosign could not decrypt the signing key ${key.key}: wrong password`, {
+      recommendation: 'pass the key password with --key-password-stdin (or COSIGN_PASSWORD); no bundle was written',
+    });
+  }
+  // A KMS refusing the provider's credentials (AWS, Google, Azure, Vault say it in their own words).
+  if (
+    key.providerEnv &&
+    /UnrecognizedClientException|AccessDenied|InvalidSignature|permission denied|\b(401|403)\b|unauthori[sz]ed/i.test(
+      out.stderr,
+    )
+  ) {
+    throw new GhcrBlobError('AUTH_FAILED', `the KMS refused to sign with ${key.key}: ${cosignCause(out.stderr)}`, {
+      recommendation: "check the provider's credential variables (README: Signing with a key); no bundle was written",
+    });
+  }
+  throw new GhcrBlobError('INTERNAL', `cosign sign-blob --key failed: ${cosignCause(out.stderr)}`, {
+    recommendation: 'check the key file (a cosign private key) and the Sigstore services',
+  });
 }
 
 export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobRequest): Promise<void> {

@@ -66,7 +66,10 @@ export interface RunRequest {
   stdin?: string;
   /** Strings that must never be shown: removed (in every encoding) from everything returned. */
   secrets?: readonly (string | undefined)[];
-  /** Additional variables (non-secret: file paths, URLs). */
+  /**
+   * Additional variables: file paths and URLs, never secrets, with one documented exception: a KMS
+   * provider's own credential variables, for the cosign run that signs with that KMS (tools/kms.ts).
+   */
   env?: Readonly<Record<string, string>>;
   /** Names the step in a timeout message, e.g. `oras manifest fetch host/repo:v1`. */
   step?: string;

@@ -17,7 +17,7 @@ import type { DigestAlgorithm } from '../core/digest.js';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson, readSmallFile } from '../core/json-input.js';
 
-/** Any keyless Sigstore bundle: a message signature or a DSSE envelope. */
+/** Any Sigstore bundle (keyless or signed with a key): a message signature or a DSSE envelope. */
 export type SigstoreBundle = BundleWithMessageSignature | BundleWithDsseEnvelope;
 /** What `cosign sign-blob --bundle` writes: a message signature over a file's sha256. */
 export type SignatureBundle = BundleWithMessageSignature;
@@ -79,13 +79,15 @@ export const sigstoreBundleSchema = z
       .looseObject({
         certificate: rawBytes.optional(),
         x509CertificateChain: z.looseObject({ certificates: z.array(rawBytes).min(1) }).optional(),
+        // Signed with a key (cosign --key): only a hint names it; the verifier is given the key.
+        publicKey: z.looseObject({ hint: z.string().optional() }).optional(),
         tlogEntries: z.array(tlogEntry).default([]),
         timestampVerificationData: z
           .looseObject({ rfc3161Timestamps: z.array(z.looseObject({ signedTimestamp: base64 })).default([]) })
           .optional(),
       })
-      .refine((m) => (m.certificate === undefined) !== (m.x509CertificateChain === undefined), {
-        message: 'needs exactly one signing certificate (keyless); key-based signatures are not supported',
+      .refine((m) => [m.certificate, m.x509CertificateChain, m.publicKey].filter((v) => v !== undefined).length === 1, {
+        message: 'needs exactly one of a signing certificate (keyless) or a public key hint (signed with a key)',
       }),
     messageSignature: messageSignature.optional(),
     dsseEnvelope: dsseEnvelope.optional(),

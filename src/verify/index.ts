@@ -20,7 +20,9 @@ export {
   type PolicyCheck,
   type PolicyMismatch,
   type PolicyResult,
+  type VerificationPolicy,
 } from './policy.js';
+export { loadKeyPolicy, type KeyPolicy } from './key-policy.js';
 export type { StringMatcher } from './string-matcher.js';
 export { fetchPublicGoodTrustedRoot } from './public-good-root.js';
 export { loadTrustedRoot, parseTrustedRoot, TRUSTED_ROOT_MEDIA_TYPE, type TrustedRoot } from './trusted-root.js';

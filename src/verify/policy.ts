@@ -1,21 +1,27 @@
 import { usageError } from '../core/errors.js';
 import type { FulcioClaims } from './certificate-claims.js';
+import type { KeyPolicy } from './key-policy.js';
 import {
   GITHUB_ACTIONS_ISSUER,
   githubWorkflowIdentity,
   parseGitHubWorkflow,
   parseRepository,
 } from './github-workflow.js';
-import { exactMatcher, regexpMatcher, type StringMatcher } from './string-matcher.js';
+import { gitlabPipelineIdentity, parseGitLabPipeline } from './gitlab-pipeline.js';
+import { exactMatcher, oneOfMatcher, regexpMatcher, type StringMatcher } from './string-matcher.js';
 
 /** The identity flags, as the CLI parsed them (undefined = flag not given). */
 export interface IdentityPolicyOptions {
   certificateIdentity?: string;
   certificateIdentityRegexp?: string;
   githubWorkflow?: string;
+  /** GROUP/…/PROJECT//PATH@REF (or the full https:// URL): the GitLab CI config that signed. */
+  gitlabPipeline?: string;
+  /** The GitLab instance of --gitlab-pipeline (default gitlab.com). */
+  gitlabHost?: string;
   certificateOidcIssuer?: string;
   certificateOidcIssuerRegexp?: string;
-  /** OWNER/REPO: Fulcio extension 1.3.6.1.4.1.57264.1.12 must be https://github.com/OWNER/REPO. */
+  /** OWNER/REPO (GitHub) or a full URL: Fulcio extension 1.3.6.1.4.1.57264.1.12, exactly. */
   sourceRepository?: string;
   /** Extension .14, exactly (e.g. refs/tags/v1.2.0). */
   sourceRef?: string;
@@ -23,7 +29,7 @@ export interface IdentityPolicyOptions {
   sourceRefRegexp?: string;
   /** Extension .13: the commit the run was for. */
   sourceDigest?: string;
-  /** Extension .11 must be `github-hosted`. */
+  /** Extension .11 must be the provider's hosted value (`github-hosted`, `gitlab-hosted`). */
   denySelfHostedRunners?: boolean;
 }
 
@@ -42,6 +48,9 @@ export interface PolicyMismatch {
   actual: string | undefined;
 }
 
+/** Who must have signed: an identity (keyless certificate) or a key. Never both, never either. */
+export type VerificationPolicy = IdentityPolicy | KeyPolicy;
+
 export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatch[] };
 
 /**
@@ -50,6 +59,7 @@ export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatc
  * to the identity; they never replace it.
  */
 export interface IdentityPolicy {
+  readonly kind: 'identity';
   readonly identity: StringMatcher;
   readonly issuer: StringMatcher;
   /** Extension checks beyond SAN + issuer (checked in-process; cosign is given SAN + issuer). */
@@ -63,7 +73,7 @@ export interface IdentityPolicy {
   cosignFlags(): string[];
 }
 
-const IDENTITY_FLAGS = '--certificate-identity, --certificate-identity-regexp or --github-workflow';
+const IDENTITY_FLAGS = '--certificate-identity, --certificate-identity-regexp, --github-workflow or --gitlab-pipeline';
 
 /** One Fulcio extension the policy pins. */
 export interface ClaimCheck {
@@ -80,6 +90,7 @@ export function buildIdentityPolicy(opts: IdentityPolicyOptions): IdentityPolicy
   const warnings = anyRefWarning(opts);
   const describeClaims = claims.map((c) => `, ${c.check} ${c.matcher.describe()}`).join('');
   return {
+    kind: 'identity',
     identity,
     issuer,
     claims,
@@ -107,12 +118,10 @@ function claimChecks(opts: IdentityPolicyOptions): ClaimCheck[] {
   const checks: ClaimCheck[] = [];
   present({ '--source-repository': opts.sourceRepository, '--source-digest': opts.sourceDigest });
   if (opts.sourceRepository !== undefined) {
-    const { owner, repo } = parseRepository('--source-repository', opts.sourceRepository);
-    const uri = `https://github.com/${owner}/${repo}`;
     checks.push({
       check: 'source repository',
       claim: 'sourceRepositoryUri',
-      matcher: exactMatcher('--source-repository', uri),
+      matcher: exactMatcher('--source-repository', sourceRepositoryUri(opts.sourceRepository)),
     });
   }
   const refFlags = present({ '--source-ref': opts.sourceRef, '--source-ref-regexp': opts.sourceRefRegexp });
@@ -150,13 +159,52 @@ function claimChecks(opts: IdentityPolicyOptions): ClaimCheck[] {
     });
   }
   if (opts.denySelfHostedRunners) {
-    checks.push({
-      check: 'runner environment',
-      claim: 'runnerEnvironment',
-      matcher: exactMatcher('--deny-self-hosted-runners', 'github-hosted'),
-    });
+    checks.push({ check: 'runner environment', claim: 'runnerEnvironment', matcher: hostedRunner(opts) });
   }
   return checks;
+}
+
+/** `OWNER/REPO` is GitHub's; a full https:// URL names a repository on any host (nested groups too). */
+function sourceRepositoryUri(spec: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(spec)) {
+    const { owner, repo } = parseRepository('--source-repository', spec);
+    return `https://github.com/${owner}/${repo}`;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(spec);
+  } catch {
+    url = undefined;
+  }
+  const segments = url?.pathname.split('/').slice(1) ?? [];
+  if (
+    url?.protocol !== 'https:' ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    segments.length < 2 ||
+    segments.some((s) => s === '' || s === '.' || s === '..') ||
+    `${url.origin}${url.pathname}` !== spec
+  ) {
+    throw usageError(
+      `--source-repository ${JSON.stringify(spec)} is neither OWNER/REPO nor a repository URL`,
+      'e.g. --source-repository octo/tools, or --source-repository https://gitlab.com/octo/group/tools (no trailing slash, host in lower case)',
+    );
+  }
+  return spec;
+}
+
+/**
+ * The runner environment Fulcio records for a provider's own runners. With --github-workflow or
+ * --gitlab-pipeline the provider is known; otherwise either provider's hosted value is accepted
+ * (and `self-hosted`, or anything else, is not).
+ */
+function hostedRunner(opts: IdentityPolicyOptions): StringMatcher {
+  if (opts.githubWorkflow !== undefined || opts.certificateOidcIssuer === GITHUB_ACTIONS_ISSUER)
+    return exactMatcher('--deny-self-hosted-runners', 'github-hosted');
+  if (opts.gitlabPipeline !== undefined) return exactMatcher('--deny-self-hosted-runners', 'gitlab-hosted');
+  return oneOfMatcher(['github-hosted', 'gitlab-hosted']);
 }
 
 /** `--github-workflow` without `@REF` accepts a run on any branch: say so, and how to pin it. */
@@ -175,6 +223,7 @@ function identityMatcher(opts: IdentityPolicyOptions): StringMatcher {
     '--certificate-identity': opts.certificateIdentity,
     '--certificate-identity-regexp': opts.certificateIdentityRegexp,
     '--github-workflow': opts.githubWorkflow,
+    '--gitlab-pipeline': opts.gitlabPipeline,
   });
   if (given.length === 0) {
     throw usageError(
@@ -187,7 +236,14 @@ function identityMatcher(opts: IdentityPolicyOptions): StringMatcher {
   if (opts.certificateIdentityRegexp !== undefined) {
     return regexpMatcher('--certificate-identity', opts.certificateIdentityRegexp);
   }
+  if (opts.gitlabPipeline !== undefined) {
+    return exactMatcher('--certificate-identity', gitlabIdentity(opts).san);
+  }
   return githubWorkflowIdentity(opts.githubWorkflow as string);
+}
+
+function gitlabIdentity(opts: IdentityPolicyOptions): { san: string; issuer: string } {
+  return gitlabPipelineIdentity(parseGitLabPipeline(opts.gitlabPipeline as string, opts.gitlabHost));
 }
 
 function issuerMatcher(opts: IdentityPolicyOptions): StringMatcher {
@@ -201,6 +257,18 @@ function issuerMatcher(opts: IdentityPolicyOptions): StringMatcher {
       `--github-workflow implies the issuer ${GITHUB_ACTIONS_ISSUER}; ${given[0]} asks for another`,
       '--github-workflow names a GitHub Actions workflow: drop the issuer flag, or use --certificate-identity for another issuer',
     );
+  }
+  if (opts.gitlabHost !== undefined && opts.gitlabPipeline === undefined)
+    throw usageError('--gitlab-host only takes effect with --gitlab-pipeline');
+  if (opts.gitlabPipeline !== undefined) {
+    const { issuer } = gitlabIdentity(opts);
+    if (given.length > 0 && opts.certificateOidcIssuer !== issuer) {
+      throw usageError(
+        `--gitlab-pipeline implies the issuer ${issuer}; ${given[0]} asks for another`,
+        'a self-managed instance is its own issuer: pass --gitlab-host HOST instead of an issuer flag',
+      );
+    }
+    return exactMatcher('--certificate-oidc-issuer', issuer);
   }
   if (opts.certificateOidcIssuer !== undefined) {
     return exactMatcher('--certificate-oidc-issuer', opts.certificateOidcIssuer);

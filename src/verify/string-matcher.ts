@@ -7,7 +7,7 @@ import { compileAnchoredRegexp } from './anchored-regexp.js';
  * verifier and `cosign verify-blob` are handed the very same rule.
  */
 export interface StringMatcher {
-  readonly kind: 'exact' | 'regexp';
+  readonly kind: 'exact' | 'regexp' | 'one-of';
   /** The exact value, or the anchored pattern both verifiers use. */
   readonly expected: string;
   test(actual: string | undefined): boolean;
@@ -55,5 +55,22 @@ export function regexpMatcher(base: string, source: string): StringMatcher {
     // Show the pattern as given; the ^(?:…)$ wrapping is ours and would only confuse.
     describe: () => `matching ${re.source}`,
     cosignFlags: () => [`${base}-regexp`, re.effective],
+  };
+}
+
+/**
+ * One of a few fixed values, for Fulcio claims only (never handed to cosign, which is given the
+ * identity and issuer): e.g. each CI provider's value for its own hosted runners.
+ */
+export function oneOfMatcher(values: readonly string[]): StringMatcher {
+  return {
+    kind: 'one-of',
+    expected: values.join(' | '),
+    // Why exact: `self-hosted`, or a value that merely contains a hosted one, must not pass.
+    test: (actual) => actual !== undefined && values.includes(actual),
+    describe: () => `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+    cosignFlags: () => {
+      throw new Error('a claim check has no cosign flag');
+    },
   };
 }

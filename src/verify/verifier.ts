@@ -11,16 +11,17 @@ import {
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
 import { digestsEqual, fileDigests } from '../core/digest.js';
-import type { IdentityPolicy } from './policy.js';
+import type { KeyPolicy } from './key-policy.js';
+import type { IdentityPolicy, VerificationPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
-import { requireSupportedKey } from './signing-key.js';
+import { keyName, requireSupportedKey } from './signing-key.js';
 import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
 export interface VerifyBlobInput {
   filePath: string;
   bundle: SignatureBundle;
   trustedRoot: TrustedRoot;
-  policy: IdentityPolicy;
+  policy: VerificationPolicy;
 }
 
 /** Who signed, and when: what every verified bundle tells, whatever it signs. */
@@ -41,6 +42,8 @@ export interface VerifiedSigner {
   signedTimestamps: Date[];
   /** CI claims from the certificate (GitHub workflow, repository, ref, run…). */
   claims: FulcioClaims;
+  /** Signed with a key (a key policy): its `sha256:` fingerprint. identity and issuer then say so. */
+  publicKey?: string;
 }
 
 /** What a verified signature tells: who signed which bytes, and when. */
@@ -78,7 +81,7 @@ export function verifyMessageInProcess(input: {
   bundle: SignatureBundle;
   digest: Buffer;
   trustedRoot: TrustedRoot;
-  policy: IdentityPolicy;
+  policy: VerificationPolicy;
 }): VerifiedSigner {
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(input.digest, signed)) {
@@ -125,7 +128,7 @@ export interface VerifiedAttestation {
 export function verifyAttestationInProcess(input: {
   bundle: DsseBundle;
   trustedRoot: TrustedRoot;
-  policy: IdentityPolicy;
+  policy: VerificationPolicy;
 }): VerifiedAttestation {
   const envelope = input.bundle.content.dsseEnvelope;
   requireInTotoPayload(envelope.payloadType);
@@ -147,9 +150,15 @@ export function verifyAttestationInProcess(input: {
  */
 function verifySignedEntity(
   entity: SignedEntity,
-  input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: IdentityPolicy; signed?: string },
+  input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: VerificationPolicy; signed?: string },
 ): VerifiedSigner {
-  if (entity.key.$case !== 'certificate') throw verificationError('the bundle has no signing certificate');
+  const policy = input.policy;
+  if (policy.kind === 'key') return verifyKeySigned(entity, { ...input, policy });
+  if (entity.key.$case !== 'certificate') {
+    throw verificationError('signature rejected: the bundle is signed with a key, and the policy names an identity', [
+      'a key signature never satisfies an identity policy: verify it with --key PUB.pem',
+    ]);
+  }
   const signingKey = requireSupportedKey(
     entity.key.certificate.publicKey,
     input.bundle.content.$case === 'dsseEnvelope' ? 'a DSSE envelope' : 'a file',
@@ -168,7 +177,7 @@ function verifySignedEntity(
   } catch (e) {
     throw sigstoreFailure(e, claims, input.signed);
   }
-  const verdict = input.policy.matches(claims.san, claims.issuer, claims.fulcio);
+  const verdict = policy.matches(claims.san, claims.issuer, claims.fulcio);
   if (!verdict.ok) throw identityFailure(verdict.mismatches, claims);
   // matches() accepted both, so neither is undefined.
   return {
@@ -178,6 +187,61 @@ function verifySignedEntity(
     ...rekorTimes(input.bundle),
     signedTimestamps: tsaTimes(entity),
     claims: claims.fulcio,
+  };
+}
+
+/** What identity and issuer say about a key signature (no certificate names anyone). */
+export const KEY_ISSUER = 'none: signed with a key';
+
+/**
+ * A bundle signed with a key: checked against the policy's key alone (the bundle's hint only names
+ * it), with exactly the transparency-log choice the policy makes.
+ */
+function verifyKeySigned(
+  entity: SignedEntity,
+  input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: KeyPolicy; signed?: string },
+): VerifiedSigner {
+  const { policy, bundle } = input;
+  if (entity.key.$case !== 'public-key') {
+    throw verificationError(
+      'signature rejected: the bundle carries a keyless certificate, and the policy names a key',
+      [
+        'a certificate never satisfies a key policy: verify it with --certificate-identity/--github-workflow/--gitlab-pipeline',
+      ],
+    );
+  }
+  const entries = bundle.verificationMaterial.tlogEntries.length;
+  // Why exact: verify asks for what signing chose; a log skipped silently would be no log at all.
+  if (policy.tlog && entries === 0)
+    throw verificationError('signature rejected: the bundle has no transparency log entry', [
+      'it was signed with --no-tlog-upload: verify with --no-tlog-upload if that is what you expect',
+    ]);
+  if (!policy.tlog && entries > 0)
+    throw verificationError(
+      'signature rejected: the bundle has a transparency log entry, and --no-tlog-upload expects none',
+      ['drop --no-tlog-upload: this signature was recorded in the log'],
+    );
+  const claims = { fulcio: {} };
+  try {
+    if (policy.tlog) requireTimeSource(bundle, true);
+    const material = toTrustMaterial(input.trustedRoot, () => ({ publicKey: policy.publicKey, validFor: () => true }));
+    // A key has no validity window: without a log, no signing time is needed (cosign agrees).
+    new Verifier(material, {
+      tlogThreshold: policy.tlog ? 1 : 0,
+      ctlogThreshold: 0,
+      timestampThreshold: policy.tlog ? 1 : 0,
+    }).verify(entity);
+  } catch (e) {
+    throw sigstoreFailure(e, claims, input.signed);
+  }
+  return {
+    identity: policy.fingerprint,
+    issuer: KEY_ISSUER,
+    publicKey: policy.fingerprint,
+    signingKey: keyName(policy.publicKey),
+    ...rekorTimes(bundle),
+    signedTimestamps: tsaTimes(entity),
+    claims: {},
   };
 }
 

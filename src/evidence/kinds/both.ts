@@ -86,8 +86,9 @@ export function cosignOverDigest(run: Runner, digest: string, bundlePath: string
       bundlePath,
       trustedRootPath: check.trustedRootPath,
       policyFlags: check.policy.cosignFlags(),
-      // Only after the in-process side demanded a verified timestamp (verify/verifier.ts).
-      noTransparencyLog: check.trustedRoot.tlogs.length === 0,
+      // Only after the in-process side demanded a verified timestamp, or (a key policy with
+      // --no-tlog-upload) demanded that there be no log entry at all (verify/verifier.ts).
+      noTransparencyLog: check.trustedRoot.tlogs.length === 0 || (check.policy.kind === 'key' && !check.policy.tlog),
       noCtLog: check.trustedRoot.ctlogs.length === 0,
     });
 }

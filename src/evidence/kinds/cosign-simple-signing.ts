@@ -47,11 +47,15 @@ export const cosignSimpleSigning: EvidenceKind<SimpleSigningEvidence> = {
     }
     if (art.layerDigest !== `sha256:${target.sha256}`)
       throw verificationError('the file that landed is not the layer the manifest names');
+    // A `.sig` layer is checked against a certificate identity; key-signed `.sig` layers are not read.
+    const policy = check.policy;
+    if (policy.kind !== 'identity')
+      throw verificationError('a cosign .sig signature is read only under an identity policy, not --key');
     const payloadDigest = ociDigest(sha256Bytes(payload));
     const { value, verifiers } = await bothVerifiers(
       check,
       bundle,
-      async () => verifyPayloadInProcess({ bundle, payload, trustedRoot: check.trustedRoot, policy: check.policy }),
+      async () => verifyPayloadInProcess({ bundle, payload, trustedRoot: check.trustedRoot, policy }),
       cosignOverDigest(run, payloadDigest, bundlePath, check),
     );
     const chain: ChainLink[] = [

@@ -7,7 +7,7 @@
 import type { DigestAlgorithm } from '../../core/digest.js';
 import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
-import type { IdentityPolicy, SigstoreBundle, TrustedRoot, VerifiedSigner } from '../../verify/index.js';
+import type { SigstoreBundle, TrustedRoot, VerificationPolicy, VerifiedSigner } from '../../verify/index.js';
 
 export type EvidenceName =
   | 'message-signature'
@@ -20,7 +20,7 @@ export type Engine = 'both' | 'sigstore';
 
 /** Who must have signed and what to trust, settled before anything is read or downloaded. */
 export interface VerificationCheck {
-  policy: IdentityPolicy;
+  policy: VerificationPolicy;
   trustedRoot: TrustedRoot;
   /** The same root as a file, for cosign; undefined: public-good through cosign's own TUF. */
   trustedRootPath?: string;

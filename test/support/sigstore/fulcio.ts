@@ -4,6 +4,8 @@
 // - the token is verified here first (the mock never does);
 // - SAN = `https://github.com/` + job_workflow_ref, as real Fulcio writes for
 //   GitHub tokens (the mock copies one claim verbatim);
+// - a GitLab CI token (it has `ci_config_ref_uri`) gets the SAN and extensions of Fulcio's
+//   gitlab-pipeline template (gitlab.ts), issued by the mock's CA directly;
 // - v2 replies 200, not the mock's 201 (cosign 3 insists);
 // - cosign 2 speaks v1 `/api/v1/signingCert`: translated onto v2;
 // - the mock's CA imports every leaf key as P-256: keys of other types (cosign's
@@ -11,8 +13,9 @@
 import { createPublicKey } from 'node:crypto';
 import { fulcioHandler, type initializeCA } from '@sigstore/mock';
 import { UnsecuredJWT } from 'jose';
+import { gitlabCertificate } from './gitlab.js';
 import type { OidcProvider } from './oidc.js';
-import type { Route, RouteRequest, Routes } from './server.js';
+import type { Route, RouteReply, RouteRequest, Routes } from './server.js';
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 
@@ -34,6 +37,7 @@ export function fulcioRoutes(ca: CA, oidc: OidcProvider): Routes {
     } catch (e) {
       return { status: 401, body: '', error: `identity token refused: ${(e as Error).message}` };
     }
+    if (typeof claims['ci_config_ref_uri'] === 'string') return gitlabSigningCert(ca, request, claims);
     const jobWorkflowRef = claims['job_workflow_ref'];
     claims[SAN_CLAIM] = typeof jobWorkflowRef === 'string' ? `https://github.com/${jobWorkflowRef}` : claims['sub'];
     // The token is already verified, so hand the mock an unsigned copy with the SAN claim.
@@ -58,6 +62,22 @@ export function fulcioRoutes(ca: CA, oidc: OidcProvider): Routes {
   };
 
   return { 'POST /api/v2/signingCert': v2, 'POST /api/v1/signingCert': v1 };
+}
+
+async function gitlabSigningCert(
+  ca: CA,
+  request: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): Promise<RouteReply> {
+  const pem = (request['publicKeyRequest'] as { publicKey?: { content?: string } } | undefined)?.publicKey?.content;
+  if (!pem) return { status: 400, body: '', error: 'GitLab path: publicKeyRequest.publicKey.content expected' };
+  const der = Buffer.from(pem.replace(/-{5}(BEGIN|END) [^-]*-{5}/g, '').replace(/\s/g, ''), 'base64');
+  const { san, extensions } = gitlabCertificate(claims);
+  const leaf = await ca.issueCertificate({ publicKey: der, subjectAltName: san, extensions });
+  const toPem = (bytes: ArrayBufferView) =>
+    `-----BEGIN CERTIFICATE-----\n${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const body = { signedCertificateEmbeddedSct: { chain: { certificates: [toPem(leaf), toPem(ca.rootCertificate)] } } };
+  return { status: 200, body: JSON.stringify(body), contentType: 'application/json' };
 }
 
 interface V2Response {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initializeCA, initializeCTLog, initializeTLog, initializeTSA } from '@sigstore/mock';
 import { fulcioRoutes } from './fulcio.js';
+import { gitlabClaims, gitlabIssuer } from './gitlab.js';
 import { createOidcProvider, workflowRef } from './oidc.js';
 import { rekorRoutes } from './rekor.js';
 import { serve, type Routes } from './server.js';
@@ -62,6 +63,11 @@ export async function startSigstoreStack(opts: StartSigstoreStackOptions = {}): 
       requests,
       identityFor: (c) => `https://github.com/${c.jobWorkflowRef ?? workflowRef(c.repository, c.workflowPath, c.ref)}`,
       mintToken: (claims) => oidc.mint(claims),
+      mintGitLabToken: (claims) =>
+        oidc.mintPayload(gitlabClaims(claims), {
+          issuer: gitlabIssuer(claims),
+          expiresInSeconds: claims.expiresInSeconds,
+        }),
       close: async () => {
         await server.close();
         await rm(stackDir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export const FULCIO_AUDIENCE = 'sigstore';
 
 export interface OidcProvider {
   mint(claims: MintTokenClaims): Promise<string>;
+  /** A token with exactly these claims (plus iss, aud sigstore, iat, nbf, exp, jti). */
+  mintPayload(payload: Record<string, unknown>, o: { issuer: string; expiresInSeconds?: number }): Promise<string>;
   /** Throws (jose error) unless the token is ours, unexpired and for `sigstore`. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -27,9 +29,21 @@ export async function createOidcProvider(issuer: string, alg: TokenAlgorithm): P
 
   async function mint(c: MintTokenClaims): Promise<string> {
     const key = c.wrongKey ? (await (untrusted ??= generateKeyPair(alg))).privateKey : trusted.privateKey;
+    return sign({ ...githubClaims(c), ...c.extraClaims }, key, c);
+  }
+
+  async function mintPayload(payload: Record<string, unknown>, o: { issuer: string; expiresInSeconds?: number }) {
+    return sign(payload, trusted.privateKey, o);
+  }
+
+  async function sign(
+    payload: Record<string, unknown>,
+    key: KeyLike,
+    c: { issuer?: string; audience?: string; expiresInSeconds?: number },
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const lifetime = c.expiresInSeconds ?? 600;
-    const signer = new SignJWT({ ...githubClaims(c), ...c.extraClaims })
+    const signer = new SignJWT(payload)
       .setProtectedHeader({ alg, typ: 'JWT', kid: 'ghcr-blob-test' })
       .setIssuer(c.issuer ?? issuer)
       .setAudience(c.audience ?? FULCIO_AUDIENCE)
@@ -50,7 +64,7 @@ export async function createOidcProvider(issuer: string, alg: TokenAlgorithm): P
     return payload;
   }
 
-  return { mint, verify };
+  return { mint, mintPayload, verify };
 }
 
 // The claim set of a GitHub Actions ID token (docs.github.com "About security

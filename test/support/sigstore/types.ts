@@ -1,5 +1,8 @@
 // Public shapes of the local Sigstore stack (Fulcio + Rekor v1 + RFC 3161 TSA).
 // Kept apart from the implementation so tests can import types cheaply.
+import type { GitLabTokenClaims } from './gitlab.js';
+
+export type { GitLabTokenClaims } from './gitlab.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -83,5 +86,7 @@ export interface SigstoreStack {
   /** SAN real Fulcio would put in a certificate for these claims. */
   identityFor(claims: Pick<MintTokenClaims, 'repository' | 'workflowPath' | 'ref' | 'jobWorkflowRef'>): string;
   mintToken(claims: MintTokenClaims): Promise<string>;
+  /** A GitLab CI ID token (aud sigstore); its certificate is shaped as Fulcio's for GitLab. */
+  mintGitLabToken(claims: GitLabTokenClaims): Promise<string>;
   close(): Promise<void>;
 }

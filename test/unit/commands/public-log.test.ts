@@ -17,6 +17,7 @@ describe('refusePublicLogForPrivateRepository', () => {
   const priv = jwt({ repository: 'octo/secret', repository_visibility: 'private' });
   it.each([
     ['public repository', jwt({ repository_visibility: 'public' }), {}],
+    ['public GitLab project', jwt({ project_path: 'octo/tools', project_visibility: 'public' }), {}],
     ['no visibility claim (not a GitHub token)', jwt({ sub: 'me@example.com' }), {}],
     ['--allow-public-log', priv, { allowPublicLog: true }],
     ['a signing config for another log', priv, { signingConfig: config('https://rekor.internal.example') }],
@@ -29,6 +30,12 @@ describe('refusePublicLogForPrivateRepository', () => {
   it.each([
     ['private, default public-good', priv, {}],
     ['internal', jwt({ repository: 'octo/x', repository_visibility: 'internal' }), {}],
+    ['a private GitLab project', jwt({ project_path: 'octo/group/secret', project_visibility: 'private' }), {}],
+    [
+      'public by one claim, private by the other',
+      jwt({ repository: 'octo/x', repository_visibility: 'public', project_visibility: 'private' }),
+      {},
+    ],
     [
       'a signing config that still names public-good Rekor',
       priv,
@@ -37,7 +44,7 @@ describe('refusePublicLogForPrivateRepository', () => {
   ])('refuses: %s', async (_name, token, opts) => {
     await expect(refusePublicLogForPrivateRepository(token, { allowPublicLog: false, ...opts })).rejects.toMatchObject({
       code: 'USAGE',
-      message: expect.stringMatching(/repository octo\/\w+ to the public transparency log/),
+      message: expect.stringMatching(/repository octo\/[\w/]+ to the public transparency log/),
     });
   });
 });

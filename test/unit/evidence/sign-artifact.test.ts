@@ -49,9 +49,13 @@ async function signRef(content: Buffer, bundle: object, fail?: Partial<RunResult
     const file = join(work.path, 'report.json');
     await writeFile(file, content);
     const outcome = await signAndAttach(
-      { oras, blob, file, workDir: work.path, cosign: { path: '/fake/cosign', generation: 3 }, run: cosign.run },
-      { identityToken: TOKEN, secrets: [TOKEN] },
-      { signingConfigPath: '/trust/signing-config.json', trustedRootPath: '/trust/root.json' },
+      { oras, blob, file, workDir: work.path, run: cosign.run },
+      {
+        cosign: { path: '/fake/cosign', generation: 3 },
+        credential: { kind: 'keyless', identityToken: TOKEN, source: '--identity-token-stdin' },
+        services: { signingConfigPath: '/trust/signing-config.json', trustedRootPath: '/trust/root.json' },
+        secrets: [TOKEN],
+      },
     ).then(
       (ok) => ({ ok, error: undefined }),
       (error: unknown) => ({ ok: undefined, error: error as GhcrBlobError }),

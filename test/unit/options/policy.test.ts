@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
-import { addPolicyOptions, policyOptionsSchema, refuseUnusedPolicy } from '../../../src/options/policy.js';
+import {
+  addPolicyOptions,
+  policyOptionsSchema,
+  refuseMixedPolicy,
+  refuseUnusedPolicy,
+} from '../../../src/options/policy.js';
 import { addTrustOptions } from '../../../src/options/trust.js';
 import { parseOptions } from '../../../src/options/parse.js';
 import { parseLine, rawOptions, rejection } from './support/command-line.js';
@@ -89,5 +94,30 @@ describe('policy options', () => {
 
   it('refuseUnusedPolicy lets a command line without policy flags through (defaults are not flags)', () => {
     expect(() => refuseUnusedPolicy(rawOptions(add, []), '--verify')).not.toThrow();
+  });
+});
+
+describe('refuseMixedPolicy: a key policy and an identity policy are distinct', () => {
+  it.each<[string, object, RegExp]>([
+    [
+      '--key with --certificate-identity',
+      { key: 'k.pub', certificateIdentity: ID },
+      /--key and --certificate-identity conflict/,
+    ],
+    ['--key with --gitlab-pipeline', { key: 'k.pub', gitlabPipeline: 'a/b//c.yml@refs/heads/main' }, /conflict/],
+    ['--key with an issuer', { key: 'k.pub', certificateOidcIssuer: ISSUER }, /conflict/],
+    ['--key with --source-repository', { key: 'k.pub', sourceRepository: 'octo/tools' }, /conflict/],
+    ['--no-tlog-upload without --key', { certificateIdentity: ID, tlogUpload: false }, /only apply with --key/],
+  ])('refuses %s', (_name, opts, message) => {
+    expect(rejection(() => refuseMixedPolicy(opts))).toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('accepts --key alone, with --no-tlog-upload, --trusted-root or --engine', () => {
+    expect(() =>
+      refuseMixedPolicy({ key: 'k.pub', tlogUpload: false, trustedRoot: 't', engine: 'sigstore' }),
+    ).not.toThrow();
   });
 });

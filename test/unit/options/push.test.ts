@@ -11,6 +11,7 @@ const DEFAULTS = {
   plainHttp: false,
   identityTokenStdin: false,
   allowPublicLog: false,
+  keyPasswordStdin: false,
   json: false,
   mediaType: 'application/octet-stream',
   annotation: [],

@@ -8,6 +8,7 @@ const parse = (argv: string[]) => parseLine(addSignOptions, signOptionsSchema, a
 const DEFAULTS = {
   identityTokenStdin: false,
   allowPublicLog: false,
+  keyPasswordStdin: false,
   passwordStdin: false,
   plainHttp: false,
   json: false,

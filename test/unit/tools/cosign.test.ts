@@ -33,7 +33,7 @@ const COSIGN2_SERVICES: Cosign2Services = {
 const base: SignBlobRequest = {
   file: '/work/files/report.json',
   bundlePath: '/tmp/priv/report.json.sigstore.json',
-  identityToken: TOKEN,
+  credential: { kind: 'keyless', identityToken: TOKEN, source: '--identity-token-stdin' },
 };
 
 interface FifoSeen {

@@ -305,3 +305,121 @@ describe('buildIdentityPolicy: GitHub claims from Fulcio extensions', () => {
     expect(() => buildIdentityPolicy(opts)).toThrow(message);
   });
 });
+
+describe('buildIdentityPolicy: GitLab CI', () => {
+  const GL = 'https://gitlab.com';
+  const SAN_GL = 'https://gitlab.com/octo/platform/tools//.gitlab-ci.yml@refs/tags/v1.2.0';
+  const pipeline: IdentityPolicyOptions = { gitlabPipeline: 'octo/platform/tools//.gitlab-ci.yml@refs/tags/v1.2.0' };
+  const fulcio = {
+    sourceRepositoryUri: 'https://gitlab.com/octo/platform/tools',
+    sourceRepositoryRef: 'refs/tags/v1.2.0',
+    runnerEnvironment: 'gitlab-hosted',
+  };
+
+  it.each<[string, IdentityPolicyOptions, string, string, Record<string, string>, boolean]>([
+    ['the pipeline, gitlab.com', pipeline, SAN_GL, GL, fulcio, true],
+    ['another project', pipeline, SAN_GL.replace('/tools//', '/tools-evil//'), GL, fulcio, false],
+    ['another group', pipeline, SAN_GL.replace('/platform/', '/evil/'), GL, fulcio, false],
+    ['a single slash (not the CI config)', pipeline, SAN_GL.replace('//.gitlab', '/.gitlab'), GL, fulcio, false],
+    ['another ref', pipeline, SAN_GL.replace('refs/tags/v1.2.0', 'refs/heads/main'), GL, fulcio, false],
+    ['gitlab.com.evil as host', pipeline, SAN_GL.replace('gitlab.com', 'gitlab.com.evil'), GL, fulcio, false],
+    ['gitlab.com.evil as issuer', pipeline, SAN_GL, 'https://gitlab.com.evil', fulcio, false],
+    ['the GitHub issuer', pipeline, SAN_GL, GH, fulcio, false],
+    [
+      'self-managed instance',
+      { ...pipeline, gitlabHost: 'gitlab.example.com' },
+      SAN_GL.replace('gitlab.com', 'gitlab.example.com'),
+      'https://gitlab.example.com',
+      fulcio,
+      true,
+    ],
+    [
+      'self-managed policy, gitlab.com certificate',
+      { ...pipeline, gitlabHost: 'gitlab.example.com' },
+      SAN_GL,
+      GL,
+      fulcio,
+      false,
+    ],
+    [
+      'source repository as a URL with nested groups',
+      { ...pipeline, sourceRepository: 'https://gitlab.com/octo/platform/tools' },
+      SAN_GL,
+      GL,
+      fulcio,
+      true,
+    ],
+    [
+      'source repository URL: another project',
+      { ...pipeline, sourceRepository: 'https://gitlab.com/octo/platform/tool' },
+      SAN_GL,
+      GL,
+      fulcio,
+      false,
+    ],
+    ['gitlab-hosted runner', { ...pipeline, denySelfHostedRunners: true }, SAN_GL, GL, fulcio, true],
+    [
+      'self-hosted GitLab runner',
+      { ...pipeline, denySelfHostedRunners: true },
+      SAN_GL,
+      GL,
+      { ...fulcio, runnerEnvironment: 'self-hosted' },
+      false,
+    ],
+    [
+      'a GitLab pipeline policy with github-hosted',
+      { ...pipeline, denySelfHostedRunners: true },
+      SAN_GL,
+      GL,
+      { ...fulcio, runnerEnvironment: 'github-hosted' },
+      false,
+    ],
+    [
+      'any provider: gitlab-hosted accepted with an explicit identity',
+      { certificateIdentity: SAN_GL, certificateOidcIssuer: GL, denySelfHostedRunners: true },
+      SAN_GL,
+      GL,
+      fulcio,
+      true,
+    ],
+    [
+      'any provider: self-hosted refused',
+      { certificateIdentity: SAN_GL, certificateOidcIssuer: GL, denySelfHostedRunners: true },
+      SAN_GL,
+      GL,
+      { ...fulcio, runnerEnvironment: 'self-hosted' },
+      false,
+    ],
+  ])('%s', (_name, opts, san, issuer, claims, ok) => {
+    expect(buildIdentityPolicy(opts).matches(san, issuer, claims).ok).toBe(ok);
+  });
+
+  it('gives cosign the exact SAN and the implied issuer', () => {
+    expect(buildIdentityPolicy(pipeline).cosignFlags()).toEqual([
+      '--certificate-identity',
+      SAN_GL,
+      '--certificate-oidc-issuer',
+      GL,
+    ]);
+  });
+
+  it.each<[string, IdentityPolicyOptions, RegExp]>([
+    ['another issuer', { ...pipeline, certificateOidcIssuer: GH }, /implies the issuer https:\/\/gitlab\.com/],
+    [
+      '--gitlab-host alone',
+      { ...pinned, gitlabHost: 'gitlab.example.com' },
+      /only takes effect with --gitlab-pipeline/,
+    ],
+    ['both identity forms', { ...pipeline, ...pinned }, /conflict/],
+    [
+      'a URL with a trailing slash',
+      { ...pipeline, sourceRepository: 'https://gitlab.com/octo/tools/' },
+      /repository URL/,
+    ],
+    ['a URL with one segment', { ...pipeline, sourceRepository: 'https://gitlab.com/octo' }, /repository URL/],
+    ['an http URL', { ...pipeline, sourceRepository: 'http://gitlab.com/octo/tools' }, /repository URL/],
+    ['a URL with credentials', { ...pipeline, sourceRepository: 'https://u@gitlab.com/octo/tools' }, /repository URL/],
+  ])('refuses %s (usage)', (_name, opts, message) => {
+    expect(() => buildIdentityPolicy(opts)).toThrow(message);
+  });
+});

@@ -66,7 +66,8 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
   const basic = b64(`${opts.username}:${opts.secret}`);
   let scheme: 'none' | 'basic' | 'bearer' = 'none';
   let realm: { url: URL; service?: string } | undefined;
-  const tokens = new Map<string, string>();
+  // One token request per scope however many requests need it at once; `value` once it came.
+  const tokens = new Map<string, { token: Promise<string>; value?: string }>();
   let failed: GhcrBlobError | undefined;
   let fenceOrigin = '';
 
@@ -79,26 +80,47 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     if (scheme === 'basic') return `Basic ${basic}`;
     if (scheme !== 'bearer' || !realm) return undefined;
     const k = scope ?? '';
-    let token = tokens.get(k);
-    if (!token) {
-      token = await fetchBearerToken(realm.url, { service: realm.service, scope }, basic, agent, opts.timeoutMs);
-      tokens.set(k, token);
+    let entry = tokens.get(k);
+    if (!entry) {
+      const token = fetchBearerToken(realm.url, { service: realm.service, scope }, basic, agent, opts.timeoutMs);
+      const fresh: { token: Promise<string>; value?: string } = { token };
+      token.then(
+        (t) => {
+          fresh.value = t;
+        },
+        () => {
+          if (tokens.get(k) === fresh) tokens.delete(k); // the next request asks again
+        },
+      );
+      tokens.set(k, fresh);
+      entry = fresh;
     }
-    return `Bearer ${token}`;
+    return `Bearer ${await entry.token}`;
   };
-  /** Learns from a 401 how the registry wants credentials; false when it cannot be answered. */
+  /** The registry refused this token: it is not handed out again. */
+  const forget = (scope: string | undefined, refused: string | undefined) => {
+    const k = scope ?? '';
+    const entry = tokens.get(k);
+    if (entry?.value !== undefined && refused === `Bearer ${entry.value}`) tokens.delete(k);
+  };
+  /**
+   * Learns from a 401 how the registry wants credentials: the scope to ask a token for ('' for the
+   * request's own, undefined for Basic), or false when it cannot be answered. It only states what the
+   * registry said, so it is the same whichever of several requests racing from the start gets here
+   * first; whether to retry is the caller's (a credential other than the refused one).
+   */
   const learn = (res: IncomingMessage): string | undefined | false => {
     const challenge = parseChallenge(res.headers['www-authenticate'] as string | undefined);
-    if (challenge?.scheme === 'basic' && scheme !== 'basic') {
+    if (challenge?.scheme === 'basic') {
       scheme = 'basic';
       return undefined;
     }
     if (challenge?.scheme === 'bearer') {
       const url = checkRealm(challenge.realm, svc); // throws when the realm is elsewhere
-      const fresh = !realm || realm.url.href !== url.href;
+      if (!realm || realm.url.href !== url.href || realm.service !== challenge.service) tokens.clear();
       realm = { url, service: challenge.service };
       scheme = 'bearer';
-      if (fresh || challenge.scope) return challenge.scope ?? '';
+      return challenge.scope ?? '';
     }
     return false;
   };
@@ -140,12 +162,21 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const scope = scopeFor(req);
-    let up = await send(req, await authorization(scope), hasBody);
+    // Requests that left before the first challenge was answered go without a credential; each
+    // 401 they get is retried below, so racing first requests (oras discover beside oras manifest
+    // fetch) all get the credential, not just the one whose answer came first.
+    const sent = await authorization(scope);
+    let up = await send(req, sent, hasBody);
     if (up.statusCode === 401 && !hasBody) {
       const retryScope = learn(up);
       if (retryScope !== false) {
-        up.resume();
-        up = await send(req, await authorization(retryScope || scope), false);
+        forget(scope, sent);
+        const again = await authorization(retryScope || scope);
+        // Once, and only with another credential than the refused one: a wrong password is not sent twice.
+        if (again !== undefined && again !== sent) {
+          up.resume();
+          up = await send(req, again, false);
+        }
       }
     }
     const headers: OutgoingHttpHeaders = { ...up.headers };

@@ -17,7 +17,10 @@ export interface BearerFront {
 
 export async function startBearerFront(
   upstream: { url: string; username: string; password: string },
-  opts: { realm?: string } = {},
+  opts: {
+    realm?: string /** Challenge without a scope (distribution's token auth does so on /v2/). */;
+    noScope?: boolean;
+  } = {},
 ): Promise<BearerFront> {
   const target = new URL(upstream.url);
   const basic = `Basic ${Buffer.from(`${upstream.username}:${upstream.password}`).toString('base64')}`;
@@ -46,7 +49,7 @@ export async function startBearerFront(
       const realm = opts.realm ?? `http://localhost:${port}/token`;
       const name = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//.exec(url.pathname)?.[1] ?? 'x';
       res.writeHead(401, {
-        'www-authenticate': `Bearer realm="${realm}",service="front",scope="repository:${name}:pull"`,
+        'www-authenticate': `Bearer realm="${realm}",service="front"${opts.noScope ? '' : `,scope="repository:${name}:pull"`}`,
         'content-length': '0',
       });
       res.end();

@@ -1,0 +1,93 @@
+// The fence's token cache against a made-up token-auth registry on loopback: a token the registry
+// refuses (expired) is replaced, not sent again; a credential the token service refuses ends there.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Fence, startFence } from '../../../src/tools/registry-fence.js';
+
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const opened: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const o of opened.splice(0)) await o.close();
+});
+
+interface Upstream {
+  port: number;
+  /** Tokens the registry accepts; the test takes one away to expire it. */
+  valid: Set<string>;
+  issued: string[];
+  seen: (string | undefined)[];
+}
+async function tokenRegistry(password: string): Promise<Upstream> {
+  const up: Upstream = { port: 0, valid: new Set(), issued: [], seen: [] };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    if (req.url?.startsWith('/token')) {
+      if (req.headers.authorization !== basic('u', password)) {
+        res.writeHead(401, { 'content-length': '0' }).end();
+        return;
+      }
+      const token = `t${up.issued.length + 1}`;
+      up.issued.push(token);
+      up.valid.add(token);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
+      return;
+    }
+    up.seen.push(req.headers.authorization);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !up.valid.has(token)) {
+      res
+        .writeHead(401, {
+          'www-authenticate': `Bearer realm="http://localhost:${up.port}/token",service="s",scope="repository:o/r:pull"`,
+          'content-length': '0',
+        })
+        .end();
+      return;
+    }
+    res.writeHead(200, { 'content-length': '2' }).end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  up.port = (server.address() as AddressInfo).port;
+  opened.push({ close: () => new Promise((r) => server.close(r)) });
+  return up;
+}
+async function fenceFor(up: Upstream, secret: string): Promise<Fence> {
+  const fence = await startFence({
+    registryHost: `localhost:${up.port}`,
+    plainHttp: true,
+    username: 'u',
+    secret,
+    timeoutMs: 5000,
+  });
+  opened.push(fence);
+  return fence;
+}
+const get = async (fence: Fence) => {
+  const res = await fetch(`http://${fence.host}/v2/o/r/manifests/v1`, {
+    headers: { authorization: basic(fence.username, fence.key) },
+  });
+  await res.arrayBuffer();
+  return res.status;
+};
+
+describe('registry fence tokens', () => {
+  it('replaces a token the registry no longer accepts instead of sending it again', async () => {
+    const up = await tokenRegistry('pw');
+    const fence = await fenceFor(up, 'pw');
+    expect(await get(fence)).toBe(200);
+    expect(up.issued).toEqual(['t1']);
+    up.valid.delete('t1'); // expired
+    expect(await get(fence)).toBe(200);
+    expect(up.issued).toEqual(['t1', 't2']);
+    expect(up.seen).toEqual([undefined, 'Bearer t1', 'Bearer t1', 'Bearer t2']);
+  });
+
+  it('answers 401 to racing requests when the token service refuses the credential, and asks nothing more', async () => {
+    const up = await tokenRegistry('pw');
+    const fence = await fenceFor(up, 'wrong');
+    expect(await Promise.all([get(fence), get(fence)])).toEqual([401, 401]);
+    // Both requests went without a credential, then the token service refused both asks; nothing was retried.
+    expect(up.seen).toEqual([undefined, undefined]);
+    expect(fence.failure()?.code).toBe('AUTH_FAILED');
+  });
+});

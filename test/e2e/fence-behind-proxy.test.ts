@@ -76,6 +76,19 @@ describe('the fence behind an HTTPS proxy (CONNECT, private CA)', () => {
     expect(proxy.seen.length).toBe(before);
   });
 
+  it('a SOCKS proxy is refused, not bypassed: exit 2, the credential never sent', async () => {
+    const reg = kit.reg;
+    const env = toolEnv({ token: reg.password }, { HTTPS_PROXY: 'socks5://127.0.0.1:1' });
+    const r = await run(
+      ['pull', `${host}/octo/proxied:trixie`, '-o', 'out', '-u', reg.username, '--ca-file', reg.caFile!],
+      { env, out: 'out' },
+    );
+    expectCleanFailure(r, EXIT.USAGE, [reg.password]);
+    expect(r.stderr).toContain('SOCKS');
+    expect(r.landed).toBeNull();
+    expect(r.left).toEqual([]);
+  });
+
   it('a proxy that refuses the tunnel: exit 7 naming the proxy, nothing landed, the credential never sent', async () => {
     const reg = kit.reg;
     const refusing = await startCountingProxy({ hosts: { [PROXIED_REGISTRY_NAME]: '127.0.0.1' } });

@@ -125,6 +125,12 @@ const proxyAuthorization = (proxy: URL): Record<string, string> =>
     : {};
 const proxyPort = (proxy: URL) => Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
 
+/** The proxy's host only: credentials in its URL are never shown. */
+const viaProxy = (proxy: URL, what: string) =>
+  new GhcrBlobError('REGISTRY_UNREACHABLE', `the proxy ${proxy.host} ${what}`, {
+    recommendation: 'check HTTPS_PROXY / https_proxy, or name the registry in NO_PROXY to reach it directly',
+  });
+
 /** An https agent whose connections are TLS inside a CONNECT tunnel through the proxy. */
 class TunnelAgent extends HttpsAgent {
   constructor(
@@ -154,14 +160,16 @@ class TunnelAgent extends HttpsAgent {
     connectReq.once('connect', (res: IncomingMessage, socket: Socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        done(new Error(`the proxy ${this.proxy.host} refused CONNECT ${authority} (HTTP ${res.statusCode})`));
+        done(viaProxy(this.proxy, `refused CONNECT ${authority} (HTTP ${res.statusCode})`));
         return;
       }
-      const tls = tlsConnect({ ...(options as object), socket, servername: options.servername ?? options.host ?? '' });
+      const host = options.servername ?? options.host ?? '';
+      // TLS to the registry itself, inside the tunnel: its certificate is checked (with --ca-file's CA).
+      const tls = tlsConnect({ ...(options as object), socket, ...(isIP(host) ? {} : { servername: host }) });
       done(null, tls);
     });
     connectReq.once('timeout', () => connectReq.destroy(new Error('the proxy did not answer CONNECT in time')));
-    connectReq.once('error', (e) => done(e));
+    connectReq.once('error', (e) => done(viaProxy(this.proxy, `cannot be reached: ${e.message}`)));
     connectReq.end();
     return undefined;
   }

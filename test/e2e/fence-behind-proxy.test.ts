@@ -76,6 +76,17 @@ describe('the fence behind an HTTPS proxy (CONNECT, private CA)', () => {
     expect(proxy.seen.length).toBe(before);
   });
 
+  it('without --ca-file the registry certificate is still checked inside the tunnel: exit 7', async () => {
+    const reg = kit.reg;
+    const env = toolEnv({ token: reg.password }, { HTTPS_PROXY: proxy.url });
+    const before = proxy.seen.length;
+    const r = await run(['pull', `${host}/octo/proxied:trixie`, '-o', 'out', '-u', reg.username], { env, out: 'out' });
+    expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
+    expect(r.stderr).toMatch(/--ca-file/);
+    expect(r.landed).toBeNull();
+    expect(proxy.seen.slice(before)).toContainEqual({ method: 'CONNECT', target: host });
+  });
+
   it('a SOCKS proxy is refused, not bypassed: exit 2, the credential never sent', async () => {
     const reg = kit.reg;
     const env = toolEnv({ token: reg.password }, { HTTPS_PROXY: 'socks5://127.0.0.1:1' });
@@ -102,7 +113,7 @@ describe('the fence behind an HTTPS proxy (CONNECT, private CA)', () => {
         },
       );
       expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
-      expect(r.stderr).toContain('refused CONNECT');
+      expect(r.stderr).toContain(`the proxy ${new URL(refusing.url).host} refused CONNECT ${host}`);
       expect(r.landed).toBeNull();
       expect(r.left).toEqual([]);
       expect(refusing.seen).toContainEqual({ method: 'CONNECT', target: host });

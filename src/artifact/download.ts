@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { verificationError } from '../core/errors.js';
 import { formatReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { Oras } from '../tools/oras.js';
-import { MAX_MANIFEST_BYTES, readBlobManifest, type BlobManifest } from './manifest.js';
+import { MAX_MANIFEST_BYTES, readBlobManifest, type BlobManifest, type NameChoice } from './manifest.js';
 
 export interface ResolvedBlob extends BlobManifest {
   /** `host/repo`, for naming other objects in the same repository (referrers, their blobs). */
@@ -22,6 +22,7 @@ export async function resolveBlob(
   ref: Reference,
   workDir: string,
   expectDigest?: string,
+  naming: Omit<NameChoice, 'title'> = {},
 ): Promise<ResolvedBlob> {
   const manifestPath = join(workDir, 'manifest.json');
   // With a digest, the digest is the name; a tag beside it is only a label (`repo:v1@sha256:…`).
@@ -30,7 +31,7 @@ export async function resolveBlob(
     manifestPath,
     MAX_MANIFEST_BYTES,
   );
-  const blob = await readBlobManifest(manifestPath, ref.digest);
+  const blob = await readBlobManifest(manifestPath, ref.digest, naming);
   // Why exact: --expect-digest pins the file's bytes (its sha256, as `sha256sum` prints it).
   if (expectDigest && blob.layer.digest !== expectDigest) {
     throw verificationError(
@@ -49,7 +50,7 @@ export async function resolveBlob(
 
 /** The pulled file as --json describes it (pull adds its path). */
 export const describeFile = (blob: ResolvedBlob) => ({
-  name: blob.title,
+  name: blob.title === '' ? undefined : blob.title,
   size: blob.layer.size,
   digest: blob.layer.digest,
   mediaType: blob.layer.mediaType,
@@ -71,12 +72,14 @@ export async function downloadBlob(
 ): Promise<string> {
   const outDir = join(workDir, 'blob');
   await mkdir(outDir, { mode: 0o700 });
-  // The title is a plain file name (checked with the manifest), so this stays inside outDir.
-  const expected = join(outDir, blob.title);
+  // The title is a plain file name (checked with the manifest), so this stays inside outDir;
+  // with no name at all (verify REF of a Helm chart), a fixed one.
+  const name = blob.title === '' ? 'content' : blob.title;
+  const expected = join(outDir, name);
   await oras.fetchLayer(`${blob.repository}@${blob.layer.digest}`, expected, blob.layer.size, signal);
   const entries = await readdir(outDir);
-  if (entries.length !== 1 || entries[0] !== blob.title) {
-    throw verificationError(`oras wrote ${entries.length} file(s) where exactly one, ${blob.title}, was expected`);
+  if (entries.length !== 1 || entries[0] !== name) {
+    throw verificationError(`oras wrote ${entries.length} file(s) where exactly one, ${name}, was expected`);
   }
   // Why exact: the manifest named this many bytes; oras checked their digest while downloading.
   const stat = await lstat(expected);

@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { ociDigest, sha256Bytes } from '../core/digest.js';
-import { verificationError } from '../core/errors.js';
+import { usageError, verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson } from '../core/json-input.js';
 import { imageManifestSchema, OCI_INDEX, TITLE_ANNOTATION, type Descriptor, type ImageManifest } from '../tools/oci.js';
 
@@ -14,6 +14,7 @@ export interface BlobManifest {
   digest: string;
   manifest: ImageManifest;
   layer: Descriptor;
+  /** The file name it lands as (the title, or the user's --name); '' when nothing is written. */
   title: string;
 }
 
@@ -56,8 +57,47 @@ export function checkTitle(title: string | undefined): string {
   return title;
 }
 
-/** `title: false` for a signature referrer: its one layer is a bundle, never written out by name. */
-export function parseBlobManifest(bytes: Buffer, expectedDigest?: string, opts: { title?: false } = {}): BlobManifest {
+/**
+ * Single-file artifacts others publish with one content layer and no title: the file name comes
+ * from the user (`pull --name FILE`), checked like a title. Any other untitled layer stays refused.
+ */
+export const UNTITLED_SINGLE_FILES: Readonly<Record<string, string>> = {
+  'application/vnd.cncf.helm.chart.content.v1.tar+gzip': 'a Helm chart',
+  'application/vnd.cncf.flux.content.v1.tar+gzip': 'a Flux artifact',
+};
+
+export interface NameChoice {
+  /** `false` for a signature referrer: its one layer is a bundle, never written out by name. */
+  title?: false;
+  /** The user's file name (`pull --name`): used in place of the title. */
+  name?: string;
+  /** Nothing is written (verify REF): an untitled Helm chart or Flux artifact needs no name. */
+  nameless?: boolean;
+}
+
+/** The name the file lands as: the user's, else the title; '' only when nothing is written. */
+function fileName(layer: Descriptor, opts: NameChoice): string {
+  const title = layer.annotations?.[TITLE_ANNOTATION];
+  const what = UNTITLED_SINGLE_FILES[layer.mediaType];
+  // Why exact: only these media types are known to be one file without a title; others stay refused.
+  if ((title === undefined || title === '') && what !== undefined) {
+    if (opts.name !== undefined) return checkName(opts.name);
+    if (opts.nameless) return '';
+    throw usageError(
+      `the artifact is ${what} (${layer.mediaType}) whose layer names no file`,
+      'pass --name FILE to say what to call the file',
+    );
+  }
+  const checked = checkTitle(title);
+  return opts.name !== undefined ? checkName(opts.name) : checked;
+}
+
+const checkName = (name: string): string => {
+  if (!isPlainFileName(name)) throw usageError(`--name ${JSON.stringify(name)} is not a plain file name`);
+  return name;
+};
+
+export function parseBlobManifest(bytes: Buffer, expectedDigest?: string, opts: NameChoice = {}): BlobManifest {
   const digest = ociDigest(sha256Bytes(bytes));
   // Why exact: the digest is the only name for "these bytes"; anything else is another artifact.
   if (expectedDigest && expectedDigest !== digest) {
@@ -85,13 +125,13 @@ export function parseBlobManifest(bytes: Buffer, expectedDigest?: string, opts: 
     );
   }
   if (opts.title === false) return { digest, manifest, layer, title: '' };
-  return { digest, manifest, layer, title: checkTitle(layer.annotations?.[TITLE_ANNOTATION]) };
+  return { digest, manifest, layer, title: fileName(layer, opts) };
 }
 
 export async function readBlobManifest(
   path: string,
   expectedDigest?: string,
-  opts: { title?: false } = {},
+  opts: NameChoice = {},
 ): Promise<BlobManifest> {
   // Sized before it is read: a hostile registry must not make us load an arbitrary file.
   if ((await stat(path)).size > MAX_MANIFEST_BYTES) throw verificationError('the manifest is larger than 4 MiB');

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
+import { isPlainFileName } from '../artifact/manifest.js';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, type OutputFolder, prepareOutputFolder, privateTempDir, type TempDir } from '../core/fs.js';
 import { formatReference, parseReference } from '../core/reference.js';
@@ -36,6 +37,10 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   const opts = parseOptions(pullOptionsSchema, raw);
   if (!opts.verify) refuseUnusedPolicy(raw as Partial<PolicyOptions>, '--verify');
   const ref = parseReference(refArg);
+  // Checked before any IO, like a title is checked when the manifest arrives.
+  if (opts.name !== undefined && !isPlainFileName(opts.name))
+    throw usageError(`--name ${JSON.stringify(opts.name)} is not a plain file name (no folders, no ..)`);
+  const naming = opts.name !== undefined ? { name: opts.name } : {};
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const check = opts.verify ? await prepareVerification(opts, deps) : undefined;
   const oras = await connectRegistry(opts, deps);
@@ -58,7 +63,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       const { verifyArtifact, verifiedBlobJson, describeSkipped } = await import('../evidence/verify-artifact.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
       const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
-        verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, beforeDownload }),
+        verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, naming, beforeDownload }),
       );
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
@@ -66,7 +71,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
         `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeSkipped(done.verified.skippedSignatures)}`,
       );
     } else {
-      blob = await resolveBlob(oras, ref, work.path, opts.expectDigest);
+      blob = await resolveBlob(oras, ref, work.path, opts.expectDigest, naming);
       await beforeDownload(blob);
       deps.log.info(`Pulling ${blob.pinnedReference} (${blob.layer.size} bytes)`);
       const progress = watchDownload(deps.env, 'Pulling', workDir, blob.layer.size);
@@ -81,7 +86,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       reference: formatReference(ref),
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
-      file: { path: target, ...describeFile(blob) },
+      file: { path: target, ...describeFile(blob), name: blob.title },
       ...(verification ? { verification } : {}),
     };
   } finally {

@@ -62,7 +62,8 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
     work = await privateTempDir();
     const cosign = await findCosign(opts, deps);
     const token = await identityToken(opts, deps);
-    const blob = await resolveBlob(oras, ref, work.path);
+    // Nothing lands: an untitled Helm chart or Flux artifact is signed without a name.
+    const blob = await resolveBlob(oras, ref, work.path, undefined, { nameless: true });
     const file = await downloadBlob(oras, blob, work.path);
     deps.log.info(`Signing ${blob.pinnedReference} with cosign ${cosign.generation}`);
     const signature = await signAndAttach(
@@ -74,7 +75,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
       reference: refArg,
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
-      file: { name: blob.title, digest: blob.layer.digest },
+      file: { name: blob.title || undefined, digest: blob.layer.digest },
       signature,
     };
   } finally {

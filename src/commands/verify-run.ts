@@ -37,7 +37,10 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   try {
     work = await privateTempDir();
     const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
-    const { blob, verified } = await verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest });
+    const { blob, verified } = await verifyArtifact(ctx, ref, check, {
+      expectDigest: opts.expectDigest,
+      naming: { nameless: true },
+    });
     return {
       reference: refArg,
       digest: blob.digest,

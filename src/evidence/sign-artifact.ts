@@ -65,6 +65,6 @@ export async function signAndAttach(
   token: { identityToken: string; secrets: readonly string[] },
   services: SigstoreServices,
 ): Promise<SignatureAttached> {
-  const signed = await signBytes({ ...ctx, title: ctx.blob.title }, token, services);
+  const signed = await signBytes({ ...ctx, title: ctx.blob.title || 'content' }, token, services);
   return attachSignature(ctx.oras, ctx.blob, signed);
 }

@@ -1,21 +1,21 @@
 /**
- * pull --verify / verify <ref>, one flow: resolve the reference once, look the signatures up
- * while pulling by digest into a private folder, and accept the bytes when one
- * attached bundle passes both verifiers for exactly those bytes. Junk referrers are skipped
- * (bounded); registry and auth failures stop the search (they are not "no signature").
+ * pull --verify / verify <ref>, one flow: resolve the reference once, ask every signature source
+ * (sources/) while pulling by digest into a private folder, and accept the bytes when one
+ * candidate passes both verifiers for exactly those bytes. This module only coordinates and
+ * chooses: junk candidates are skipped (bounded); registry and auth failures stop the search
+ * (they are not "no signature").
  */
-import { join } from 'node:path';
 import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
-import { fetchCandidateBundle, listBundleReferrers, MAX_CANDIDATES } from '../artifact/referrers.js';
+import type { NameChoice } from '../artifact/manifest.js';
+import { MAX_CANDIDATES } from '../artifact/referrers.js';
 import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
-import type { Descriptor } from '../tools/oci.js';
 import { sha256File } from '../core/digest.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
-import { readBundle, type SigstoreBundle } from '../verify/index.js';
+import { findSignatures, type SourceName, type SourceResult } from './sources/index.js';
 import {
   type VerificationCheck,
   type VerifiedFile,
@@ -25,121 +25,117 @@ import {
 } from './verify-file.js';
 
 export interface VerifiedBlob extends VerifiedFile {
-  /** The referrer whose bundle was accepted. */
+  /** Where the accepted signature was found: a bundle referrer, or cosign's `.sig` / `.att` tag. */
+  signatureSource: SourceName;
+  /** The referrer, or the tag's manifest, holding the accepted signature. */
   signatureDigest: string;
-  /** Referrers listed before it that could not be tried. */
+  /** For a tag: which of its layers (0-based). */
+  signatureLayer?: number;
+  /** Signatures found before it that could not be tried. */
   skippedSignatures: SkippedSignature[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export interface SignatureList {
-  candidates: Descriptor[];
-  skipped: number;
-}
-
-/** Listed while the blob downloads: an unsigned artifact stops the download (see verifyArtifact). */
-export async function listSignatures(oras: Oras, blob: ResolvedBlob, log: Logger): Promise<SignatureList> {
-  const listed = await listBundleReferrers(oras, blob);
-  if (listed.candidates.length === 0) {
-    throw verificationError(`no signature is attached to ${blob.pinnedReference}`, [
-      'sign it with `ghcr-blob push --sign` or `ghcr-blob sign REF`',
-    ]);
-  }
-  if (listed.skipped > 0)
-    log.info(
-      `${listed.candidates.length + listed.skipped} signatures attached; examining the first ${MAX_CANDIDATES} only`,
-    );
-  return listed;
-}
-
-/** A referrer that could not even be tried: gone (404), malformed, or over the size cap. */
+/** A signature that could not even be tried: gone (404), malformed, or over the size cap. */
 export interface SkippedSignature {
+  source: SourceName;
   digest: string;
+  layer?: number;
   reason: string;
 }
 
-const shortDigest = (digest: string) => `${digest.slice(0, 19)}…`;
-
-/** One listed referrer, in listing order: its bundle fetched and parsed, or why it could not be. */
-type Candidate =
-  | { referrer: Descriptor; bundlePath: string; bundle: SigstoreBundle }
-  | { referrer: Descriptor; skipped: string };
-
-export interface FetchedSignatures {
-  candidates: Candidate[];
-  notExamined: number;
-}
+const shortDigest = (digest: string) => (digest.startsWith('sha256:') ? `${digest.slice(0, 19)}…` : digest);
+const label = (c: { source: SourceName; digest: string; layer?: number }) =>
+  c.source === 'referrer' ? shortDigest(c.digest) : `${c.source} ${shortDigest(c.digest)} layer ${c.layer ?? 0}`;
 
 /**
- * Fetches and parses every listed candidate's bundle. Needs nothing of the blob's bytes, so it
- * runs while the blob downloads. Junk referrers are recorded (skipped when their turn comes);
- * network, auth, timeouts and tools are fatal (they are not "this referrer is junk").
+ * Every source's candidates (see sources/). Needs nothing of the blob's bytes, so it runs while
+ * the blob downloads. Nothing found anywhere is "not signed", said at once.
  */
-export async function fetchSignatures(
+export async function lookUpSignatures(
   ctx: { oras: Oras; blob: ResolvedBlob; workDir: string; log: Logger },
-  { candidates: listed, skipped: notExamined }: SignatureList,
   signal?: AbortSignal,
-): Promise<FetchedSignatures> {
-  const candidates: Candidate[] = [];
-  for (const [i, referrer] of listed.entries()) {
-    signal?.throwIfAborted();
-    try {
-      const dir = join(ctx.workDir, `signature-${i}`);
-      const bundlePath = await fetchCandidateBundle(ctx.oras, ctx.blob, referrer, dir);
-      candidates.push({ referrer, bundlePath, bundle: await readBundle(bundlePath) });
-    } catch (e) {
-      if (!isGhcrBlobError(e) || (e.code !== 'VERIFICATION_FAILED' && e.code !== 'NOT_FOUND')) throw e;
-      candidates.push({ referrer, skipped: e.message });
-    }
+): Promise<SourceResult> {
+  const result = await findSignatures(ctx, signal);
+  if (result.found.length === 0) {
+    throw verificationError(`no signature is attached to ${ctx.blob.pinnedReference}`, [
+      'looked for: Sigstore bundle referrers, cosign `.sig` and `.att` tags',
+      'sign it with `ghcr-blob push --sign`, `ghcr-blob sign REF` or `cosign sign REF`',
+    ]);
   }
-  return { candidates, notExamined };
+  // The cap is per source (MAX_CANDIDATES each); in practice only referrers pile up.
+  if (result.notExamined > 0)
+    ctx.log.info(
+      `${result.found.length + result.notExamined} signatures attached; examining the first ${MAX_CANDIDATES} only`,
+    );
+  return result;
 }
 
-/** Whether any fetched candidate can be tried at all (else the blob's bytes are not needed). */
-export const hasUsable = (f: FetchedSignatures) => f.candidates.some((c) => !('skipped' in c));
+/** Whether any candidate can be tried at all (else the blob's bytes are not needed). */
+export const hasUsable = (f: SourceResult) => f.found.some((c) => !('skipped' in c));
 
 /**
- * Tries the candidates in listing order; the first that passes both verifiers for `target`
- * wins. One unusable referrer must not hide a good one listed after it: it is skipped, and said so.
- * With no usable candidate, `target` is never asked for.
+ * Tries the candidates in order; the first that passes both verifiers for `target` wins. One
+ * unusable candidate must not hide a good one after it: it is skipped, and said so. With no
+ * usable candidate, `target` is never asked for.
  */
 export async function verifyCandidates(
   ctx: { blob: ResolvedBlob; file: string; run: Runner; log: Logger },
   check: VerificationCheck,
-  { candidates, notExamined }: FetchedSignatures,
+  { found, notExamined }: SourceResult,
   target: () => Promise<Pick<VerifyFileRequest, 'sha256' | 'artifact'>>,
 ): Promise<VerifiedBlob> {
   const rejected: string[] = [];
   const signers: string[] = [];
   const skipped: SkippedSignature[] = [];
-  for (const candidate of candidates) {
-    const { referrer } = candidate;
+  for (const candidate of found) {
+    const where = {
+      source: candidate.source,
+      digest: candidate.digest,
+      ...(candidate.layer !== undefined ? { layer: candidate.layer } : {}),
+    };
     if ('skipped' in candidate) {
-      skipped.push({ digest: referrer.digest, reason: candidate.skipped });
-      ctx.log.info(`Skipping signature ${shortDigest(referrer.digest)}: ${candidate.skipped}`);
+      skipped.push({ ...where, reason: candidate.skipped });
+      ctx.log.info(`Skipping signature ${label(candidate)}: ${candidate.skipped}`);
       continue;
     }
-    const { bundlePath, bundle } = candidate;
+    const { bundlePath, bundle, simpleSigning } = candidate;
     try {
       signers.push(bundleSigner(bundle)?.san ?? 'an unknown signer');
-      const verified = await verifyFile({ file: ctx.file, bundlePath, bundle, ...check, ...(await target()) }, ctx.run);
-      return { ...verified, signatureDigest: referrer.digest, skippedSignatures: skipped };
+      const verified = await verifyFile(
+        {
+          file: ctx.file,
+          bundlePath,
+          bundle,
+          ...check,
+          ...(await target()),
+          ...(simpleSigning ? { payload: simpleSigning } : {}),
+        },
+        ctx.run,
+      );
+      return {
+        ...verified,
+        signatureSource: where.source,
+        signatureDigest: where.digest,
+        ...(where.layer !== undefined ? { signatureLayer: where.layer } : {}),
+        skippedSignatures: skipped,
+      };
     } catch (e) {
-      // Only a rejected candidate is skipped; anything else (network, auth, tools) is fatal.
+      // Only a rejected candidate is passed over; anything else (network, auth, tools) is fatal.
       if (!isGhcrBlobError(e) || e.code !== 'VERIFICATION_FAILED') throw e;
-      rejected.push(`${shortDigest(referrer.digest)}: ${e.message}`, ...e.details.map((d) => `  ${d}`));
+      rejected.push(`${label(candidate)}: ${e.message}`, ...e.details.map((d) => `  ${d}`));
     }
   }
   const by = signers.length ? `, by ${[...new Set(signers)].join(' and ')}` : '';
-  const tried = candidates.length - skipped.length;
+  const tried = found.length - skipped.length;
   const unusable = skipped.length ? `; ${plural(skipped.length, 'unusable signature')} skipped` : '';
   const beyond = notExamined ? `; ${notExamined} more not examined (limit ${MAX_CANDIDATES})` : '';
   throw verificationError(
     tried > 0
       ? `${plural(tried, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${unusable}${beyond}`
       : `no usable signature is attached to ${ctx.blob.pinnedReference}${unusable}${beyond}`,
-    [...rejected, ...skipped.map((s) => `skipped ${shortDigest(s.digest)}: ${s.reason}`)],
+    [...rejected, ...skipped.map((s) => `skipped ${label(s)}: ${s.reason}`)],
   );
 }
 
@@ -170,9 +166,13 @@ export async function verifyArtifact(
   ctx: ArtifactContext,
   ref: Reference,
   check: VerificationCheck,
-  opts: { expectDigest?: string; beforeDownload?: (blob: ResolvedBlob) => Promise<void> } = {},
+  opts: {
+    expectDigest?: string;
+    naming?: Omit<NameChoice, 'title'>;
+    beforeDownload?: (blob: ResolvedBlob) => Promise<void>;
+  } = {},
 ): Promise<VerifiedArtifact> {
-  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest);
+  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest, opts.naming);
   await opts.beforeDownload?.(blob);
   // The first failure of either stops the other and is the one reported.
   const stop = new AbortController();
@@ -183,7 +183,7 @@ export async function verifyArtifact(
     throw e;
   };
   const lookup = (async () => {
-    const fetched = await fetchSignatures({ ...ctx, blob }, await listSignatures(ctx.oras, blob, ctx.log), stop.signal);
+    const fetched = await lookUpSignatures({ ...ctx, blob }, stop.signal);
     // Nothing usable: fail now with the full account, without waiting for the bytes.
     if (!hasUsable(fetched)) await verifyCandidates({ ...ctx, blob, file: '' }, check, fetched, noTarget);
     return fetched;
@@ -226,7 +226,9 @@ async function artifactTarget(
 /** The documented --json `verification` of pull --verify and verify <ref>. */
 export const verifiedBlobJson = (v: VerifiedBlob) => ({
   ...verifiedJson(v),
+  signatureSource: v.signatureSource,
   signatureDigest: v.signatureDigest,
+  signatureLayer: v.signatureLayer,
   skippedSignatures: v.skippedSignatures,
 });
 
@@ -234,4 +236,4 @@ export const verifiedBlobJson = (v: VerifiedBlob) => ({
 export const describeSkipped = (skipped: readonly SkippedSignature[]): string =>
   skipped.length === 0
     ? ''
-    : `, after skipping ${plural(skipped.length, 'unusable signature')} (${skipped.map((s) => `${shortDigest(s.digest)}: ${s.reason}`).join('; ')})`;
+    : `, after skipping ${plural(skipped.length, 'unusable signature')} (${skipped.map((s) => `${label(s)}: ${s.reason}`).join('; ')})`;

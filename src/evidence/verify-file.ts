@@ -26,15 +26,17 @@ export interface VerifyFileRequest extends VerificationCheck {
   sha256?: string;
   /** The artifact the file came from (pull --verify / verify <ref>). */
   artifact?: Target['artifact'];
+  /** The bytes the signature covers, when they travel beside the bundle (a `.sig` layer's payload). */
+  payload?: Buffer;
 }
 
 export type VerifiedFile = VerifiedEvidence;
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
-  const digests = await digestsOf(req, digestsNeededBy(bundle));
+  const digests = await digestsOf(req, digestsNeededBy(bundle, req.payload));
   const target: Target = { file: req.file, ...digests, ...(req.artifact ? { artifact: req.artifact } : {}) };
-  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run);
+  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run, req.payload);
 }
 
 /**

@@ -13,6 +13,7 @@ export const pullOptionsSchema = commonOptionsSchema.extend(policyOptionsSchema.
   output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
   force: z.boolean().default(false),
   expectDigest: expectDigestSchema,
+  name: z.string().min(1).optional(),
 });
 export type PullOptions = z.infer<typeof pullOptionsSchema>;
 
@@ -24,6 +25,12 @@ export function addPullOptions(cmd: Command): Command {
       ),
     )
     .addOption(new Option('--force', 'replace an existing file of the same name'))
+    .addOption(
+      new Option(
+        '--name <file>',
+        "the file name to write, in place of the layer's title; needed for a Helm chart or Flux artifact (no title)",
+      ),
+    )
     .addOption(
       new Option('--expect-digest <sha256>', "refuse unless the file's sha256 (as sha256sum prints it) is this"),
     )

@@ -28,11 +28,13 @@ export {
   verifyAttestationInProcess,
   verifyBlobInProcess,
   verifyMessageInProcess,
+  verifyPayloadInProcess,
   type VerifiedAttestation,
   type VerifiedSignature,
   type VerifiedSigner,
   type VerifyBlobInput,
 } from './verifier.js';
 export * from './statement.js';
+export * from './cosign-legacy.js';
 export { hasBareKeyRekorV2Entry } from './rekor-v2-shape.js';
 export { keyName, requireSupportedKey } from './signing-key.js';

@@ -91,6 +91,26 @@ export function verifyMessageInProcess(input: {
   return verifySignedEntity(prehashedEntity(input.bundle, input.digest), input);
 }
 
+/**
+ * A message signature over small bytes held in memory (cosign's `.sig` payload, a few hundred
+ * bytes): @sigstore/verify checks the signature over exactly these bytes, and the log entry's
+ * digest against theirs.
+ */
+export function verifyPayloadInProcess(input: {
+  bundle: SignatureBundle;
+  payload: Buffer;
+  trustedRoot: TrustedRoot;
+  policy: IdentityPolicy;
+}): VerifiedSigner {
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(input.bundle, input.payload);
+  } catch (e) {
+    throw unparsable(e);
+  }
+  return verifySignedEntity(entity, { ...input, signed: 'the signed payload' });
+}
+
 /** A verified DSSE attestation: its signer, and the statement the signature covers. */
 export interface VerifiedAttestation {
   signer: VerifiedSigner;

@@ -12,7 +12,16 @@ import { leaksIn, leaksInText } from '../support/leaks.js';
 import { isNodeOwnEnvironment, startLeakScanner } from '../support/proc-scanner.js';
 import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
-import { EXIT, GITHUB_ISSUER, RELEASE, SAN, cosignPath, expectRefusal, sign, type Gen } from './sign-verify.shared.js';
+import {
+  EXIT,
+  GITHUB_ISSUER,
+  RELEASE,
+  RELEASE_SAN,
+  cosignPath,
+  expectRefusal,
+  sign,
+  type Gen,
+} from '../support/kit.js';
 
 const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`; // what GitHub puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN
 const SERVED_CLAIMS = { ...RELEASE, ref: 'refs/heads/main' }; // distinct, to prove the served token was the one used
@@ -97,7 +106,7 @@ describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
     expect(JSON.parse(r.stdout)).toMatchObject({
       bundlePath: `${w.file}.sigstore.json`,
-      identity: SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref),
+      identity: RELEASE_SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref),
       issuer: GITHUB_ISSUER,
     });
     expect(tokenRequests).toEqual([

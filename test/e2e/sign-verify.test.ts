@@ -2,7 +2,7 @@
 // stack. Each generation signs (token piped in; cosign runs through a recording stand-in, and a /proc
 // scan watches the rest of the machine); each bundle must then be accepted by sigstore-js together
 // with either generation's cosign.
-// Rejections: sign-verify-reject.test.ts; token sources and bad tokens: sign-verify-token.test.ts.
+// Rejections: verify-rejects.test.ts; token sources and bad tokens: sign-verify-token.test.ts.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,17 +22,17 @@ import {
   GENS,
   GITHUB_ISSUER,
   RELEASE,
-  SAN,
+  RELEASE_SAN,
   WORKFLOW,
   byWorkflow,
   exactly,
   expectRefusal,
-  sha256Hex,
+  fileSha256Hex,
   sign,
   verify,
   type Gen,
   cosignPath,
-} from './sign-verify.shared.js';
+} from '../support/kit.js';
 
 let stack: SigstoreStack;
 let dirs: CliDirs;
@@ -85,14 +85,14 @@ describe.each(GENS)('cosign %i signs through the CLI', (gen) => {
     const out = JSON.parse(run.stdout);
     expect(out).toEqual({
       bundlePath: bundle,
-      sha256: sha256Hex(file),
-      identity: SAN,
+      sha256: fileSha256Hex(file),
+      identity: RELEASE_SAN,
       issuer: GITHUB_ISSUER,
       rekorLogIndex: expect.any(Number),
     });
     const json = JSON.parse(readFileSync(bundle, 'utf8'));
     expect(json.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
-    expect(Buffer.from(json.messageSignature.messageDigest.digest, 'base64').toString('hex')).toBe(sha256Hex(file));
+    expect(Buffer.from(json.messageSignature.messageDigest.digest, 'base64').toString('hex')).toBe(fileSha256Hex(file));
     expect(String(out.rekorLogIndex)).toBe(json.verificationMaterial.tlogEntries[0].logIndex);
   });
 });
@@ -136,20 +136,20 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
     expect(out).toEqual({
       verified: true,
       evidence: 'message-signature',
-      identity: SAN,
+      identity: RELEASE_SAN,
       issuer: GITHUB_ISSUER,
       signingKey: 'ECDSA P-256',
-      digest: `sha256:${sha256Hex(file)}`,
+      digest: `sha256:${fileSha256Hex(file)}`,
       chain: [
-        { link: 'signed digest', digest: `sha256:${sha256Hex(file)}`, checkedBy: 'the verified signature' },
-        { link: 'file', digest: `sha256:${sha256Hex(file)}`, checkedBy: 'ghcr-blob: sha256 of the file as read' },
+        { link: 'signed digest', digest: `sha256:${fileSha256Hex(file)}`, checkedBy: 'the verified signature' },
+        { link: 'file', digest: `sha256:${fileSha256Hex(file)}`, checkedBy: 'ghcr-blob: sha256 of the file as read' },
       ],
       rekorLogIndex: JSON.parse(signed.get(signer)!.run.stdout).rekorLogIndex,
       rekorEntryKind: 'hashedrekord',
       rekorEntryVersion: '0.0.1',
       integratedTime: expect.any(String),
       signedTimestamps: [expect.any(String)],
-      githubWorkflow: SAN,
+      githubWorkflow: RELEASE_SAN,
       repository: 'https://github.com/octo/tools',
       ref: RELEASE.ref,
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
@@ -161,11 +161,11 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
       expect(Date.parse(t)).toBeGreaterThanOrEqual(Math.floor(window.from / 1000) * 1000);
       expect(Date.parse(t)).toBeLessThanOrEqual(window.to);
     }
-    expect(r.stderr).toContain(`Verified: signed by ${SAN}`);
+    expect(r.stderr).toContain(`Verified: signed by ${RELEASE_SAN}`);
   });
 
   it.each([
-    ['exact identity and issuer', exactly(SAN), 2],
+    ['exact identity and issuer', exactly(RELEASE_SAN), 2],
     ['--github-workflow without @ref (any ref of that file)', byWorkflow(WORKFLOW), 3],
     [
       'anchored identity and issuer regexps',
@@ -182,7 +182,7 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
     expect(JSON.parse(r.stdout)).toMatchObject({
       verified: true,
-      identity: SAN,
+      identity: RELEASE_SAN,
       verifiers: ['sigstore-js', `cosign ${gen}`],
     });
   });
@@ -201,7 +201,7 @@ describe.concurrent('--engine and a missing cosign', () => {
       });
       expect(r.exitCode, r.stderr).toBe(EXIT.OK);
       expect(r.stderr).toMatch(/in-process verifier only \(--engine sigstore\)/);
-      expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: SAN, verifiers: ['sigstore-js'] });
+      expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, identity: RELEASE_SAN, verifiers: ['sigstore-js'] });
     },
   );
 

@@ -19,7 +19,8 @@ import type { EvidenceKind } from './kind.js';
 
 export const cosignSignedArtifact: EvidenceKind<Attestation> = {
   name: 'cosign-signed-artifact',
-  recognizes: (bundle) => isDsseBundle(bundle) && peekPredicateType(bundle) === COSIGN_SIGN_PREDICATE,
+  recognizes: (bundle, payload) =>
+    payload === undefined && isDsseBundle(bundle) && peekPredicateType(bundle) === COSIGN_SIGN_PREDICATE,
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
   digestsNeeded: attestationDigestsNeeded,

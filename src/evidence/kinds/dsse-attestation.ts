@@ -20,7 +20,8 @@ export const dsseAttestation: EvidenceKind<Attestation> = {
   name: 'dsse-attestation',
   // Every DSSE bundle that is not cosign's image signature; a non-in-toto payload lands here and
   // is refused by parse() with its payload type named.
-  recognizes: (bundle) => isDsseBundle(bundle) && peekPredicateType(bundle) !== COSIGN_SIGN_PREDICATE,
+  recognizes: (bundle, payload) =>
+    payload === undefined && isDsseBundle(bundle) && peekPredicateType(bundle) !== COSIGN_SIGN_PREDICATE,
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
   digestsNeeded: attestationDigestsNeeded,

@@ -6,26 +6,28 @@ import type { SigstoreBundle } from '../../verify/index.js';
 import { cosignSignedArtifact } from './cosign-signed-artifact.js';
 import { dsseAttestation } from './dsse-attestation.js';
 import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { cosignSimpleSigning } from './cosign-simple-signing.js';
 import { messageSignature } from './message-signature.js';
 
 export * from './kind.js';
 
 export const EVIDENCE_KINDS: ReadonlyArray<EvidenceKind<unknown>> = [
   messageSignature,
+  cosignSimpleSigning,
   cosignSignedArtifact,
   dsseAttestation,
 ];
 
-export function evidenceKindOf(bundle: SigstoreBundle): EvidenceKind<unknown> {
-  const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle));
+export function evidenceKindOf(bundle: SigstoreBundle, payload?: Buffer): EvidenceKind<unknown> {
+  const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle, payload));
   if (!kind) throw verificationError('the bundle is no kind of evidence ghcr-blob verifies');
   return kind;
 }
 
 /** The file digests beyond sha256 this bundle may name the file by, to hash in the same read. */
-export function digestsNeededBy(bundle: SigstoreBundle): DigestAlgorithm[] {
-  const kind = evidenceKindOf(bundle);
-  return (kind.digestsNeeded?.(kind.parse(bundle)) ?? []).filter((alg) => alg !== 'sha256');
+export function digestsNeededBy(bundle: SigstoreBundle, payload?: Buffer): DigestAlgorithm[] {
+  const kind = evidenceKindOf(bundle, payload);
+  return (kind.digestsNeeded?.(kind.parse(bundle, payload)) ?? []).filter((alg) => alg !== 'sha256');
 }
 
 /** Parse, bind and verify a bundle with the kind its data calls for. */
@@ -33,7 +35,8 @@ export async function verifyEvidence(
   bundle: SigstoreBundle,
   req: VerifyRequest,
   run: Runner,
+  payload?: Buffer,
 ): Promise<VerifiedEvidence> {
-  const kind = evidenceKindOf(bundle);
-  return kind.verify(kind.parse(bundle), req, run);
+  const kind = evidenceKindOf(bundle, payload);
+  return kind.verify(kind.parse(bundle, payload), req, run);
 }

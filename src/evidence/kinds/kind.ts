@@ -9,7 +9,11 @@ import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
 import type { IdentityPolicy, SigstoreBundle, TrustedRoot, VerifiedSigner } from '../../verify/index.js';
 
-export type EvidenceName = 'message-signature' | 'dsse-attestation' | 'cosign-signed-artifact';
+export type EvidenceName =
+  | 'message-signature'
+  | 'dsse-attestation'
+  | 'cosign-signed-artifact'
+  | 'cosign-simple-signing';
 
 /** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
 export type Engine = 'both' | 'sigstore';
@@ -47,7 +51,7 @@ export interface Target {
 
 /** One link of "what the signature names → the file that lands", and who checked it. */
 export interface ChainLink {
-  link: 'signed digest' | 'statement subject' | 'manifest' | 'layer' | 'file';
+  link: 'signed digest' | 'statement subject' | 'signed payload' | 'manifest' | 'layer' | 'file';
   digest: string;
   checkedBy: string;
 }
@@ -71,9 +75,12 @@ export interface VerifyRequest {
 
 export interface EvidenceKind<E> {
   readonly name: EvidenceName;
-  /** Whether this bundle is this kind of evidence (unverified data: only picks the handler). */
-  recognizes(bundle: SigstoreBundle): boolean;
-  parse(bundle: SigstoreBundle): E;
+  /**
+   * Whether this bundle is this kind of evidence (unverified data: only picks the handler).
+   * `payload`: the bytes a signature covers when they travel beside the bundle (a `.sig` layer).
+   */
+  recognizes(bundle: SigstoreBundle, payload?: Buffer): boolean;
+  parse(bundle: SigstoreBundle, payload?: Buffer): E;
   /** The `alg:hex` digests the evidence claims to be about (unverified until verify()). */
   subjectDigests(evidence: E): string[];
   /** The digests of the file (beyond sha256) this evidence can be bound by: hash them in the same read. */

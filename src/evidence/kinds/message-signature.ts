@@ -14,7 +14,7 @@ import { bindSubject } from './subject.js';
 
 export const messageSignature: EvidenceKind<SignatureBundle> = {
   name: 'message-signature',
-  recognizes: (bundle) => isSignatureBundle(bundle),
+  recognizes: (bundle, payload) => payload === undefined && isSignatureBundle(bundle),
   parse(bundle: SigstoreBundle): SignatureBundle {
     if (!isSignatureBundle(bundle)) throw verificationError('the bundle holds no message signature');
     return bundle;

@@ -9,9 +9,9 @@ import { verificationError } from '../../core/errors.js';
 import type { SubjectDigests } from '../../verify/index.js';
 import type { ChainLink, Target } from './kind.js';
 
-const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
-const BY_ORAS = 'oras, while downloading the layer by this digest';
-const byUsFile = (alg: DigestAlgorithm) => `ghcr-blob: ${alg} of the file as read`;
+export const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
+export const BY_ORAS = 'oras, while downloading the layer by this digest';
+export const byUsFile = (alg: DigestAlgorithm) => `ghcr-blob: ${alg} of the file as read`;
 
 export interface Binding {
   /** What the named digest is: the file's bytes, or the manifest that pins them. */

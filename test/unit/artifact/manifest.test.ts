@@ -89,3 +89,48 @@ describe('readBlobManifest', () => {
     }
   });
 });
+
+describe('untitled single-file artifacts (Helm charts, Flux artifacts): the name comes from --name', () => {
+  const HELM = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+  const FLUX = 'application/vnd.cncf.flux.content.v1.tar+gzip';
+  const untitled = (mediaType: string) => manifest([{ mediaType, digest: digest('x'), size: 1 }]);
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { code?: string }).code;
+    }
+    return 'accepted';
+  };
+
+  it.each([HELM, FLUX])('%s lands under --name, and is refused without it with a usage error', (type) => {
+    expect(parseBlobManifest(untitled(type), undefined, { name: 'chart-1.0.0.tgz' }).title).toBe('chart-1.0.0.tgz');
+    expect(() => parseBlobManifest(untitled(type))).toThrow(/names no file/);
+    expect(code(() => parseBlobManifest(untitled(type)))).toBe('USAGE');
+    // verify REF writes nothing: no name needed.
+    expect(parseBlobManifest(untitled(type), undefined, { nameless: true }).title).toBe('');
+  });
+
+  it.each(['../chart.tgz', 'a/b.tgz', '..', 'x\ny'])('--name %j is checked like a title', (name) => {
+    expect(() => parseBlobManifest(untitled(HELM), undefined, { name })).toThrow(/not a plain file name/);
+  });
+
+  it.each([
+    ['another media type', 'application/vnd.oci.image.layer.v1.tar+gzip'],
+    ['a near Helm type (evil suffix)', `${HELM}x`],
+    ['a near Helm type (evil prefix)', `x${HELM}`],
+    ['the Helm config type', 'application/vnd.cncf.helm.config.v1+json'],
+  ])('%s without a title stays refused, --name or not', (_, type) => {
+    expect(code(() => parseBlobManifest(untitled(type), undefined, { name: 'x.tgz' }))).toBe('VERIFICATION_FAILED');
+    expect(() => parseBlobManifest(untitled(type), undefined, { name: 'x.tgz' })).toThrow(/no file name/);
+  });
+
+  it('--name replaces a title, and a bad title is still refused', () => {
+    expect(parseBlobManifest(manifest([layer('report.json')]), undefined, { name: 'mine.json' }).title).toBe(
+      'mine.json',
+    );
+    expect(() => parseBlobManifest(manifest([layer('../x')]), undefined, { name: 'mine.json' })).toThrow(
+      /not a plain file name/,
+    );
+  });
+});

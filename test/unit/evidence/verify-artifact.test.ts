@@ -93,8 +93,8 @@ describe('verifyArtifact: which candidate wins', () => {
     // cosign saw the rejected candidate and the winner, each by the digest we hashed, nothing else.
     const bundles = r.cosignCalls.map((c) => c.args[c.args.indexOf('--bundle') + 1]);
     expect(bundles).toEqual([
-      expect.stringMatching(/signature-1\/bundle\.json$/),
-      expect.stringMatching(/signature-2\/bundle\.json$/),
+      expect.stringMatching(/signatures-referrer\/1\/bundle\.json$/),
+      expect.stringMatching(/signatures-referrer\/2\/bundle\.json$/),
     ]);
     for (const c of r.cosignCalls) expect(c.args.at(-1)).toBe(a.layerDigest);
     // The file landed in the private folder under the layer's title, and was downloaded once.
@@ -164,7 +164,9 @@ describe('verifyArtifact: referrers that cannot be tried are skipped, with the r
     const ok = oras.attachBundle(a, good());
     const r = await verify({ oras });
     expect(r.ok?.verified.signatureDigest).toBe(ok.digest);
-    expect(r.ok?.verified.skippedSignatures).toEqual([{ digest: bad.digest, reason: expect.stringMatching(reason) }]);
+    expect(r.ok?.verified.skippedSignatures).toEqual([
+      { source: 'referrer', digest: bad.digest, reason: expect.stringMatching(reason) },
+    ]);
   });
 
   it('a referrer about another subject, or holding another media type: skipped before its bundle is fetched', async () => {
@@ -212,8 +214,8 @@ describe('verifyArtifact: referrers that cannot be tried are skipped, with the r
     expect(r.error?.message).toMatch(
       new RegExp(`; ${MAX_CANDIDATES} unusable signatures skipped; 3 more not examined \\(limit ${MAX_CANDIDATES}\\)$`),
     );
-    // One manifest fetch for the artifact, one per examined referrer.
-    expect(oras.callsTo('fetchManifest')).toHaveLength(1 + MAX_CANDIDATES);
+    // One manifest fetch for the artifact, one per examined referrer, one per cosign tag (.sig, .att).
+    expect(oras.callsTo('fetchManifest')).toHaveLength(1 + MAX_CANDIDATES + 2);
   });
 
   it('cosign 3 `sign <ref>` referrers (listed under the empty type) are found too, once each', async () => {
@@ -306,7 +308,7 @@ describe('verifyArtifact: before any download', () => {
     expect(oras.calls.map((c) => c.method)).toEqual(['fetchManifest']);
   });
 
-  it('the tag is resolved once; everything after works by digest', async () => {
+  it('the tag is resolved once; everything after works by digest (cosign tags are named by it)', async () => {
     const oras = new FakeOras();
     const a = oras.artifact('v1', fx.data);
     oras.attachBundle(a, good());
@@ -314,8 +316,11 @@ describe('verifyArtifact: before any download', () => {
     expect(r.error).toBeUndefined();
     const refs = oras.calls.map((c) => String(c.args[0]));
     expect(refs[0]).toBe(`${REPO}:v1`);
-    for (const ref of refs.slice(1))
+    const cosignTag = `${REPO}:${a.digest.replace(':', '-')}`;
+    for (const ref of refs.slice(1).filter((r) => !r.startsWith(cosignTag)))
       expect(ref).toMatch(new RegExp(`^${REPO.replace(/\./g, '\\.')}@sha256:[a-f0-9]{64}$`));
+    // cosign's `.sig` / `.att` tags are looked up by the name the pinned digest gives them.
+    expect(refs.filter((r) => r.startsWith(cosignTag)).sort()).toEqual([`${cosignTag}.att`, `${cosignTag}.sig`]);
     expect(r.ok?.blob.pinnedReference).toBe(`${REPO}@${a.digest}`);
   });
 });

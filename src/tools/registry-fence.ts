@@ -10,19 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  Agent as HttpAgent,
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { GhcrBlobError } from '../core/errors.js';
 import { fenceError } from './fence-errors.js';
+import { upstream } from './fence-proxy.js';
 import { checkRealm, fetchBearerToken, parseChallenge, type TokenService } from './token-service.js';
 
 export interface FenceOptions {
@@ -34,6 +27,8 @@ export interface FenceOptions {
   secret: string;
   authHost?: string;
   timeoutMs: number;
+  /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read (fence-proxy.ts); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Fence {
@@ -55,10 +50,8 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
   const origin = `${protocol}//${opts.registryHost}`;
   const svc: TokenService = { protocol, registryHost: opts.registryHost, authHost: opts.authHost };
   const ca = opts.caFile ? [...rootCertificates, await readFile(opts.caFile, 'utf8')] : undefined;
-  const agent =
-    protocol === 'https:'
-      ? new HttpsAgent({ keepAlive: true, ...(ca ? { ca } : {}) })
-      : new HttpAgent({ keepAlive: true });
+  // Direct, or through the user's proxy exactly as oras would go (fence-proxy.ts).
+  const agent = upstream({ ...(ca ? { ca } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const key = randomBytes(24).toString('base64url');
   const username = 'ghcr-blob';
   // Why exact: the one-run key is the only thing that lets a local process use the credential.
@@ -131,17 +124,7 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
       for (const h of [...HOP_BY_HOP, 'authorization']) delete headers[h];
       if (req.headers['transfer-encoding']) headers['transfer-encoding'] = req.headers['transfer-encoding'];
       if (auth) headers.authorization = auth;
-      const out = (protocol === 'https:' ? httpsRequest : httpRequest)(
-        {
-          host: hostname(opts.registryHost),
-          port: portOf(opts.registryHost, protocol),
-          method: req.method,
-          path: req.url,
-          headers,
-          agent,
-        },
-        resolve,
-      );
+      const out = agent.request(new URL(req.url ?? '/', origin), { method: req.method, headers }, resolve);
       out.on('error', reject);
       if (withBody) req.pipe(out);
       else out.end();
@@ -230,7 +213,3 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
       }),
   };
 }
-
-const hostname = (host: string) => host.replace(/:\d+$/, '');
-const portOf = (host: string, protocol: string) =>
-  Number(/:(\d+)$/.exec(host)?.[1] ?? (protocol === 'https:' ? 443 : 80));

@@ -4,13 +4,11 @@
  * the registry's own host (or the one the user vouched for with --auth-host), and the token
  * request follows no redirect.
  */
-import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { GhcrBlobError } from '../core/errors.js';
 import { printableLine } from '../core/printable.js';
+import type { Upstream } from './fence-proxy.js';
 
 export type Challenge =
   | { scheme: 'basic' }
@@ -90,15 +88,14 @@ export async function fetchBearerToken(
   realm: URL,
   challenge: { service?: string; scope?: string },
   basic: string,
-  agent: HttpAgent | HttpsAgent,
+  agent: Upstream,
   timeoutMs: number,
 ): Promise<string> {
   const url = new URL(realm);
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.append('scope', challenge.scope);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const body = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = send(url, { method: 'GET', agent, headers: { authorization: `Basic ${basic}` }, timeout: timeoutMs });
+    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` }, timeout: timeoutMs });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs}ms`)));
     req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {

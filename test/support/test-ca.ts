@@ -3,6 +3,9 @@
 // verifier refuses a leaf that is used as its own CA without the CA bits.
 import { generate } from 'selfsigned';
 
+/** Not in any DNS (.test is reserved): reachable only through startCountingProxy's `hosts`. */
+export const PROXIED_REGISTRY_NAME = 'registry.proxied.test';
+
 export interface TestPki {
   caCert: string;
   serverCert: string;
@@ -39,6 +42,8 @@ export async function makeTestPki(): Promise<TestPki> {
         altNames: [
           { type: 2, value: 'localhost' },
           { type: 7, ip: '127.0.0.1' },
+          // A name only a test proxy resolves (proxy.ts): the registry as seen from behind it.
+          { type: 2, value: PROXIED_REGISTRY_NAME },
         ],
       },
     ],

@@ -11,7 +11,14 @@ import { basicAuthEncodings } from '../core/redact.js';
 import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
-import { attachOutputSchema, discoverOutputSchema, parseOrasJson, pushOutputSchema } from './oras-output.js';
+import {
+  attachOutputSchema,
+  discoverOutputSchema,
+  parseOrasJson,
+  pushOutputSchema,
+  type ReferrerListing,
+  referrerListingSchema,
+} from './oras-output.js';
 import type { Descriptor } from './oci.js';
 
 /** Who we are at the registry. The secret reaches oras only on its stdin. */
@@ -80,6 +87,11 @@ export interface Oras {
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
   /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
+  /**
+   * Every referrer of `subject` (a tag or a digest) in one listing, with the digest the subject
+   * resolved to when oras names it (1.3). Bounded like discover; `signal` stops it.
+   */
+  listReferrers(subject: string, signal?: AbortSignal): Promise<ReferrerListing>;
   /** Stops oras once more than `maxBytes` arrived: the cap is on what is read, not what is claimed. */
   fetchBlob(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   dispose(): Promise<void>;
@@ -167,6 +179,14 @@ export async function openOras(
         { bounded: true },
       );
       return parseOrasJson(discoverOutputSchema, 'discover', out);
+    },
+    async listReferrers(subject, signal) {
+      const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
+      const { stdout: out } = await invoke('discover', ['discover', '--format', 'json', ...depth], [subject], {
+        bounded: true,
+        ...(signal ? { signal } : {}),
+      });
+      return parseOrasJson(referrerListingSchema, 'discover', out);
     },
     async fetchBlob(reference, outputPath, maxBytes) {
       // Through stdout, so the cap is exact: the child is stopped the moment it is passed.

@@ -172,6 +172,7 @@ export function createRunner(
     const secrets = req.secrets ?? [];
     const step = printable(redact(req.step ?? `${basename(req.file)} ${req.args[0] ?? ''}`.trim(), secrets));
     log.debug(`run ${printable(redact([req.file, ...req.args].join(' '), secrets))}`);
+    const started = performance.now();
     // Loaded on first use: --help and --version never start a process.
     const { execa } = await import('execa');
     const guard = await (setpriv ??= locateSetpriv(parentEnv));
@@ -206,6 +207,9 @@ export function createRunner(
       end,
     );
     const result = await child;
+    log.debug(
+      `${step}: exit ${result.exitCode ?? result.signal ?? '?'} after ${Math.round(performance.now() - started)} ms`,
+    );
     ended = true;
     markEnded();
     const stopped = await watching;

@@ -108,10 +108,10 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
   );
 
   it('pull --verify of an unsigned artifact whose blob trickles: the empty lookup stops the download at once', async () => {
-    // 192 KiB at 1 KiB per 100 ms would take ~20 s; the signature lookup runs beside it.
-    proxy.setRules([{ path: blobPath(), method: 'GET', fault: { kind: 'trickle', chunkBytes: KiB, everyMs: 100 } }]);
+    // 192 KiB at 1 KiB per 250 ms would take ~48 s; the signature lookup runs beside it, and
+    // finding nothing must cut the download (a finished trickle fails below, however slow the machine).
+    proxy.setRules([{ path: blobPath(), method: 'GET', fault: { kind: 'trickle', chunkBytes: KiB, everyMs: 250 } }]);
     proxy.clearLog();
-    const started = Date.now();
     const { r, s } = await pull([
       '--verify',
       '--github-workflow',
@@ -119,11 +119,9 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
       '--trusted-root',
       stack.trustedRootPath,
     ]);
-    const took = Date.now() - started;
     proxy.setRules([]);
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
     expect(r.stderr).toMatch(/no signature is attached/);
-    expect(took).toBeLessThan(10_000);
     const served = proxy.requestsTo(blobPath()).filter((q) => q.fault === 'trickle');
     expect(served.length).toBeGreaterThan(0); // the download had started
     expect(served.every((q) => !q.finished)).toBe(true); // and was cut

@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesContainingString, freshCliDirs, listFilesRecursive, runCli, type CliDirs } from '../support/cli.js';
+import { leaksIn, leaksInText } from '../support/leaks.js';
 import { isNodeOwnEnvironment, startLeakScanner } from '../support/proc-scanner.js';
+import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { EXIT, GITHUB_ISSUER, RELEASE, SAN, cosignPath, expectRefusal, sign, type Gen } from './sign-verify.shared.js';
 
@@ -68,8 +69,7 @@ function workDir(): CliDirs & { file: string } {
 }
 
 beforeAll(async () => {
-  // Slow answers keep each cosign run long enough for the /proc leak scan to watch it.
-  stack = await startSigstoreStack({ responseDelayMs: 250 });
+  stack = await startSigstoreStack();
   servedToken = await stack.mintToken(SERVED_CLAIMS);
   await startActionsTokenService();
 });
@@ -80,51 +80,41 @@ afterAll(async () => {
 
 describe('GitHub Actions ambient token (no --identity-token-stdin)', () => {
   it("fetches the job's token itself (bearer request token, audience sigstore) and signs; neither credential leaks", async () => {
-    // cosign runs through a stand-in that records the argv and environment it was really given
-    // (then execs the real cosign): a deterministic check that neither credential reaches it. The
-    // /proc scan below watches every other process for the same, while the signing runs.
-    const spy = mkdtempSync(join(tmpdir(), 'cosign-spy-'));
-    const seenByCosign = join(spy, 'calls.txt');
-    const standIn = join(spy, 'cosign');
-    writeFileSync(
-      standIn,
-      `#!/bin/sh\n{ echo "argv: $*"; env; echo ---; } >> '${seenByCosign}'\nexec '${cosignPath(2)}' "$@"\n`,
-      { mode: 0o755 },
-    );
-    try {
-      const w = workDir();
-      const scanner = await startLeakScanner(REQUEST_TOKEN);
-      const r = await runCli([...signingArgs(w.file), '--debug'], {
-        ...w,
-        env: {
-          GHCR_BLOB_COSIGN: standIn,
-          ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
-          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
-        },
-      });
-      const scan = await scanner.stop();
-      expect(r.exitCode, r.stderr).toBe(EXIT.OK);
-      expect(JSON.parse(r.stdout)).toMatchObject({
-        bundlePath: `${w.file}.sigstore.json`,
-        identity: SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref),
-        issuer: GITHUB_ISSUER,
-      });
-      expect(tokenRequests).toEqual([
-        { authorization: expect.stringMatching(/^bearer /i), audience: 'sigstore', apiVersion: '2.0' },
-      ]);
-      // The signing really went through the stand-in, and cosign saw neither credential.
-      const calls = readFileSync(seenByCosign, 'utf8');
-      expect(calls).toMatch(/^argv: sign-blob .*--identity-token /m);
-      for (const secret of [REQUEST_TOKEN, servedToken]) {
-        expect(calls).not.toContain(secret);
-        expect(r.stdout + r.stderr).not.toContain(secret);
-        for (const dir of [w.home, w.dockerConfig, w.cwd]) expect(filesContainingString(dir, secret)).toEqual([]);
-      }
-      // Only ghcr-blob's own environment holds the request token (where the job put it).
-      expect(scan.sightings.filter((s) => !isNodeOwnEnvironment(s))).toEqual([]);
-    } finally {
-      rmSync(spy, { recursive: true, force: true });
-    }
+    // cosign runs through a recording stand-in (then the real cosign): a deterministic check of the
+    // argv and environment it was really given. The /proc scan watches every other process.
+    const cosign = recordingStandIn('cosign', cosignPath(2));
+    const w = workDir();
+    const scanner = await startLeakScanner(REQUEST_TOKEN);
+    const r = await runCli([...signingArgs(w.file), '--debug'], {
+      ...w,
+      env: {
+        GHCR_BLOB_COSIGN: cosign.path,
+        ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+      },
+    });
+    const scan = await scanner.stop();
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      bundlePath: `${w.file}.sigstore.json`,
+      identity: SAN.replace(RELEASE.ref, SERVED_CLAIMS.ref),
+      issuer: GITHUB_ISSUER,
+    });
+    expect(tokenRequests).toEqual([
+      { authorization: expect.stringMatching(/^bearer /i), audience: 'sigstore', apiVersion: '2.0' },
+    ]);
+    // The signing really went through the stand-in, and cosign saw neither credential.
+    const runs = cosign.invocations();
+    expect(runs.map(subcommand)).toEqual(['sign-blob', 'sign-blob']);
+    expect(runs[1]!.args).toContain('--identity-token');
+    const check = { secrets: [REQUEST_TOKEN, servedToken], forbiddenDirs: [w.home, w.dockerConfig] };
+    expect(leaksIn(runs, check)).toEqual([]);
+    for (const i of runs) expect(Object.keys(i.env).filter((k) => k.startsWith('ACTIONS_'))).toEqual([]);
+    expect(leaksInText(r.stdout + r.stderr, check)).toEqual([]);
+    for (const secret of [REQUEST_TOKEN, servedToken])
+      for (const dir of [w.home, w.dockerConfig, w.cwd]) expect(filesContainingString(dir, secret)).toEqual([]);
+    // Only ghcr-blob's own environment holds the request token (where the job put it).
+    expect(scan.sightings.filter((s) => !isNodeOwnEnvironment(s))).toEqual([]);
   });
 
   it('a request token the service refuses: auth failed, nothing signed, no credential in output', async () => {

@@ -1,6 +1,7 @@
 // sign and verify end to end (issue 3): the built CLI, real cosign 2.5 and 3.x, a local Sigstore
-// stack. Each generation signs (token piped in, a /proc scanner watching for it); each bundle must
-// then be accepted by sigstore-js together with either generation's cosign.
+// stack. Each generation signs (token piped in; cosign runs through a recording stand-in, and a /proc
+// scan watches the rest of the machine); each bundle must then be accepted by sigstore-js together
+// with either generation's cosign.
 // Rejections: sign-verify-reject.test.ts; token sources and bad tokens: sign-verify-token.test.ts.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import {
   type CliDirs,
   type CliResult,
 } from '../support/cli.js';
+import { leaksIn, leaksInText } from '../support/leaks.js';
 import { startLeakScanner, type ScanReport } from '../support/proc-scanner.js';
+import { recordingStandIn, subcommand, type StandIn } from '../support/stand-in.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import {
   EXIT,
@@ -28,6 +31,7 @@ import {
   sign,
   verify,
   type Gen,
+  cosignPath,
 } from './sign-verify.shared.js';
 
 let stack: SigstoreStack;
@@ -37,14 +41,14 @@ let file: string;
 let token: string;
 let scan: ScanReport;
 let window: { from: number; to: number };
+const standIns = new Map<Gen, StandIn>();
 const signed = new Map<Gen, { run: CliResult; bundle: string }>();
 // cosign 3 writes the default FILE.sigstore.json; cosign 2 is given --bundle.
 const bundleFor = (gen: Gen) => (gen === 3 ? `${file}.sigstore.json` : join(dirs.cwd, 'bundles', 'by-cosign-2.json'));
 const bundleOf = (gen: Gen) => signed.get(gen)!.bundle;
 
 beforeAll(async () => {
-  // Slow answers keep both cosign runs long enough for the /proc leak scan to watch them.
-  stack = await startSigstoreStack({ responseDelayMs: 250 });
+  stack = await startSigstoreStack();
   dirs = freshCliDirs();
   tmp = join(dirs.cwd, '..', 'tmp');
   mkdirSync(tmp, { mode: 0o700 });
@@ -52,25 +56,20 @@ beforeAll(async () => {
   file = join(dirs.cwd, 'report.json');
   writeFileSync(file, '{"report":"all green"}\n');
   token = await stack.mintToken(RELEASE);
-  // Both generations sign at once with the same token, while the scanner reads every
-  // /proc/*/cmdline and /proc/*/environ looking for it. cosign 2's run is the `echo $TOKEN |`
-  // form (one trailing newline), with --bundle and --debug (which shows the commands run).
+  // Both generations sign at once with the same token, each cosign through a recording stand-in,
+  // while a scanner reads every /proc/*/cmdline and /proc/*/environ looking for it. cosign 2's run
+  // is the `echo $TOKEN |` form (one trailing newline), with --bundle and --debug (which shows the
+  // commands run).
+  for (const gen of GENS) standIns.set(gen, recordingStandIn('cosign', cosignPath(gen)));
   const scanner = await startLeakScanner(token);
   const from = Date.now();
   const runs = await Promise.all(
-    GENS.map((gen) =>
-      gen === 3
-        ? sign(file, { gen, stack, token, dirs, env: { TMPDIR: tmp } })
-        : sign(file, {
-            gen,
-            stack,
-            token: `${token}\n`,
-            bundle: bundleFor(gen),
-            dirs,
-            env: { TMPDIR: tmp },
-            extra: ['--debug'],
-          }),
-    ),
+    GENS.map((gen) => {
+      const env = { TMPDIR: tmp, GHCR_BLOB_COSIGN: standIns.get(gen)!.path };
+      return gen === 3
+        ? sign(file, { gen, stack, token, dirs, env })
+        : sign(file, { gen, stack, token: `${token}\n`, bundle: bundleFor(gen), dirs, env, extra: ['--debug'] });
+    }),
   );
   window = { from, to: Date.now() };
   scan = await scanner.stop();
@@ -98,12 +97,25 @@ describe.each(GENS)('cosign %i signs through the CLI', (gen) => {
   });
 });
 
-it('never lets the identity token into /proc cmdline/environ, output, or a file', () => {
+it.each(GENS)(
+  'cosign %i gets the identity token through a FIFO only: never argv, environment or an open file',
+  (gen) => {
+    const runs = standIns.get(gen)!.invocations();
+    // Every cosign run is on record: the generation check, then the signing.
+    expect(runs.map(subcommand)).toEqual(['sign-blob', 'sign-blob']);
+    expect(runs[0]!.args).toContain('--help');
+    const signing = runs[1]!;
+    const path = signing.args[signing.args.indexOf('--identity-token') + 1]!;
+    expect(path.startsWith(`${tmp}/`), path).toBe(true); // a path in the private TMPDIR: the FIFO
+    expect(leaksIn(runs, { secrets: [token], forbiddenDirs: [dirs.home, dirs.dockerConfig] })).toEqual([]);
+    for (const i of runs) expect(i.fds[0]).toMatch(/^(pipe|socket):\[\d+\]$|^\/dev\/null$/);
+  },
+);
+
+it('never lets the identity token into output, a file, or anywhere else in /proc', () => {
   expect(signed.get(2)!.run.stderr).toContain('sign-blob'); // --debug did show the cosign command…
   expect(scan.sightings).toEqual([]);
-  expect(scan.commsSeen).toContain('cosign'); // the scan overlapped the signing
-  expect(scan.scans).toBeGreaterThan(5);
-  for (const { run } of signed.values()) expect(run.stdout + run.stderr).not.toContain(token); // …but not the token
+  for (const { run } of signed.values()) expect(leaksInText(run.stdout + run.stderr, { secrets: [token] })).toEqual([]); // …but not the token
   for (const dir of [dirs.home, dirs.dockerConfig, dirs.cwd, tmp])
     expect(filesContainingString(dir, token)).toEqual([]);
   expect(readdirSync(tmp)).toEqual([]); // the FIFO and its private folder are gone

@@ -1,12 +1,25 @@
 // Proves the e2e test-support pieces against the real binaries of both Debian generations, so a
 // later CLI test failing means the CLI, not the harness.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirContainsString, listFilesRecursive, runCli } from '../support/cli.js';
+import { leaksIn } from '../support/leaks.js';
 import { startLeakScanner } from '../support/proc-scanner.js';
+import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { registryDown, startRegistry, type Registry } from '../support/registry.js';
 import { craftArtifact, getManifest, listTags, sha256Digest, tagManifest } from '../support/registry-api.js';
 import { GENERATIONS, REPO_ROOT, toolsFor, type Generation } from '../support/tools.js';
@@ -194,48 +207,102 @@ describe.each(GENERATIONS)('harness against real oras (%s)', (gen) => {
     expect(existsSync(tls.dataDir)).toBe(false);
   });
 
-  it('leak scanner sees oras run and no password while it pushes with --password-stdin', async () => {
-    const src = freshDir('scan');
-    // Big enough that the push outlasts several scans even on an idle machine (4 MiB did not).
-    writeFileSync(join(src, 'f.bin'), Buffer.alloc(96 << 20, 7));
-    const scanner = await startLeakScanner(reg.password);
-    const push = await oras.run(['push', `${reg.host}/support/scan:v1`, 'f.bin', ...auth(reg)], {
-      stdin: reg.password,
+  it('recording stand-in: every oras run is on record (argv, environment, fds), the secret on stdin only', async () => {
+    const src = freshDir('record');
+    writeFileSync(join(src, 'f.bin'), 'recorded\n');
+    const standIn = recordingStandIn('oras', toolsFor(gen).oras);
+    const before = standIn.invocations().length;
+    const push = await execa(standIn.path, ['push', `${reg.host}/support/record:v1`, 'f.bin', ...auth(reg)], {
+      input: reg.password,
       cwd: src,
+      reject: false,
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: oras.home, MARKER: 'kept' },
     });
-    const report = await scanner.stop();
-    expect(push.exitCode).toBe(0);
-    expect(report.sightings).toEqual([]);
-    expect(report.scans).toBeGreaterThan(2);
-    expect(report.commsSeen).toContain('oras'); // the scan overlapped the process it is about
+    expect(push.exitCode, push.stderr).toBe(0); // the real oras ran behind it
+    const runs = standIn.invocations().slice(before);
+    expect(runs.map(subcommand)).toEqual(['push']);
+    expect(runs[0]!.args).toEqual(['push', `${reg.host}/support/record:v1`, 'f.bin', ...auth(reg)]);
+    expect(runs[0]!.env).toEqual({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: oras.home, MARKER: 'kept' });
+    expect(runs[0]!.fds[0]).toMatch(/^(pipe|socket):\[\d+\]$/);
+    expect(leaksIn(runs, { secrets: [reg.password], forbiddenDirs: [oras.home] })).toEqual([]);
+    await runs[0]!.exited(); // the process is gone: its lifeline is closed
   });
 });
 
-describe('leak scanner can fail', () => {
-  it('sees a secret in argv and env (also of a grandchild), not one given on stdin', async () => {
+describe('leak proofs can fail', () => {
+  it('the recording stand-in catches a secret in argv, in the environment and on an open fd; not on stdin', async () => {
+    const secret = `s3cr3t-${Math.random().toString(36).slice(2)}-marker`;
+    const dir = freshDir('leaky');
+    writeFileSync(join(dir, `holds-${secret}`), '');
+    const standIn = recordingStandIn('tool', '/bin/true');
+    const clean = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    await execa(standIn.path, ['--password', secret], { env: clean, extendEnv: false });
+    await execa(standIn.path, ['--token-file', 'x'], { env: { ...clean, TOKEN: secret }, extendEnv: false });
+    const held = openSync(join(dir, `holds-${secret}`), 'r'); // the file itself on fd 0, not a pipe fed from it
+    spawnSync(standIn.path, [], { env: clean, stdio: [held, 'ignore', 'ignore'] });
+    closeSync(held);
+    await execa(standIn.path, ['--password-stdin'], { env: clean, extendEnv: false, input: secret });
+    const runs = standIn.invocations();
+    expect(runs).toHaveLength(4);
+    expect(leaksIn([runs[0]!], { secrets: [secret] })).toEqual([`${runs[0]!.id} (): argv[2]`]);
+    expect(leaksIn([runs[1]!], { secrets: [secret] })).toEqual([`${runs[1]!.id} (): environment TOKEN`]);
+    expect(leaksIn([runs[2]!], { secrets: [secret] })).toEqual([`${runs[2]!.id} (): fd 0 → a path naming the secret`]);
+    expect(leaksIn([runs[2]!], { secrets: ['unrelated'], forbiddenDirs: [dir] })).toEqual([
+      `${runs[2]!.id} (): fd 0 open on ${join(dir, `holds-${secret}`)}`,
+    ]);
+    expect(leaksIn([runs[3]!], { secrets: [secret], forbiddenDirs: [dir] })).toEqual([]);
+    // Encoded spellings count: base64 of user:secret, as a docker config stores it.
+    const b64 = Buffer.from(`u:${secret}`).toString('base64');
+    await execa(standIn.path, ['--auth', b64], { env: clean, extendEnv: false });
+    expect(leaksIn(standIn.invocations().slice(4), { secrets: [secret], username: 'u' })).toHaveLength(1);
+  });
+
+  it("the stand-in's lifeline closes exactly when the process is gone", async () => {
+    const standIn = recordingStandIn('tool', '/bin/cat', { override: { prefix: 'hold', script: 'publish; exec cat' } });
+    const held = execa(standIn.path, ['hold'], { stdin: 'pipe', extendEnv: false, env: { PATH: '/usr/bin:/bin' } });
+    const run = await standIn.waitFor((i) => subcommand(i) === 'hold', 'hold');
+    let gone = false;
+    const exited = run.exited().then(() => {
+      gone = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(gone).toBe(false); // cat is blocked on a stdin we hold open: it cannot have exited
+    held.stdin?.end();
+    await held;
+    await exited;
+    expect(gone).toBe(true);
+  });
+
+  it('the /proc scanner sees a secret in argv and env (also of a grandchild), not one given on stdin', async () => {
     const secret = `s3cr3t-${Math.random().toString(36).slice(2)}-marker`;
     const scanner = await startLeakScanner(secret);
     const clean = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    // `; :` stops the shell from exec-ing sleep, so the shell itself stays alive with its argv.
-    // Two seconds: long enough that a scanner slowed by a busy machine still passes over each.
-    const inArgv = execa('sh', ['-c', 'sleep 2; :', 'sh', secret], { env: clean, extendEnv: false });
-    const inEnv = execa('sh', ['-c', 'sleep 2; :'], { env: { ...clean, LEAKED: secret }, extendEnv: false });
-    const onStdin = execa('sh', ['-c', 'read -r s; sleep 2; :'], {
-      input: `${secret}\n`,
-      env: clean,
-      extendEnv: false,
+    // Each process blocks reading stdin (which the test holds open) until the scanner has made a
+    // whole pass after they all started: no race between the scan and the processes' lifetimes.
+    // `; :` stops a shell from exec-ing its last command, so the shell itself stays with its argv.
+    const hold = { stdin: 'pipe', extendEnv: false } as const;
+    const inArgv = execa('sh', ['-c', 'cat; :', 'sh', secret], { ...hold, env: clean });
+    // The grandchild (a second sh, which prints its pid) inherits the environment.
+    const inEnv = execa('sh', ['-c', 'sh -c "echo \\$\\$; exec cat"; :'], {
+      ...hold,
+      env: { ...clean, LEAKED: secret },
     });
+    const onStdin = execa('sh', ['-c', 'read -r s; cat; :'], { ...hold, env: clean });
+    onStdin.stdin?.write(`${secret}\n`);
+    const grandchild = await new Promise<number>((resolve) =>
+      inEnv.stdout?.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))),
+    );
+    await scanner.sync();
+    for (const p of [inArgv, inEnv, onStdin]) p.stdin?.end();
     await Promise.all([inArgv, inEnv, onStdin]);
     const report = await scanner.stop();
 
     const at = (pid: number | undefined) => report.sightings.filter((s) => s.pid === pid).map((s) => s.where);
     expect(at(inArgv.pid)).toEqual(['cmdline']);
     expect(at(inEnv.pid)).toEqual(['environ']);
+    expect(at(grandchild)).toEqual(['environ']);
     expect(at(onStdin.pid)).toEqual([]);
-    // The env leak is inherited by the shell's own child: grandchildren are scanned too.
-    expect(report.sightings.some((s) => s.comm === 'sleep' && s.where === 'environ')).toBe(true);
-    expect(report.commsSeen).toContain('sleep');
-    expect(report.scans).toBeGreaterThan(5);
   });
 });
 

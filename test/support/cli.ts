@@ -62,6 +62,11 @@ export function freshCliDirs(): CliDirs {
   return dirs;
 }
 
+/** The whole environment of a CLI run: PATH, HOME, DOCKER_CONFIG, then `extra`; nothing inherited. */
+export function sealedEnv(dirs: Pick<CliDirs, 'home' | 'dockerConfig'>, extra: Record<string, string> = {}) {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dirs.home, DOCKER_CONFIG: dirs.dockerConfig, ...extra };
+}
+
 export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliResult> {
   const fresh = freshCliDirs();
   const home = opts.home ?? fresh.home;
@@ -70,7 +75,7 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
   const result = await execa(process.execPath, [CLI_BIN, ...args], {
     reject: false,
     extendEnv: false,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: dockerConfig, ...opts.env },
+    env: sealedEnv({ home, dockerConfig }, opts.env),
     cwd,
     input: opts.stdin ?? '',
     timeout: opts.timeoutMs ?? 120_000,

@@ -3,8 +3,9 @@
 //
 // Protocol (all over pipes, never argv/env — the scanner must not be a sighting itself):
 //   stdin line 1: the secret, base64-encoded (the encoded form is not the secret).
-//   stdout: "ready\n" once the first full scan has finished,
-//   then after stdin receives "stop\n" (or EOF): one JSON line with the report, and exit.
+//   stdout: "ready\n" once the first full scan has finished;
+//   for each "sync\n" on stdin: "synced\n" once a full scan that began after it has finished;
+//   after stdin receives "stop\n" (or EOF): one JSON line with the report, and exit.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -16,6 +17,8 @@ const sightings = new Map();
 const seen = new Map();
 let scans = 0;
 let stopping = false;
+let syncsAsked = 0;
+let syncsAnswered = 0;
 
 function tryRead(path) {
   try {
@@ -50,6 +53,8 @@ lines.on('line', (line) => {
     void loop(secret);
   } else if (line === 'stop') {
     stopping = true;
+  } else if (line === 'sync') {
+    syncsAsked += 1;
   }
 });
 lines.on('close', () => {
@@ -60,9 +65,11 @@ async function loop(needle) {
   scanOnce(needle);
   process.stdout.write('ready\n');
   while (!stopping) {
-    // Yield so the stdin "stop" line is noticed; otherwise scan back to back.
+    // Yield so the stdin "stop" and "sync" lines are noticed; otherwise scan back to back.
     await yieldToEventLoop();
+    const asked = syncsAsked;
     scanOnce(needle);
+    for (; syncsAnswered < asked; syncsAnswered++) process.stdout.write('synced\n');
   }
   const comms = [...new Set(seen.values())].sort();
   process.stdout.write(

@@ -31,6 +31,11 @@ export interface ScanReport {
 }
 
 export interface LeakScanner {
+  /**
+   * Resolves once a whole pass over /proc that began after this call has finished: every process
+   * alive throughout has then been read. A test that must see a process keeps it alive until then.
+   */
+  sync(): Promise<void>;
   /** Ends scanning and returns what was found. Call it after the operation under test finished. */
   stop(): Promise<ScanReport>;
 }
@@ -60,6 +65,12 @@ export async function startLeakScanner(secret: string | Buffer): Promise<LeakSca
 
   let report: Promise<ScanReport> | undefined;
   return {
+    sync: async () => {
+      child.stdin.write('sync\n');
+      const line = await lines.next();
+      if (line.done || line.value !== 'synced')
+        throw new Error(`proc scanner did not sync (got ${JSON.stringify(line.value)})`);
+    },
     stop: () =>
       (report ??= (async () => {
         child.stdin.end('stop\n');

@@ -2,7 +2,7 @@
 // end-to-end tests. One per test file or test; it starts in ~50 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,17 +59,36 @@ function readLog(logFile: string): string {
   }
 }
 
-/** `127.0.0.1:0` avoids a free-port race; the chosen port is only visible in the info log. */
-async function waitForPort(child: ChildProcess, logFile: string, deadline: number): Promise<number> {
-  for (;;) {
-    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(readLog(logFile));
-    if (m?.[1]) return Number(m[1]);
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}):\n${readLog(logFile)}`);
-    }
-    if (Date.now() > deadline) throw new Error(`docker-registry did not report its port:\n${readLog(logFile)}`);
-    await sleep(5);
-  }
+/**
+ * `127.0.0.1:0` avoids a free-port race; the chosen port is only visible in the info log, so the log
+ * file is watched (each write is an event) until it names the port, the registry exits, or the deadline.
+ */
+function waitForPort(child: ChildProcess, logFile: string, deadline: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(logFile);
+    const timer = setTimeout(() => check(true), Math.max(0, deadline - Date.now()));
+    const onExit = () => check();
+    const finish = (result: number | Error): void => {
+      clearTimeout(timer);
+      watcher.close();
+      child.off('exit', onExit);
+      if (typeof result === 'number') resolve(result);
+      else reject(result);
+    };
+    const check = (timedOut = false): void => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(readLog(logFile));
+      if (m?.[1]) return finish(Number(m[1]));
+      if (child.exitCode !== null || child.signalCode !== null)
+        return finish(
+          new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}):\n${readLog(logFile)}`),
+        );
+      if (timedOut) finish(new Error(`docker-registry did not report its port:\n${readLog(logFile)}`));
+    };
+    watcher.on('change', () => check());
+    watcher.on('error', (e) => finish(e));
+    child.on('exit', onExit);
+    check();
+  });
 }
 
 /** Ready = the API answers and demands credentials (401), which also proves auth is on. */
@@ -170,7 +189,8 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     })());
 
   try {
-    const deadline = Date.now() + 15_000;
+    // Generous: on a crowded 2-core machine a Go binary's start can take seconds.
+    const deadline = Date.now() + 45_000;
     const port = await waitForPort(child, logFile, deadline);
     const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     await waitForAuthChallenge(url, ca, logFile, deadline);

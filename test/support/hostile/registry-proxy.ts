@@ -10,6 +10,7 @@ import {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { padTo, relayBody } from './body.js';
 import { pickRule, type FaultRule, type ProxiedRequest } from './faults.js';
@@ -30,6 +31,13 @@ export interface RegistryProxy {
   requestsTo(path: string | RegExp): ProxiedRequest[];
   /** Body bytes served to clients on matching paths, summed over requests. */
   bytesServed(path: string | RegExp): number;
+  /**
+   * Resolves with the first request on a matching path that a `stall` rule has brought to its stall
+   * point (the client has read `afterBytes` and waits for the rest): an event, not a poll.
+   */
+  stalled(path: string | RegExp): Promise<ProxiedRequest>;
+  /** Resolves with the first request on a matching path whose connection to the client has closed. */
+  closed(path: string | RegExp): Promise<ProxiedRequest>;
   /** Forgets recorded requests (rules stay). */
   clearLog(): void;
   /** Cuts every connection (stalled ones included) and stops listening. */
@@ -52,6 +60,13 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
   const requests: ProxiedRequest[] = [];
   let closing = false;
   const isClosed = () => closing;
+  // What happened to which request, as events a test can await (never a poll).
+  const events = new EventEmitter();
+  const seen = { stall: new Set<ProxiedRequest>(), close: new Set<ProxiedRequest>() };
+  const mark = (what: keyof typeof seen, rec: ProxiedRequest): void => {
+    seen[what].add(rec);
+    events.emit(what, rec);
+  };
 
   // `holding`: a stalled client keeps its connection even after the registry side is dropped.
   const forward = (
@@ -123,6 +138,7 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
             // Keep the socket open and silent: the client believes more is coming (Content-Length).
             holding = true;
             await relayBody(up, res, rec, { limit: fault.afterBytes ?? 0, isClosed });
+            mark('stall', rec);
             return;
           }
           const pace = fault?.kind === 'trickle' ? { chunkBytes: fault.chunkBytes, everyMs: fault.everyMs } : undefined;
@@ -146,6 +162,7 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     if (rule) rec.fault = rule.fault.kind;
     requests.push(rec);
     res.on('error', () => {});
+    res.on('close', () => mark('close', rec));
     handle(req, res, rec, rule);
   });
   await new Promise<void>((resolve, reject) => {
@@ -155,6 +172,18 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
   const { port } = server.address() as AddressInfo;
   const matches = (p: string | RegExp) => (r: ProxiedRequest) =>
     typeof p === 'string' ? r.path === p : p.test(r.path);
+  const first = (what: keyof typeof seen, p: string | RegExp): Promise<ProxiedRequest> => {
+    const already = requests.find((r) => seen[what].has(r) && matches(p)(r));
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => {
+      const on = (r: ProxiedRequest) => {
+        if (!matches(p)(r)) return;
+        events.off(what, on);
+        resolve(r);
+      };
+      events.on(what, on);
+    });
+  };
   let closed: Promise<void> | undefined;
   return {
     host: `localhost:${port}`,
@@ -166,7 +195,12 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     requests,
     requestsTo: (p) => requests.filter(matches(p)),
     bytesServed: (p) => requests.filter(matches(p)).reduce((n, r) => n + r.bodyBytes, 0),
-    clearLog: () => void requests.splice(0),
+    stalled: (p) => first('stall', p),
+    closed: (p) => first('close', p),
+    clearLog: () => {
+      requests.splice(0);
+      for (const set of Object.values(seen)) set.clear();
+    },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         closing = true;

@@ -28,7 +28,7 @@ export async function startSigstoreStack(opts: StartSigstoreStackOptions = {}): 
   const requests: StackRequestLog[] = [];
   let routes: Routes = {};
   // Listen first: Rekor writes its host into checkpoints, so it needs the port.
-  const server = await serve(() => routes, requests, opts.responseDelayMs);
+  const server = await serve(() => routes, requests);
   let dir: string | undefined;
   try {
     dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'sigstore-stack-'));

@@ -31,7 +31,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function serve(getRoutes: () => Routes, log: StackRequestLog[], delayMs = 0): Promise<RunningServer> {
+export async function serve(getRoutes: () => Routes, log: StackRequestLog[]): Promise<RunningServer> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,7 +51,6 @@ export async function serve(getRoutes: () => Routes, log: StackRequestLog[], del
             : Promise.resolve({ status: 404, body: '', error: 'no such route' });
       void pending
         .catch((e: unknown): RouteReply => ({ status: 500, body: '', error: String(e) }))
-        .then((reply) => (delayMs > 0 ? new Promise<RouteReply>((r) => setTimeout(() => r(reply), delayMs)) : reply))
         .then((reply) => {
           log.push({ method, path, status: reply.status, ...(reply.error ? { error: reply.error } : {}) });
           const body =

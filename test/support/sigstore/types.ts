@@ -12,11 +12,6 @@ export interface StartSigstoreStackOptions {
   tokenAlgorithm?: TokenAlgorithm;
   /** Parent folder for the stack's temp dir (default: os.tmpdir()). */
   tmpRoot?: string;
-  /**
-   * Every answer waits this long: a signing then lasts long enough for a /proc scanner on a busy
-   * machine to watch cosign run (a leak test that never saw cosign would prove nothing).
-   */
-  responseDelayMs?: number;
 }
 
 /** What the caller says about the "workflow run" that asks for a token. */

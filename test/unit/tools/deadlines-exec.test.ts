@@ -15,12 +15,11 @@ const run = createRunner(silentLogger, { PATH: process.env.PATH }, deadlinesFor(
 
 describe('child deadlines', () => {
   it('a child that does nothing is stopped after the no-progress limit, naming the step', async () => {
-    const started = Date.now();
+    // Had it not been stopped, sleep would have finished with exit 0 and this would not reject.
     await expect(run({ file: 'sleep', args: ['30'], step: 'sleep thirty' })).rejects.toMatchObject({
       code: 'REGISTRY_UNREACHABLE',
       message: expect.stringMatching(/^sleep thirty stalled: no progress for 600ms/),
     });
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('a child writing slowly into its watched folder runs to the end, well past the limit', async () => {

@@ -1,105 +1,59 @@
 // Issue 4's threats, end to end: a real registry, real oras and cosign (both generations), the
 // local Sigstore stack. Each attack must end with the verification exit code and nothing landed.
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
+import {
+  BUNDLE_TYPE,
+  byWorkflow,
+  EXIT,
+  expectCleanFailure,
+  freshCliDirs,
+  listFilesRecursive,
+  release,
+  sha256,
+  signingFlags,
+  useKit,
+} from '../support/kit.js';
 import { craftArtifact, listTags, tagManifest } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
-const RELEASE: MintTokenClaims = {
-  repository: 'octo/tools',
-  workflowPath: '.github/workflows/release.yml',
-  ref: 'refs/heads/main',
-};
-const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
-const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const RELEASE = release({ ref: 'refs/heads/main' });
 
 describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign from %s', (gen: Generation) => {
-  let reg: Registry;
-  let stack: SigstoreStack;
+  const kit = useKit({ gen, sigstore: true, release: RELEASE });
   let other: SigstoreStack; // another trust root
   let tokens: Record<string, string>;
-  const env = () => ({
-    GHCR_BLOB_ORAS: toolsFor(gen).oras,
-    GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
-    GHCR_TOKEN: reg.password,
-  });
-  const secrets = () => [reg.password, ...Object.values(tokens)];
+  const secrets = () => kit.secrets();
 
   beforeAll(async () => {
-    [reg, stack, other] = await Promise.all([
-      startRegistry({ generation: gen }),
-      startSigstoreStack(),
-      startSigstoreStack(),
-    ]);
+    other = await startSigstoreStack();
     tokens = {
-      release: await stack.mintToken(RELEASE),
-      otherRepo: await stack.mintToken({ ...RELEASE, repository: 'octo/tools-evil' }),
-      otherWorkflow: await stack.mintToken({ ...RELEASE, workflowPath: '.github/workflows/release.yml.evil' }),
-      otherRef: await stack.mintToken({ ...RELEASE, ref: 'refs/heads/dev' }),
-      otherRoot: await other.mintToken(RELEASE),
+      release: await kit.token(),
+      otherRepo: await kit.token({ ...RELEASE, repository: 'octo/tools-evil' }),
+      otherWorkflow: await kit.token({ ...RELEASE, workflowPath: '.github/workflows/release.yml.evil' }),
+      otherRef: await kit.token({ ...RELEASE, ref: 'refs/heads/dev' }),
+      otherRoot: await kit.token(RELEASE, other),
     };
   });
-  afterAll(async () => Promise.all([reg?.stop(), stack?.close(), other?.close()]));
+  afterAll(async () => other?.close());
 
-  const fileWith = (content: string, name = 'report.json') => {
-    const path = join(freshCliDirs().cwd, name);
-    writeFileSync(path, content);
-    return path;
-  };
-  const ref = (tag: string) => `${reg.host}/octo/app:${tag}`;
-  const pushSigned = async (tag: string, content: string, token = tokens.release, s = stack) => {
-    const r = await runCli(
-      [
-        'push',
-        ref(tag),
-        fileWith(content),
-        '-u',
-        reg.username,
-        '--sign',
-        '--identity-token-stdin',
-        '--signing-config',
-        s.signingConfigPath,
-        '--trusted-root',
-        s.trustedRootPath,
-        '--json',
-      ],
-      { stdin: token, env: env() },
-    );
+  const ref = (tag: string) => kit.ref(tag);
+  const pushSigned = async (tag: string, content: string, token = tokens.release, stack = kit.stack) => {
+    const r = await kit.push(ref(tag), kit.file(content), { sign: true, token, stack });
     expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout);
+    return r.json;
   };
   const pushPlain = async (tag: string, content: string) => {
-    const r = await runCli(['push', ref(tag), fileWith(content), '-u', reg.username, '--json'], { env: env() });
+    const r = await kit.push(ref(tag), kit.file(content));
     expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout);
+    return r.json;
   };
   const pullVerified = async (tag: string, extra: string[] = []) => {
-    const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(
-      [
-        'pull',
-        ref(tag),
-        '-o',
-        out,
-        '-u',
-        reg.username,
-        '--verify',
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        ...extra,
-      ],
-      { env: env() },
-    );
-    return { r, out };
+    const r = await kit.pull(ref(tag), { verify: true, extra });
+    return { r, out: r.out! };
   };
   /** Attaches an arbitrary file as a bundle referrer, with raw oras (what an attacker could do). */
   const attachRaw = async (subject: string, path: string) => {
@@ -112,32 +66,21 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
         '--artifact-type',
         BUNDLE_TYPE,
         '-u',
-        reg.username,
+        kit.reg.username,
         '--password-stdin',
         '--registry-config',
         join(freshCliDirs().home, 'cfg.json'),
         subject,
         `${name}:${BUNDLE_TYPE}`,
       ],
-      { cwd: dir, input: reg.password, reject: false },
+      { cwd: dir, input: kit.reg.password, reject: false },
     );
     expect(r.exitCode, r.stderr).toBe(0);
   };
   /** A valid bundle over other bytes, signed by the release identity. */
   const bundleForOtherBytes = async () => {
-    const other = fileWith('other bytes', 'other.json');
-    const r = await runCli(
-      [
-        'sign',
-        other,
-        '--identity-token-stdin',
-        '--signing-config',
-        stack.signingConfigPath,
-        '--trusted-root',
-        stack.trustedRootPath,
-      ],
-      { stdin: tokens.release, env: env() },
-    );
+    const other = kit.file('other bytes', 'other.json');
+    const r = await kit.sign(other, { token: tokens.release, json: false });
     expect(r.exitCode, r.stderr).toBe(0);
     return `${other}.sigstore.json`;
   };
@@ -166,26 +109,14 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   it('verify <ref> checks the attached signature and writes nothing', async () => {
     await pushSigned('remote', 'remote bytes');
     const cwd = freshCliDirs().cwd;
-    const ok = await runCli(
-      ['verify', ref('remote'), '-u', reg.username, ...POLICY, '--trusted-root', stack.trustedRootPath, '--json'],
-      { env: env(), cwd },
-    );
+    const ok = await kit.verify(ref('remote'), { json: true, cwd });
     expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).verification.digest).toBe(sha256('remote bytes'));
+    expect(ok.json.verification.digest).toBe(sha256('remote bytes'));
     expect(listFilesRecursive(cwd)).toEqual([]);
-    const evil = await runCli(
-      [
-        'verify',
-        ref('remote'),
-        '-u',
-        reg.username,
-        '--github-workflow',
-        'octo/tools-evil/.github/workflows/release.yml',
-        '--trusted-root',
-        stack.trustedRootPath,
-      ],
-      { env: env(), cwd },
-    );
+    const evil = await kit.verify(ref('remote'), {
+      policy: byWorkflow('octo/tools-evil/.github/workflows/release.yml'),
+      cwd,
+    });
     expectCleanFailure(evil, EXIT.VERIFICATION_FAILED, secrets(), [cwd]);
   });
 
@@ -194,20 +125,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     const before = await pullVerified('later');
     expectCleanFailure(before.r, EXIT.VERIFICATION_FAILED, secrets());
     expect(before.r.stderr).toMatch(/no signature is attached/);
-    const signed = await runCli(
-      [
-        'sign',
-        ref('later'),
-        '-u',
-        reg.username,
-        '--identity-token-stdin',
-        '--signing-config',
-        stack.signingConfigPath,
-        '--trusted-root',
-        stack.trustedRootPath,
-      ],
-      { stdin: tokens.release, env: env() },
-    );
+    const signed = await kit.sign(ref('later'), { token: tokens.release, json: false });
     expect(signed.exitCode, signed.stderr).toBe(0);
     const after = await pullVerified('later');
     expect(after.r.exitCode, after.r.stderr).toBe(0);
@@ -216,7 +134,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   it('threat 1: the tag is moved to a different, unsigned blob', async () => {
     await pushSigned('t1', 'genuine');
     await pushPlain('t1-evil', 'malware');
-    await tagManifest(reg, 'octo/app', 't1-evil', 't1');
+    await tagManifest(kit.reg, 'octo/app', 't1-evil', 't1');
     const { r, out } = await pullVerified('t1');
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
     expect(r.stderr).toMatch(/no signature is attached/);
@@ -231,7 +149,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     const tag = `t2-${who}`;
     await pushSigned(tag, 'genuine');
     await pushSigned(`${tag}-evil`, 'malware', tokens[who]);
-    await tagManifest(reg, 'octo/app', `${tag}-evil`, tag);
+    await tagManifest(kit.reg, 'octo/app', `${tag}-evil`, tag);
     const { r } = await pullVerified(tag);
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
     expect(r.stderr).toMatch(/1 signature found, by .*none matches the policy/);
@@ -264,7 +182,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     const pushed = await pushSigned('t5', 'genuine');
     const junkOnly = await pushPlain('t5-junk', 'unsigned');
     for (let i = 0; i < 33; i++) {
-      const junk = fileWith(`{"junk":${i}}`, `junk-${i}.json`);
+      const junk = kit.file(`{"junk":${i}}`, `junk-${i}.json`);
       await attachRaw(pushed.pinnedReference, junk);
       await attachRaw(junkOnly.pinnedReference, junk);
     }
@@ -292,7 +210,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
     ],
     ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
   ])('threat 6: a manifest with %s', async (_n, layers, why) => {
-    await craftArtifact(reg, 'octo/app', 't6', layers);
+    await craftArtifact(kit.reg, 'octo/app', 't6', layers);
     const { r } = await pullVerified('t6');
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, secrets());
     expect(r.stderr).toMatch(why);
@@ -305,60 +223,34 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   });
 
   it('policy flags without --verify are refused, so nobody believes an unverified pull was verified', async () => {
-    const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(['pull', ref('good'), '-o', out, '-u', reg.username, ...POLICY], { env: env() });
+    const r = await kit.pull(ref('good'), { extra: kit.policy });
     expectCleanFailure(r, EXIT.USAGE, secrets());
     expect(r.stderr).toMatch(/--github-workflow only take effect with --verify/);
   });
 
   it('push --sign pushes nothing when signing cannot happen (no token, no cosign, two stdin secrets)', async () => {
-    const file = fileWith('never pushed');
-    const base = [
-      'push',
-      ref('unsigned-never'),
-      file,
-      '-u',
-      reg.username,
-      '--sign',
-      '--signing-config',
-      stack.signingConfigPath,
-      '--trusted-root',
-      stack.trustedRootPath,
-    ];
-    const noToken = await runCli(base, { env: env() });
+    const file = kit.file('never pushed');
+    // --sign without --identity-token-stdin: the kit's signing flags, no token on stdin.
+    const signing = [...signingFlags(kit.stack)];
+    const push = (extra: string[], o: { stdin?: string; env?: Record<string, string> } = {}) =>
+      kit.push(ref('unsigned-never'), file, { json: false, extra: ['--sign', ...signing, ...extra], ...o });
+    const noToken = await push([]);
     expectCleanFailure(noToken, EXIT.USAGE, secrets());
     expect(noToken.stderr).toMatch(/no identity token/);
-    const noCosign = await runCli([...base, '--identity-token-stdin'], {
+    const noCosign = await push(['--identity-token-stdin'], {
       stdin: tokens.release,
-      env: { ...env(), GHCR_BLOB_COSIGN: '/nonexistent/cosign' },
+      env: { GHCR_BLOB_COSIGN: '/nonexistent/cosign' },
     });
     expectCleanFailure(noCosign, EXIT.TOOL_MISSING, secrets());
-    const twoSecrets = await runCli([...base, '--identity-token-stdin', '--password-stdin'], {
-      stdin: tokens.release,
-      env: env(),
-    });
+    const twoSecrets = await push(['--identity-token-stdin', '--password-stdin'], { stdin: tokens.release });
     expectCleanFailure(twoSecrets, EXIT.USAGE, secrets());
     expect(twoSecrets.stderr).toMatch(/both want stdin/);
-    expect(await listTags(reg, 'octo/app')).not.toContain('unsigned-never');
+    expect(await listTags(kit.reg, 'octo/app')).not.toContain('unsigned-never');
   });
 
   it('sign <ref>: an unknown tag is not found, and --bundle does not apply', async () => {
     const sign = (target: string, extra: string[] = []) =>
-      runCli(
-        [
-          'sign',
-          target,
-          '-u',
-          reg.username,
-          '--identity-token-stdin',
-          '--signing-config',
-          stack.signingConfigPath,
-          '--trusted-root',
-          stack.trustedRootPath,
-          ...extra,
-        ],
-        { stdin: tokens.release, env: env() },
-      );
+      kit.sign(target, { token: tokens.release, json: false, extra });
     expectCleanFailure(await sign(ref('no-such-tag')), EXIT.NOT_FOUND, secrets());
     const withBundle = await sign(ref('good'), ['--bundle', 'x.json']);
     expectCleanFailure(withBundle, EXIT.USAGE, secrets());
@@ -368,8 +260,7 @@ describe.each(GENERATIONS)('push --sign / pull --verify with oras and cosign fro
   });
 
   it('pull --verify without a policy is a usage error before any download', async () => {
-    const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(['pull', ref('good'), '-o', out, '-u', reg.username, '--verify'], { env: env() });
+    const r = await kit.pull(ref('good'), { extra: ['--verify'] });
     expectCleanFailure(r, EXIT.USAGE, secrets());
   });
 });

@@ -1,7 +1,7 @@
 // Issue 8, exit codes and leftovers as documented, secrets a hostile registry tries to echo, and
 // what a crash or an interrupt leaves behind (nothing, or nothing a later run does not remove).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,33 +11,8 @@ import { secretForms } from '../support/fs-scan.js';
 import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { craftArtifact, listTags, type CraftedArtifact } from '../support/registry-api.js';
 import { startRegistry, type Registry } from '../support/registry.js';
+import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** PIDs whose parent is `ppid`, from /proc (the child oras of a ghcr-blob run). */
-function childrenOf(ppid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) => {
   let reg: Registry;
@@ -176,28 +151,30 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
     const s = sandbox();
     const out = join(s.cwd, 'out');
     mkdirSync(out);
+    const oras = recordingStandIn('oras', toolsFor(gen).oras);
     try {
       const cli = execa(
         process.execPath,
         [CLI_BIN, 'pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username],
         {
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: s.home, TMPDIR: s.tmp, ...env() },
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: s.home,
+            TMPDIR: s.tmp,
+            ...env(),
+            GHCR_BLOB_ORAS: oras.path,
+          },
           extendEnv: false,
           reject: false,
         },
       );
-      const cliPid = cli.pid!;
-      let oras: number[] = [];
-      for (let i = 0; i < 400 && !(oras.length && proxy.bytesServed(/\/blobs\//) > 0); i++) {
-        await sleep(25);
-        oras = childrenOf(cliPid);
-      }
-      expect(oras.length).toBeGreaterThan(0);
-      expect(proxy.bytesServed(/\/blobs\//)).toBeGreaterThan(0); // oras is mid-download
-      process.kill(cliPid, 'SIGKILL');
+      await proxy.stalled(/\/blobs\//); // oras is mid-download, waiting for bytes that never come
+      const running = oras.invocations();
+      expect(running.map(subcommand)).toContain('blob fetch');
+      process.kill(cli.pid!, 'SIGKILL');
       await cli;
-      for (let i = 0; i < 80 && oras.some(alive); i++) await sleep(25);
-      expect(oras.filter(alive)).toEqual([]);
+      // Every oras it started is gone: their lifelines closed with them (deadline: the test's own).
+      await Promise.all(running.map((i) => i.exited()));
       const left = readdirSync(out);
       expect(left).toHaveLength(1);
       expect(left[0]).toMatch(/^\.ghcr-blob-/);
@@ -228,8 +205,7 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
           reject: false,
         },
       );
-      for (let i = 0; i < 400 && proxy.bytesServed(/\/blobs\//) === 0; i++) await sleep(25);
-      await sleep(100);
+      await proxy.stalled(/\/blobs\//); // the download has begun inside new/out
       expect(existsSync(join(s.cwd, 'new', 'out'))).toBe(true);
       cli.kill('SIGINT');
       const r = await cli;

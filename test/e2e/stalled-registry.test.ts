@@ -50,16 +50,15 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
 
   it('a registry that accepts and never answers: pull exits 7 within the limit, naming the step; nothing left', async () => {
     const s = sandbox();
-    const started = Date.now();
+    // Without a deadline this never ends: runCli kills it at 45 s (exit -1), which fails below.
     const r = await runCli(['pull', `${silent.host}/x/y:v1`, '-o', 'new/out', '-u', reg.username, '--timeout', '1s'], {
       ...s,
       env: env(s.tmp),
+      timeoutMs: 45_000,
     });
-    const took = Date.now() - started;
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(r.stderr).toMatch(/^error: oras manifest fetch .*\/x\/y:v1 stalled: no progress for 1s/m);
     expect(r.stderr).toMatch(/--timeout/);
-    expect(took).toBeLessThan(20_000); // without a deadline it never ends
     expect(readdirSync(s.cwd)).toEqual([]); // `new/` was created and removed again
     expect(readdirSync(s.tmp)).toEqual([]); // no registry-config folder
     expect(silent.bytesReceived()).toBeGreaterThan(0); // oras did ask
@@ -120,7 +119,6 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     ]);
     proxy.clearLog();
     const s = sandbox();
-    const started = Date.now();
     const r = await runCli(
       ['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, '--timeout', '1s'],
       {
@@ -129,7 +127,10 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
       },
     );
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
-    expect(Date.now() - started).toBeGreaterThan(2_500);
+    // It really lasted several times the limit: the proxy paced all 24 chunks, 150 ms apart.
+    expect(proxy.requestsTo(blobPath()).filter((q) => q.fault === 'trickle' && q.bodyBytes === 192 * KiB)).toHaveLength(
+      1,
+    );
     expect(readFileSync(join(s.cwd, 'out', 'data.bin')).length).toBe(192 * KiB);
     expect(readdirSync(join(s.cwd, 'out'))).toEqual(['data.bin']);
     expect(proxy.requestsTo(blobPath()).some((q) => q.fault === 'trickle' && q.finished)).toBe(true);

@@ -76,6 +76,8 @@ export interface RunRequest {
   stdoutLimit?: number;
   /** Stops the child (SIGTERM, then SIGKILL after the grace) when aborted; the run then throws. */
   signal?: AbortSignal;
+  /** Called once the child has been started (so CPU work here can wait until it runs beside it). */
+  onSpawn?: () => void;
 }
 
 export interface RunResult {
@@ -193,6 +195,7 @@ export function createRunner(
       ...(req.signal ? { cancelSignal: req.signal } : {}),
       windowsHide: true,
     });
+    req.onSpawn?.();
     let ended = false;
     let markEnded = () => {};
     const end = new Promise<void>((resolve) => {

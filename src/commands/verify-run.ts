@@ -15,7 +15,7 @@ import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, prepareVerification } from './prepare.js';
+import { prepareVerification, prepareVerificationAndConnect } from './prepare.js';
 
 async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps) {
   const check = await prepareVerification(opts, deps);
@@ -27,8 +27,7 @@ async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps)
 /** Pulls the pinned artifact into a private folder, verifies it there, then removes it. */
 async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
   const ref = parseReference(refArg);
-  const check = await prepareVerification(opts, deps);
-  const oras = await connectRegistry(opts, deps);
+  const { check, oras } = await prepareVerificationAndConnect(opts, deps);
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();

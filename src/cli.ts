@@ -123,7 +123,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     log,
     deadlines,
     run: createRunner(log, env, deadlines),
-    readStdin: () => readAllStdin(),
+    readStdin: () => {
+      // A terminal on stdin: say what it waits for instead of sitting silent.
+      if (process.stdin.isTTY)
+        log.info('Reading the token from stdin (a terminal): type or paste it, then Enter and Ctrl-D');
+      return readAllStdin();
+    },
     writeOut: (text) => process.stdout.write(text),
   };
   // What commander would print for exactly these arguments, without loading it.

@@ -24,9 +24,13 @@ export interface BlobManifest {
  */
 export const UNPACK_ANNOTATION = 'io.deis.oras.content.unpack';
 
+/** Marks and embeddings, overrides and isolates that reorder how a name reads. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /**
  * A plain file name: no folders, no `..`, no backslash, no control characters (newline and
- * tab included), at most 255 bytes. pull refuses anything else; push refuses it too, so that
+ * tab included), no bidirectional controls (U+202E makes `\u202Egnp.exe` read as `exe.png`),
+ * at most 255 bytes. pull refuses anything else; push refuses it too, so that
  * nothing is pushed that could not be pulled.
  */
 export function isPlainFileName(name: string): boolean {
@@ -35,6 +39,7 @@ export function isPlainFileName(name: string): boolean {
     name !== '.' &&
     name !== '..' &&
     !/[/\\\x00-\x1f\x7f-\x9f]/.test(name) &&
+    !BIDI_CONTROLS.test(name) &&
     Buffer.byteLength(name) <= 255
   );
 }

@@ -98,7 +98,9 @@ export async function listBundleReferrers(
   const signatures = listing.referrers.filter(
     (d) => d.artifactType === BUNDLE_MEDIA_TYPE || d.artifactType === OCI_EMPTY_MEDIA_TYPE,
   );
-  const all = signatures.filter((d, i) => signatures.findIndex((e) => e.digest === d.digest) === i);
+  // One pass: a listing may be long, and comparing every entry with every other is quadratic.
+  const seen = new Set<string>();
+  const all = signatures.filter((d) => !seen.has(d.digest) && seen.add(d.digest));
   return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
 }
 

@@ -4,7 +4,7 @@
  * Workflow commands go to stderr (the runner reads both streams), so stdout stays pure data.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { isActions, neutralizeWorkflowCommands, workflowCommand } from '../core/actions.js';
@@ -14,11 +14,46 @@ import { addGithubOptions, githubOptionsSchema } from '../options/github.js';
 import { parseOptions } from '../options/parse.js';
 import type { Deps } from './deps.js';
 
-/** Where this run's outputs and summary go, settled before the command runs. */
+/** Where this run's outputs and summary go, opened before the command runs. */
 export interface GithubReporting {
   command: string;
-  outputFile?: string;
-  summaryFile?: string;
+  outputFile?: OpenedFile;
+  summaryFile?: OpenedFile;
+}
+
+interface OpenedFile {
+  path: string;
+  fd: number;
+}
+
+const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+
+/**
+ * Opened before anything lands, so a file that cannot be written is refused first (exit 2).
+ * Non-blocking: a FIFO nobody reads is refused at once instead of blocking the process (where
+ * not even SIGTERM's handler could run).
+ */
+function openForAppend(path: string, flag: string): OpenedFile {
+  try {
+    return { path, fd: openSync(path, OPEN_FLAGS, 0o666) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const why =
+      code === 'ENXIO' ? 'a FIFO nobody reads' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code;
+    throw usageError(
+      `${flag}: cannot write ${printableLine(path, 300)} (${why})`,
+      'check the file the variable names',
+      e,
+    );
+  }
+}
+
+function appendTo(file: OpenedFile, text: string): void {
+  try {
+    writeSync(file.fd, text);
+  } finally {
+    closeSync(file.fd);
+  }
 }
 
 const masked = new Set<string>();
@@ -56,8 +91,12 @@ export function registerGithubIntegration(program: Command, deps: Deps): void {
     const opts = parseOptions(githubOptionsSchema, action.opts());
     deps.github = {
       command: action.name(),
-      outputFile: opts.githubOutput ? requireEnvFile(deps.env, 'GITHUB_OUTPUT', '--github-output') : undefined,
-      summaryFile: opts.githubSummary ? requireEnvFile(deps.env, 'GITHUB_STEP_SUMMARY', '--github-summary') : undefined,
+      outputFile: opts.githubOutput
+        ? openForAppend(requireEnvFile(deps.env, 'GITHUB_OUTPUT', '--github-output'), '--github-output')
+        : undefined,
+      summaryFile: opts.githubSummary
+        ? openForAppend(requireEnvFile(deps.env, 'GITHUB_STEP_SUMMARY', '--github-summary'), '--github-summary')
+        : undefined,
     };
   });
 }
@@ -124,6 +163,6 @@ export function reportToGithub(deps: Deps, result: unknown): void {
   const github = deps.github;
   if (!github || (!github.outputFile && !github.summaryFile)) return;
   const entries = resultOutputs(result);
-  if (github.outputFile) appendFileSync(github.outputFile, formatOutputs(entries));
-  if (github.summaryFile) appendFileSync(github.summaryFile, formatSummary(github.command, entries));
+  if (github.outputFile) appendTo(github.outputFile, formatOutputs(entries));
+  if (github.summaryFile) appendTo(github.summaryFile, formatSummary(github.command, entries));
 }

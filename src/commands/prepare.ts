@@ -48,7 +48,11 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
   const transport = await transportFrom(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
   maskSecrets(deps.env, [credentials?.secret]);
-  return openOras(await findOras(opts, deps), deps.run, transport, credentials);
+  return openOras(await findOras(opts, deps), deps.run, transport, credentials, {
+    authHost: opts.authHost,
+    timeoutMs: deps.deadlines.stepMs,
+    warn: (message) => deps.log.info(message),
+  });
 }
 
 /** The OIDC token for keyless signing, with every secret that must be kept out of output. */

@@ -52,6 +52,17 @@ export function deadlinesFor(timeoutMs: number): Deadlines {
   };
 }
 
+/**
+ * Metadata (a manifest, a referrer listing, a bundle) is small: a read of it must end, not only
+ * keep moving. Its total budget is the step budget plus the time its size cap takes at
+ * METADATA_FLOOR_BYTES_PER_S, so a registry trickling 2 bytes a second is stopped once that has
+ * passed, while a large but honest read still fits.
+ */
+export const METADATA_FLOOR_BYTES_PER_S = 1024 * 1024;
+
+export const metadataBudgetMs = (deadlines: Deadlines, capBytes: number): number =>
+  deadlines.stepMs + Math.ceil((capBytes / METADATA_FLOOR_BYTES_PER_S) * 1000);
+
 /** --timeout wins over GHCR_BLOB_TIMEOUT, which wins over the default. */
 export function resolveDeadlines(flag: string | undefined, env: NodeJS.ProcessEnv): Deadlines {
   if (flag !== undefined) return deadlinesFor(parseDuration(flag, '--timeout'));

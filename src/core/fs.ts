@@ -3,7 +3,7 @@
  * (each records its owner, so a later run can remove the folders of a run that was killed),
  * output folders created only as deep as needed and removed again on failure, atomic moves.
  */
-import { readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
 import {
   link,
   lstat,
@@ -23,7 +23,11 @@ import { dirname, join, resolve } from 'node:path';
 import { GhcrBlobError, usageError } from './errors.js';
 
 export const TEMP_PREFIX = '.ghcr-blob-';
-/** Inside each private folder: `<pid> <start time>` of the process that made it. */
+/**
+ * Inside each private folder: `<pid> <start time> <pid namespace> <boot id>` of the process that
+ * made it. A PID means something only in its own PID namespace (a container has its own) and its
+ * own boot, so both are recorded.
+ */
 const OWNER_FILE = 'owner.pid';
 
 /** A 0700 folder (mkdtemp's mode) under `parent`, removed by `dispose` whatever happened. */
@@ -58,7 +62,33 @@ function isAlive(pid: number, startTime: string | undefined): boolean {
   return !(startTime && now && now !== startTime);
 }
 
-const ownerRecord = (): string => `${process.pid} ${startTimeOf(process.pid) ?? ''}\n`;
+const readOr = (read: () => string): string => {
+  try {
+    return read().trim().replace(/\s+/g, '') || '-';
+  } catch {
+    return '-';
+  }
+};
+/** `pid:[4026531836]`: the PID namespace PIDs in this process are numbered in. */
+const pidNamespace = (): string => readOr(() => readlinkSync('/proc/self/ns/pid'));
+const bootId = (): string => readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+
+const ownerRecord = (): string => `${process.pid} ${startTimeOf(process.pid) ?? ''} ${pidNamespace()} ${bootId()}\n`;
+
+/**
+ * Whether the record's owner is gone for sure. Another boot: gone. Another PID namespace (a pull
+ * inside a container sharing the folder, or outside it): its PID names some other process here,
+ * so nothing can be proved and the folder stays. Records without a namespace predate it.
+ */
+function ownerIsGone(record: string): boolean {
+  const m = /^(\d+) (\d*)(?: (\S+) (\S+))?\n$/.exec(record);
+  if (!m) return false;
+  const [, pid, start, ns, boot] = m;
+  if (boot && boot !== '-' && bootId() !== '-' && boot !== bootId()) return true;
+  // Why exact: the namespace is an identity; any difference means the PID is not ours to test.
+  if (ns && ns !== pidNamespace()) return false;
+  return !isAlive(Number(pid), start || undefined);
+}
 
 /**
  * Removes private folders under `parent` whose owner is gone (killed with -9, power cut):
@@ -74,13 +104,23 @@ export async function removeStaleTempDirs(parent: string, prefix = TEMP_PREFIX):
     const info = await lstat(path).catch(() => undefined);
     if (!info?.isDirectory() || info.uid !== process.getuid?.()) continue;
     const record = await readFile(join(path, OWNER_FILE), 'utf8').catch(() => undefined);
-    const m = record && /^(\d+) (\d*)\n$/.exec(record);
-    if (!m || isAlive(Number(m[1]), m[2] || undefined)) continue;
+    if (!record || !ownerIsGone(record)) continue;
     await rm(path, { recursive: true, force: true }).catch(() => {});
     removed.push(path);
   }
   return removed;
 }
+
+const fullOr = (e: unknown, parent: string): unknown => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT'
+    ? usageError(
+        `cannot write in ${parent}: no space or no inode left (${code})`,
+        'free some space, or choose another folder',
+        e,
+      )
+    : e;
+};
 
 export async function privateTempDir(parent: string = tmpdir(), prefix = TEMP_PREFIX): Promise<TempDir> {
   await removeStaleTempDirs(parent, prefix);
@@ -89,13 +129,22 @@ export async function privateTempDir(parent: string = tmpdir(), prefix = TEMP_PR
     path = await mkdtemp(join(parent, prefix));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    const hint = parent === tmpdir() ? 'point TMPDIR at a folder you can write to' : 'choose a folder you can write to';
+    if (code === 'ENOTDIR') throw usageError(`cannot make a private folder in ${parent}: it is not a folder`, hint, e);
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT') {
-      throw usageError(`cannot write in ${parent} (${code})`, 'choose a folder you can write to', e);
+      throw usageError(`cannot write in ${parent} (${code})`, hint, e);
     }
-    throw e;
+    throw fullOr(e, parent);
   }
   live.add(path);
-  await writeFile(join(path, OWNER_FILE), ownerRecord(), { mode: 0o600 });
+  try {
+    await writeFile(join(path, OWNER_FILE), ownerRecord(), { mode: 0o600 });
+  } catch (e) {
+    // A full disk (or no inode left) after the folder was made: nothing may stay behind.
+    await rm(path, { recursive: true, force: true }).catch(() => {});
+    live.delete(path);
+    throw fullOr(e, parent);
+  }
   return {
     path,
     dispose: async () => {
@@ -181,6 +230,9 @@ export async function prepareOutputFolder(dir: string): Promise<OutputFolder> {
     try {
       await mkdir(p);
     } catch (e) {
+      // Another run made it meanwhile (eight pulls into one new folder): theirs, and fine as a folder.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await lstat(p).catch(() => undefined))?.isDirectory())
+        continue;
       await discard();
       throw folderError(path, e);
     }

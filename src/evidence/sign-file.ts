@@ -2,7 +2,7 @@
  * Keyless signing of one file through cosign: the bundle is written into a private folder next
  * to its destination, checked, and only then moved into place (no half-written bundles).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, privateTempDir } from '../core/fs.js';
@@ -53,9 +53,13 @@ export async function signFile(cosign: CosignTool, run: Runner, req: SignFileReq
       trustedRootPath: req.services.trustedRootPath,
       cosign2: cosign.generation === 2 ? await cosign2Services(req.services, work.path) : undefined,
     });
-    const bundle = parseSignatureBundle(await readFile(staged, 'utf8'), 'the bundle cosign wrote');
+    const text = await readFile(staged, 'utf8');
+    const bundle = parseSignatureBundle(text, 'the bundle cosign wrote');
     const signer = bundleSigner(bundle);
-    await moveIntoPlace(staged, req.bundlePath, req.overwrite);
+    // cosign writes 0600; the bundle is public, so it gets the mode of any new file (the umask's).
+    const placed = join(work.path, 'bundle.out.json');
+    await writeFile(placed, text);
+    await moveIntoPlace(placed, req.bundlePath, req.overwrite);
     const entry = bundle.verificationMaterial.tlogEntries[0];
     return {
       bundlePath: req.bundlePath,

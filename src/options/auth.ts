@@ -8,6 +8,11 @@ import * as z from 'zod';
 export const authOptionsSchema = z.object({
   username: z.string().min(1).optional(),
   passwordStdin: z.boolean().default(false),
+  /** A token service on another host than the registry, vouched for by the user (Docker Hub: auth.docker.io). */
+  authHost: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be a host name, optionally with :PORT')
+    .optional(),
 });
 export type AuthOptions = z.infer<typeof authOptionsSchema>;
 
@@ -16,5 +21,11 @@ export function addAuthOptions(cmd: Command): Command {
     .addOption(new Option('-u, --username <name>', 'registry user name (default: $GITHUB_ACTOR, else a placeholder)'))
     .addOption(
       new Option('--password-stdin', 'read the registry token from stdin (else $GHCR_TOKEN, then $GITHUB_TOKEN)'),
+    )
+    .addOption(
+      new Option(
+        '--auth-host <host>',
+        "trust this host with the credentials as the registry's token service (default: only the registry's own host)",
+      ),
     );
 }

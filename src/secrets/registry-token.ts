@@ -14,7 +14,9 @@ export async function resolveCredentials(
   readStdin: () => Promise<string>,
 ): Promise<Credentials | undefined> {
   let secret: string | undefined;
+  let from: Credentials['from'];
   if (opts.passwordStdin) {
+    from = 'stdin';
     secret = trimOneNewline(await readStdin());
     if (secret.length === 0)
       throw usageError(
@@ -30,6 +32,7 @@ export async function resolveCredentials(
       if (trimOneNewline(value).length === 0)
         throw usageError(`${name} is set but empty`, `unset it or give it a token`);
       secret = trimOneNewline(value);
+      from = name;
       break;
     }
   }
@@ -39,5 +42,5 @@ export async function resolveCredentials(
   }
   if (/[\r\n\0]/.test(secret))
     throw usageError('the token contains a line break or NUL byte', 'pass exactly one token');
-  return { username: opts.username ?? (env.GITHUB_ACTOR || PLACEHOLDER_USERNAME), secret };
+  return { username: opts.username ?? (env.GITHUB_ACTOR || PLACEHOLDER_USERNAME), secret, from };
 }

@@ -136,7 +136,16 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
   const cwd = await privateTempDir();
   try {
     const out = await run({ file: tool.path, args, cwd: cwd.path, ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
-    if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
+    if (out.exitCode === 0) return;
+    const cause = cosignCause(out.stderr);
+    // cosign 3, unable to read the bundle, falls back to reading the digest as a file and says
+    // "open sha256:…: no such file or directory": the trouble is the bundle, so say that.
+    if (/open sha256:[0-9a-f]{64}: no such file/.test(cause)) {
+      throw verificationError(
+        `cosign ${tool.generation} could not read the bundle ${req.bundlePath}: it is not a Sigstore bundle cosign understands`,
+      );
+    }
+    throw verificationError(`cosign rejected the signature: ${cause}`);
   } finally {
     await cwd.dispose();
   }

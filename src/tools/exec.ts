@@ -7,7 +7,14 @@
  * - no life after ghcr-blob's: setpriv --pdeathsig KILL where util-linux has it.
  */
 import { basename } from 'node:path';
-import { type Deadlines, DEFAULT_TIMEOUT_MS, deadlinesFor, formatDuration, TIMEOUT_HINT } from '../core/deadlines.js';
+import {
+  type Deadlines,
+  DEFAULT_TIMEOUT_MS,
+  deadlinesFor,
+  formatDuration,
+  metadataBudgetMs,
+  TIMEOUT_HINT,
+} from '../core/deadlines.js';
 import { GhcrBlobError } from '../core/errors.js';
 import { printable, printableLine, printableLines } from '../core/printable.js';
 import { redact } from '../core/redact.js';
@@ -70,6 +77,11 @@ export interface RunRequest {
   /** The step must also end within the step budget, however busy it is (e.g. a referrer listing). */
   bounded?: boolean;
   /**
+   * A metadata read capped at this many bytes: it must end within its total budget
+   * (core/deadlines.ts metadataBudgetMs), however slowly the bytes keep coming.
+   */
+  metadataCapBytes?: number;
+  /**
    * stdout is data (bytes for a file, returned in `data`, never shown): more than this many
    * stops the child at once (VERIFICATION_FAILED). Caps what is read, not what is claimed.
    */
@@ -118,6 +130,7 @@ async function watchChild(
   end: Promise<void>,
 ): Promise<Stop | undefined> {
   const started = Date.now();
+  const budgetMs = stepBudgetMs(req, deadlines);
   let lastMove = started;
   let last = -1;
   while (!ended()) {
@@ -136,7 +149,7 @@ async function watchChild(
         ? 'over-limit'
         : now - lastMove >= deadlines.stallMs
           ? 'stalled'
-          : req.bounded && now - started >= deadlines.stepMs
+          : budgetMs !== undefined && now - started >= budgetMs
             ? 'budget'
             : undefined;
     if (why && !ended()) {
@@ -147,6 +160,12 @@ async function watchChild(
   return undefined;
 }
 
+/** The total time a step may take, when it has one. */
+function stepBudgetMs(req: RunRequest, deadlines: Deadlines): number | undefined {
+  if (req.metadataCapBytes !== undefined) return metadataBudgetMs(deadlines, req.metadataCapBytes);
+  return req.bounded ? deadlines.stepMs : undefined;
+}
+
 function stoppedError(why: Stop, step: string, req: RunRequest, deadlines: Deadlines): GhcrBlobError {
   if (why === 'over-limit') {
     const limit = req.stdoutLimit ?? req.maxBytes;
@@ -155,7 +174,7 @@ function stoppedError(why: Stop, step: string, req: RunRequest, deadlines: Deadl
   const message =
     why === 'stalled'
       ? `${step} stalled: no progress for ${formatDuration(deadlines.stallMs)}; stopped it`
-      : `${step} did not finish within ${formatDuration(deadlines.stepMs)}; stopped it`;
+      : `${step} did not finish within ${formatDuration(stepBudgetMs(req, deadlines) ?? deadlines.stepMs)}; stopped it`;
   return new GhcrBlobError('REGISTRY_UNREACHABLE', message, { recommendation: TIMEOUT_HINT });
 }
 

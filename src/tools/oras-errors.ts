@@ -14,6 +14,12 @@ interface Rule {
 // Order matters: "basic credential not found" is an auth problem, not a missing artifact.
 const RULES: readonly Rule[] = [
   {
+    // oras 1.3 refuses some token realms itself ("bearer realm host … is a loopback …").
+    test: /bearer realm|realm host/i,
+    code: 'AUTH_FAILED',
+    recommendation: "the registry names a token service oras will not use; check the registry's auth setup",
+  },
+  {
     test: /basic credential not found|credential required/i,
     code: 'AUTH_FAILED',
     recommendation: 'give a token with --password-stdin or GHCR_TOKEN',
@@ -55,6 +61,12 @@ const RULES: readonly Rule[] = [
     test: /x509|certificate|tls:/i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: "pass --ca-file with the registry's CA certificate",
+  },
+  {
+    // oras already retried it (429/5xx, five tries): the registry is not serving.
+    test: /\b(500|502|503|504)\b|service unavailable|bad gateway|gateway timeout|internal server error/i,
+    code: 'REGISTRY_UNREACHABLE',
+    recommendation: 'the registry is failing (5xx) even after retries; try again later',
   },
   {
     test: /connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|connection reset|EOF$/im,

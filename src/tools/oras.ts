@@ -1,6 +1,7 @@
 /**
  * The oras adapter: builds argv for the detected oras generation and parses its JSON output.
- * Credentials go as `--username U --password-stdin` with the secret on stdin, and an empty
+ * With credentials, oras talks to ghcr-blob's loopback fence (registry-fence.ts), which alone holds
+ * the secret; oras gets `--username U --password-stdin` with a one-run key on stdin and an empty
  * private `--registry-config`, so nothing is read from or written to the user's docker config.
  */
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { basicAuthEncodings } from '../core/redact.js';
 import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
+import { type Fence, startFence } from './registry-fence.js';
 import {
   attachOutputSchema,
   discoverOutputSchema,
@@ -25,6 +27,8 @@ import type { Descriptor } from './oci.js';
 export interface Credentials {
   username: string;
   secret: string;
+  /** Where the secret came from; GITHUB_TOKEN sent anywhere but ghcr.io gets a warning. */
+  from?: 'stdin' | 'GHCR_TOKEN' | 'GITHUB_TOKEN';
 }
 
 /** How to reach the registry beyond its name: plain HTTP, or a private CA (absolute path). */
@@ -97,42 +101,100 @@ export interface Oras {
   dispose(): Promise<void>;
 }
 
+/** What the credential fence needs beyond the credentials themselves (registry-fence.ts). */
+export interface FenceSettings {
+  /** --auth-host: a token service on another host the user vouches for. */
+  authHost?: string;
+  timeoutMs: number;
+  /** A message for the person running ghcr-blob (stderr). */
+  warn(message: string): void;
+}
+
+/**
+ * What oras may print for one referrer listing: about 2,000 referrers a MiB. A listing past it is
+ * refused (exit 3) rather than parsed: nobody signs one blob tens of thousands of times.
+ */
+export const MAX_LISTING_BYTES = 8 * 1024 * 1024;
+
+const hostOf = (reference: string) => reference.slice(0, reference.indexOf('/'));
+
 export async function openOras(
   tool: OrasTool,
   run: Runner,
   remote: Transport,
   credentials?: Credentials,
+  settings: FenceSettings = { timeoutMs: 60_000, warn: () => {} },
 ): Promise<Oras> {
   let configDir: TempDir | undefined;
-  const authArgs: string[] = [];
+  let registryConfig: string | undefined;
   if (credentials) {
     configDir = await privateTempDir();
-    const registryConfig = join(configDir.path, 'config.json');
+    registryConfig = join(configDir.path, 'config.json');
     await writeFile(registryConfig, '{}', { mode: 0o600 });
-    authArgs.push('--username', credentials.username, '--password-stdin', '--registry-config', registryConfig);
   }
   const remoteArgs = [
     ...(remote.plainHttp ? ['--plain-http'] : []),
     ...(remote.caFile ? ['--ca-file', remote.caFile] : []),
   ];
 
+  // oras never holds the credential: it talks to the fence with a one-run key (see registry-fence.ts),
+  // started for the first registry this session talks to; credentials are for that registry only.
+  let fence: Promise<Fence> | undefined;
+  let fencedHost: string | undefined;
+  const fenceFor = async (host: string): Promise<Fence> => {
+    if (!credentials || !registryConfig) throw new GhcrBlobError('INTERNAL', 'no credentials to fence');
+    // Why exact: the credential was given for one registry; any other host is another party.
+    if (fencedHost !== undefined && fencedHost !== host) {
+      throw new GhcrBlobError('INTERNAL', `credentials were opened for ${fencedHost}, not ${host}`);
+    }
+    if (!fence) {
+      fencedHost = host;
+      if (credentials.from === 'GITHUB_TOKEN' && host !== 'ghcr.io') {
+        settings.warn(
+          `warning: sending GITHUB_TOKEN (taken from the environment) to ${host}, which is not ghcr.io; pass a token for ${host} with --password-stdin or GHCR_TOKEN`,
+        );
+      }
+      fence = startFence({
+        registryHost: host,
+        plainHttp: remote.plainHttp,
+        caFile: remote.caFile,
+        username: credentials.username,
+        secret: credentials.secret,
+        authHost: settings.authHost,
+        timeoutMs: settings.timeoutMs,
+      });
+    }
+    return fence;
+  };
+
   // A registry may echo the Basic header it got; that spelling of the secret is removed too.
   const secrets = credentials
     ? [credentials.secret, ...basicAuthEncodings(credentials.username, credentials.secret)]
     : [];
-  type Watch = Pick<RunRequest, 'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'stdoutLimit' | 'signal'>;
+  type Watch = Pick<
+    RunRequest,
+    'cwd' | 'watch' | 'maxBytes' | 'bounded' | 'metadataCapBytes' | 'stdoutLimit' | 'signal'
+  >;
   // Positional arguments go last, after `--`, so a file named "-x" is never read as a flag.
   const invoke = async (action: string, flags: string[], positional: string[], w: Watch = {}): Promise<RunResult> => {
+    const host = positional[0] === undefined ? '' : hostOf(positional[0]);
+    const f = credentials ? await fenceFor(host) : undefined;
+    const args = f ? [f.host + positional[0]!.slice(host.length), ...positional.slice(1)] : positional;
+    const authArgs = f ? ['--username', f.username, '--password-stdin', '--registry-config', registryConfig!] : [];
+    const keys = f ? [f.key, ...basicAuthEncodings(f.username, f.key)] : [];
     const out = await run({
       file: tool.path,
-      args: [...flags, ...authArgs, ...remoteArgs, '--', ...positional],
-      stdin: credentials?.secret,
-      secrets,
+      args: [...flags, ...authArgs, ...remoteArgs, '--', ...args],
+      stdin: f?.key,
+      secrets: [...secrets, ...keys],
       step: `oras ${action} ${positional[0] ?? ''}`.trim(),
       ...w,
     });
-    if (out.exitCode !== 0) throw orasFailure(action, out.stderr);
-    return out;
+    // What oras says names the fence; the person asked about the registry.
+    const named = (text: string) => (f ? text.split(f.host).join(host) : text);
+    const result = { ...out, stdout: named(out.stdout), stderr: named(out.stderr) };
+    if (out.exitCode !== 0) throw f?.failure() ?? orasFailure(action, result.stderr);
+    return result;
   };
 
   return {
@@ -150,6 +212,7 @@ export async function openOras(
       await invoke('manifest fetch', ['manifest', 'fetch', '--output', outputPath], [reference], {
         watch: outputPath,
         maxBytes,
+        metadataCapBytes: maxBytes,
       });
     },
     async fetchLayer(reference, outputPath, maxBytes, signal) {
@@ -172,29 +235,36 @@ export async function openOras(
     async discover(subject, artifactType) {
       // 1.3 lists referrers of referrers unless told otherwise; `--depth` does not exist in 1.2.
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const { stdout: out } = await invoke(
+      // The listing is metadata too: capped in size (what oras prints) and in total time (the step budget).
+      const { data } = await invoke(
         'discover',
         ['discover', '--format', 'json', ...depth, '--artifact-type', artifactType],
         [subject],
-        { bounded: true },
+        { stdoutLimit: MAX_LISTING_BYTES, bounded: true },
       );
-      return parseOrasJson(discoverOutputSchema, 'discover', out);
+      return parseOrasJson(discoverOutputSchema, 'discover', (data ?? Buffer.alloc(0)).toString('utf8'));
     },
     async listReferrers(subject, signal) {
       const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
-      const { stdout: out } = await invoke('discover', ['discover', '--format', 'json', ...depth], [subject], {
+      // Capped like discover: in size (what oras prints) and in total time (the step budget).
+      const { data } = await invoke('discover', ['discover', '--format', 'json', ...depth], [subject], {
+        stdoutLimit: MAX_LISTING_BYTES,
         bounded: true,
         ...(signal ? { signal } : {}),
       });
-      return parseOrasJson(referrerListingSchema, 'discover', out);
+      return parseOrasJson(referrerListingSchema, 'discover', (data ?? Buffer.alloc(0)).toString('utf8'));
     },
     async fetchBlob(reference, outputPath, maxBytes) {
       // Through stdout, so the cap is exact: the child is stopped the moment it is passed.
       const { data } = await invoke('blob fetch', ['blob', 'fetch', '--output', '-'], [reference], {
         stdoutLimit: maxBytes,
+        metadataCapBytes: maxBytes,
       });
       await writeFile(outputPath, data ?? Buffer.alloc(0), { mode: 0o600 });
     },
-    dispose: async () => configDir?.dispose(),
+    dispose: async () => {
+      await (await fence?.catch(() => undefined))?.close();
+      await configDir?.dispose();
+    },
   };
 }

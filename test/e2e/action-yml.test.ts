@@ -10,7 +10,7 @@ import { loadAction, runCompositeAction } from '../support/composite-action.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { REPO_ROOT, toolsFor } from '../support/tools.js';
-import { GITHUB_ISSUER, RELEASE, SAN } from './sign-verify.shared.js';
+import { GITHUB_ISSUER, RELEASE, RELEASE_SAN as SAN } from '../support/kit.js';
 
 const action = loadAction(join(REPO_ROOT, 'action.yml'));
 const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;

@@ -3,50 +3,35 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, freshCliDirs, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { secretForms } from '../support/fs-scan.js';
 import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { craftArtifact, listTags, type CraftedArtifact } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
+import { EXIT, expectCleanFailure, freshSandbox as sandbox, startCli, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
 import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
 describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) => {
+  const kit = useKit({ gen });
   let reg: Registry;
   let proxy: RegistryProxy;
   let art: CraftedArtifact;
-  const env = (extra: Record<string, string> = {}) => ({
-    GHCR_BLOB_ORAS: toolsFor(gen).oras,
-    GHCR_TOKEN: reg.password,
-    ...extra,
-  });
-  const sandbox = () => {
-    const dirs = freshCliDirs();
-    const tmp = join(dirs.cwd, '..', 'tmp');
-    mkdirSync(tmp, { mode: 0o700 });
-    return { ...dirs, tmp };
-  };
 
   beforeAll(async () => {
-    reg = await startRegistry({ generation: gen });
+    reg = kit.reg;
     proxy = await startRegistryProxy(reg);
     art = await craftArtifact(reg, 'fail/file', 'v1', [{ content: randomBytes(512 * 1024), title: 'data.bin' }]);
   });
-  afterAll(async () => {
-    await proxy?.close();
-    await reg?.stop();
-  });
+  afterAll(async () => proxy?.close());
 
   describe('-o that cannot be used: usage error (2), nothing created, nothing left in TMPDIR', () => {
     it('a dangling symlink', async () => {
       const s = sandbox();
       symlinkSync(join(s.cwd, 'nowhere'), join(s.cwd, 'out'));
-      const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username], {
+      const r = await kit.pull(`${reg.host}/${art.tagRef}`, {
         ...s,
-        env: env({ TMPDIR: s.tmp }),
+        out: 'out',
       });
       expectCleanFailure(r, EXIT.USAGE, [reg.password]);
       expect(r.stderr).toMatch(/out is a symlink to nothing \(dangling\)/);
@@ -61,9 +46,9 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
       // root ignores permission bits; /sys refuses new folders to everyone.
       const target = process.getuid?.() === 0 ? '/sys/ghcr-blob-test/new' : 'locked/new';
       try {
-        const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', target, '-u', reg.username], {
+        const r = await kit.pull(`${reg.host}/${art.tagRef}`, {
           ...s,
-          env: env({ TMPDIR: s.tmp }),
+          out: target,
         });
         expectCleanFailure(r, EXIT.USAGE, [reg.password]);
         expect(r.stderr).toMatch(/cannot create the output folder .*\/new \(permission denied\)/);
@@ -77,9 +62,9 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
 
     it('/proc/nope fails at once instead of spinning', async () => {
       const s = sandbox();
-      const r = await runCli(['pull', `${reg.host}/${art.tagRef}`, '-o', '/proc/nope/x', '-u', reg.username], {
+      const r = await kit.pull(`${reg.host}/${art.tagRef}`, {
         ...s,
-        env: env({ TMPDIR: s.tmp }),
+        out: '/proc/nope/x',
         timeoutMs: 20_000,
       });
       expectCleanFailure(r, EXIT.USAGE, [reg.password]);
@@ -90,9 +75,9 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
 
   it('-o a/b/c with a pull that fails leaves no a/b behind', async () => {
     const s = sandbox();
-    const r = await runCli(['pull', `${reg.host}/fail/file:missing`, '-o', 'a/b/c', '-u', reg.username], {
+    const r = await kit.pull(`${reg.host}/fail/file:missing`, {
       ...s,
-      env: env({ TMPDIR: s.tmp }),
+      out: 'a/b/c',
     });
     expectCleanFailure(r, EXIT.NOT_FOUND, [reg.password]);
     expect(readdirSync(s.cwd)).toEqual([]);
@@ -100,13 +85,13 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
   });
 
   it('a port out of range is a usage error, not "unreachable"', async () => {
-    const r = await runCli(['pull', 'localhost:99999/x/y:v1'], { env: env() });
+    const r = await kit.run(['pull', 'localhost:99999/x/y:v1']);
     expectCleanFailure(r, EXIT.USAGE, [reg.password]);
     expect(r.stderr).toMatch(/port 99999 is not 1 to 65535/);
   });
 
   it('a reference with user:password@ is refused without repeating the password', async () => {
-    const r = await runCli(['pull', `alice:hunter2@${reg.host}/x/y:v1`], { env: env() });
+    const r = await kit.run(['pull', `alice:hunter2@${reg.host}/x/y:v1`]);
     expectCleanFailure(r, EXIT.USAGE, [reg.password, 'hunter2']);
     expect(r.stderr).toMatch(/carries a user name or password/);
     expect(r.stderr).not.toContain('alice');
@@ -120,10 +105,7 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
   ])('push refuses a file name with %s (pull would refuse it), pushing nothing', async (_kind, name) => {
     const s = sandbox();
     writeFileSync(join(s.cwd, name), 'data');
-    const r = await runCli(['push', `${reg.host}/fail/names:v1`, name, '-u', reg.username], {
-      ...s,
-      env: env({ TMPDIR: s.tmp }),
-    });
+    const r = await kit.push(`${reg.host}/fail/names:v1`, name, { ...s, json: false });
     expectCleanFailure(r, EXIT.USAGE, [reg.password]);
     expect(r.stderr).toMatch(/is not a plain file name; pull would refuse it/);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1); // no forged lines
@@ -134,7 +116,7 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
   it('a registry echoing the Authorization header: no spelling of the secret reaches the output, even with --debug', async () => {
     proxy.setRules([{ path: /\/manifests\//, fault: { kind: 'echoAuthorization' } }]);
     try {
-      const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-u', reg.username, '--debug'], { env: env() });
+      const r = await kit.run(['pull', `${proxy.host}/${art.tagRef}`, '-u', reg.username, '--debug']);
       expect(r.exitCode).not.toBe(EXIT.OK);
       expect(r.stderr).toMatch(/request carried Authorization: Basic \*\*\*/); // the echo happened, redacted
       const basic = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
@@ -153,21 +135,10 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
     mkdirSync(out);
     const oras = recordingStandIn('oras', toolsFor(gen).oras);
     try {
-      const cli = execa(
-        process.execPath,
-        [CLI_BIN, 'pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username],
-        {
-          env: {
-            PATH: process.env.PATH ?? '/usr/bin:/bin',
-            HOME: s.home,
-            TMPDIR: s.tmp,
-            ...env(),
-            GHCR_BLOB_ORAS: oras.path,
-          },
-          extendEnv: false,
-          reject: false,
-        },
-      );
+      const cli = startCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username], {
+        ...s,
+        env: kit.env({ GHCR_BLOB_ORAS: oras.path }),
+      });
       await proxy.stalled(/\/blobs\//); // oras is mid-download, waiting for bytes that never come
       const running = oras.invocations();
       expect(running.map(subcommand)).toContain('blob fetch');
@@ -181,9 +152,9 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
     } finally {
       proxy.setRules([]);
     }
-    const next = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username], {
+    const next = await kit.pull(`${proxy.host}/${art.tagRef}`, {
       ...s,
-      env: env({ TMPDIR: s.tmp }),
+      out: out,
     });
     expect(next.exitCode, next.stderr).toBe(EXIT.OK);
     expect(readdirSync(out)).toEqual(['data.bin']);
@@ -195,16 +166,10 @@ describe.each(GENERATIONS)('fail closed with oras from %s', (gen: Generation) =>
     proxy.clearLog();
     const s = sandbox();
     try {
-      const cli = execa(
-        process.execPath,
-        [CLI_BIN, 'pull', `${proxy.host}/${art.tagRef}`, '-o', 'new/out', '-u', reg.username],
-        {
-          cwd: s.cwd,
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: s.home, TMPDIR: s.tmp, ...env() },
-          extendEnv: false,
-          reject: false,
-        },
-      );
+      const cli = startCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', 'new/out', '-u', reg.username], {
+        ...s,
+        env: kit.env(),
+      });
       await proxy.stalled(/\/blobs\//); // the download has begun inside new/out
       expect(existsSync(join(s.cwd, 'new', 'out'))).toBe(true);
       cli.kill('SIGINT');

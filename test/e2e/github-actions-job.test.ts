@@ -20,7 +20,7 @@ import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 import { toolsFor } from '../support/tools.js';
-import { GITHUB_ISSUER, RELEASE, SAN } from './sign-verify.shared.js';
+import { GITHUB_ISSUER, RELEASE, RELEASE_SAN as SAN } from '../support/kit.js';
 
 const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
 let reg: Registry;

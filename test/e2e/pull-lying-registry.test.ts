@@ -3,45 +3,28 @@
 // layer's bytes: oras must check them against the digest while downloading, and a blob bigger than
 // the manifest says must be cut off. Every lie: exit 3, nothing landed, nothing left behind.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { craftArtifact, type CraftedArtifact } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
-import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+import { byWorkflow, EXIT, expectCleanFailure, freshSandbox as sandbox, trustFlags, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
+import { GENERATIONS, type Generation } from '../support/tools.js';
 
 const KiB = 1024;
 const SIZE = 192 * KiB;
 
-function sandbox() {
-  const dirs = freshCliDirs();
-  const tmp = join(dirs.cwd, '..', 'tmp');
-  mkdirSync(tmp, { mode: 0o700 });
-  return { ...dirs, tmp };
-}
-
 describe.each(GENERATIONS)('pull from a registry lying about the layer, oras from %s', (gen: Generation) => {
+  const kit = useKit({ gen, sigstore: true });
   let reg: Registry;
   let proxy: RegistryProxy;
   let art: CraftedArtifact;
   let content: Buffer;
-  let stack: SigstoreStack;
   const blobPath = () => new RegExp(`/blobs/${art.layers[0]!.digest}$`);
   const pull = async (extra: string[] = []) => {
     const s = sandbox();
-    const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, ...extra], {
-      ...s,
-      env: {
-        GHCR_BLOB_ORAS: toolsFor(gen).oras,
-        GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
-        GHCR_TOKEN: reg.password,
-        TMPDIR: s.tmp,
-      },
-    });
+    const r = await kit.pull(`${proxy.host}/${art.tagRef}`, { ...s, out: 'out', extra });
     return { r, s };
   };
   const nothingLanded = (s: ReturnType<typeof sandbox>) => {
@@ -50,15 +33,12 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
   };
 
   beforeAll(async () => {
-    [reg, stack] = await Promise.all([startRegistry({ generation: gen }), startSigstoreStack()]);
+    reg = kit.reg;
     proxy = await startRegistryProxy(reg);
     content = randomBytes(SIZE);
     art = await craftArtifact(reg, 'lying/file', 'v1', [{ content, title: 'data.bin' }]);
   });
-  afterAll(async () => {
-    await Promise.all([proxy?.close(), stack?.close()]);
-    await reg?.stop();
-  });
+  afterAll(async () => proxy?.close());
 
   it('the honest registry: the exact bytes land, in one blob request, no second manifest request', async () => {
     proxy.setRules([]);
@@ -114,10 +94,8 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
     proxy.clearLog();
     const { r, s } = await pull([
       '--verify',
-      '--github-workflow',
-      'octo/tools/.github/workflows/release.yml@refs/tags/v1',
-      '--trusted-root',
-      stack.trustedRootPath,
+      ...byWorkflow('octo/tools/.github/workflows/release.yml@refs/tags/v1'),
+      ...trustFlags(kit.stack),
     ]);
     proxy.setRules([]);
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);

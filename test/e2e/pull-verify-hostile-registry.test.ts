@@ -4,81 +4,32 @@
 // that never ends is stopped. Real registry behind the hostile proxy, real oras and cosign of both
 // generations, the local Sigstore stack.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { REFERRERS_PATH, startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { startSilentServer, type SilentServer } from '../support/hostile/silent-server.js';
+import { BUNDLE_TYPE, EXIT, expectCleanFailure, freshCliDirs, release, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
 import { getManifest, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, putBlob, putManifest } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
 import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
-const RELEASE: MintTokenClaims = {
-  repository: 'octo/tools',
-  workflowPath: '.github/workflows/release.yml',
-  ref: 'refs/heads/main',
-};
-const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
-const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const RELEASE = release({ ref: 'refs/heads/main' });
 const MiB = 1024 * 1024;
 const REPO = 'octo/app';
 
 describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign from %s', (gen: Generation) => {
+  const kit = useKit({ gen, sigstore: true, release: RELEASE, repo: REPO });
   let reg: Registry;
   let proxy: RegistryProxy;
   let silent: SilentServer;
-  let stack: SigstoreStack;
   let token: string;
-  const env = () => ({
-    GHCR_BLOB_ORAS: toolsFor(gen).oras,
-    GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
-    GHCR_TOKEN: reg.password,
-  });
   const ref = (tag: string) => `${proxy.host}/${REPO}:${tag}`;
-  const fileWith = (content: string) => {
-    const path = join(freshCliDirs().cwd, 'report.json');
-    writeFileSync(path, content);
-    return path;
-  };
-  const signArgs = () => ['--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath];
   const push = (tag: string, content: string, identityToken: string) =>
-    runCli(
-      [
-        'push',
-        ref(tag),
-        fileWith(content),
-        '-u',
-        reg.username,
-        '--sign',
-        '--identity-token-stdin',
-        ...signArgs(),
-        '--json',
-      ],
-      { stdin: identityToken, env: env() },
-    );
-  const pullVerify = (target: string, extra: string[] = []) => {
-    const dirs = freshCliDirs();
-    return runCli(
-      [
-        'pull',
-        target,
-        '-o',
-        'out',
-        '-u',
-        reg.username,
-        '--verify',
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        ...extra,
-      ],
-      { ...dirs, env: env() },
-    );
-  };
+    kit.push(ref(tag), kit.file(content), { sign: true, token: identityToken });
+  const pullVerify = (target: string, extra: string[] = []) =>
+    kit.pull(target, { out: 'out', cwd: freshCliDirs().cwd, verify: true, extra });
   const tagDigest = async (tag: string) => (await getManifest(reg, REPO, tag)).digest;
 
   /** Puts `descriptors` first in the subject's referrers (the `sha256-<hex>` fallback index). */
@@ -118,25 +69,19 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
   }
 
   beforeAll(async () => {
-    [reg, stack, silent] = await Promise.all([
-      startRegistry({ generation: gen }),
-      startSigstoreStack(),
-      startSilentServer(),
-    ]);
+    reg = kit.reg;
+    silent = await startSilentServer();
     proxy = await startRegistryProxy(reg);
-    token = await stack.mintToken(RELEASE);
+    token = await kit.token();
   });
-  afterAll(async () => {
-    await Promise.all([proxy?.close(), silent?.close(), stack?.close()]);
-    await reg?.stop();
-  });
+  afterAll(async () => Promise.all([proxy?.close(), silent?.close()]));
 
   it('push --sign with a token Fulcio refuses: exit 4, nothing pushed, the tag still points where it did', async () => {
     proxy.setRules([]);
     const first = await push('v1', 'release one', token);
     expect(first.exitCode, first.stderr).toBe(EXIT.OK);
     const before = await tagDigest('v1');
-    const expired = await stack.mintToken({ ...RELEASE, expiresInSeconds: -300 });
+    const expired = await kit.token({ ...RELEASE, expiresInSeconds: -300 });
     const r = await push('v1', 'release two, unsigned', expired);
     expectCleanFailure(r, EXIT.AUTH_FAILED, [reg.password, expired]);
     expect(r.stderr).toMatch(/nothing was pushed: the tag .*:v1 still points where it did/);
@@ -213,23 +158,13 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
     const oras = recordingStandIn('oras', toolsFor(gen).oras);
     try {
       const dirs = freshCliDirs();
-      const r = await runCli(
-        [
-          'pull',
-          ref('v1'),
-          '-o',
-          'out',
-          '-u',
-          reg.username,
-          '--verify',
-          ...POLICY,
-          '--trusted-root',
-          stack.trustedRootPath,
-          '--timeout',
-          '2s',
-        ],
-        { ...dirs, env: { ...env(), GHCR_BLOB_ORAS: oras.path } },
-      );
+      const r = await kit.pull(ref('v1'), {
+        out: 'out',
+        cwd: dirs.cwd,
+        verify: true,
+        extra: ['--timeout', '2s'],
+        env: { GHCR_BLOB_ORAS: oras.path },
+      });
       expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
       expect(r.stderr).toMatch(/^error: oras discover .* did not finish within 2s/m);
       expect(readdirSync(dirs.cwd)).toEqual([]);
@@ -248,20 +183,11 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
   });
 
   it('verify <ref> against a registry that never answers: exit 7 within the limit', async () => {
-    const r = await runCli(
-      [
-        'verify',
-        `${silent.host}/${REPO}:v1`,
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        '--timeout',
-        '1s',
-        '-u',
-        'x',
-      ],
-      { env: env() },
-    );
+    const r = await kit.verify(`${silent.host}/${REPO}:v1`, {
+      auth: 'none',
+      env: kit.env(),
+      extra: ['--timeout', '1s', '-u', 'x'],
+    });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(r.stderr).toMatch(/stalled: no progress for 1s/);
     expect(existsSync(join(r.cwd, 'out'))).toBe(false);

@@ -1,25 +1,31 @@
 // push and pull end to end: the built CLI, real oras (both generations), a real registry.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, listFilesRecursive, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  env as toolEnv,
+  EXIT,
+  expectCleanFailure,
+  freshCliDirs,
+  listFilesRecursive,
+  run,
+  sha256,
+  useKit,
+} from '../support/kit.js';
 import { craftArtifact, getManifest } from '../support/registry-api.js';
-import { registryDown, startRegistry, type Registry } from '../support/registry.js';
+import { registryDown, type Registry } from '../support/registry.js';
 import { GENERATIONS, toolsFor } from '../support/tools.js';
 
-const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
 describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
+  const kit = useKit({ gen });
   let reg: Registry;
-  let env: Record<string, string>;
+  /** The tools of this generation; no registry token (each test says how it logs in). */
+  const env = () => toolEnv({ gen });
   let work: string;
   const file = () => join(work, 'report.json');
 
   beforeAll(async () => {
-    reg = await startRegistry({ generation: gen });
-    env = { GHCR_BLOB_ORAS: toolsFor(gen).oras };
+    reg = kit.reg;
     work = freshCliDirs().cwd;
     writeFileSync(file(), '{"ok":true}\n');
     // Every test can rely on this artifact, whatever runs before it.
@@ -27,18 +33,11 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       { content: '{"ok":true}\n', title: 'report.json', mediaType: 'application/octet-stream' },
     ]);
   });
-  afterAll(async () => reg?.stop());
 
   const push = (ref: string, path: string, extra: string[] = [], stdin = reg.password) =>
-    runCli(['push', `${reg.host}/${ref}`, path, '-u', reg.username, '--password-stdin', ...extra], {
-      stdin: `${stdin}\n`,
-      env,
-    });
+    kit.push(`${reg.host}/${ref}`, path, { auth: 'stdin', stdin: `${stdin}\n`, json: false, extra });
   const pull = (ref: string, outDir: string, extra: string[] = []) =>
-    runCli(['pull', `${reg.host}/${ref}`, '-o', outDir, '-u', reg.username, '--password-stdin', ...extra], {
-      stdin: reg.password,
-      env,
-    });
+    kit.pull(`${reg.host}/${ref}`, { out: outDir, auth: 'stdin', extra });
 
   it('pushes one file and pulls it back by tag and by digest, writing no credential anywhere', async () => {
     const pushed = await push('octo/tools/report.json:v1', file(), [
@@ -103,8 +102,8 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
 
   it('takes the token from GHCR_TOKEN, then GITHUB_TOKEN', async () => {
     for (const name of ['GHCR_TOKEN', 'GITHUB_TOKEN']) {
-      const r = await runCli(['push', `${reg.host}/octo/env:${name.toLowerCase()}`, file(), '-u', reg.username], {
-        env: { ...env, [name]: reg.password },
+      const r = await run(['push', `${reg.host}/octo/env:${name.toLowerCase()}`, file(), '-u', reg.username], {
+        env: { ...env(), [name]: reg.password },
       });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(reg.password);
@@ -132,9 +131,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['no registry host', () => 'octo/tools:v1', /registry host/],
     ])('pull: %s', async (_n, ref, why) => {
       const parent = freshCliDirs().cwd;
-      const r = await runCli(['pull', ref(reg.host), '-o', join(parent, 'out')], {
-        env: { ...env, GHCR_TOKEN: reg.password },
-      });
+      const r = await kit.run(['pull', ref(reg.host), '-o', join(parent, 'out')]);
       expectCleanFailure(r, EXIT.USAGE, [reg.password], [parent]);
       expect(r.stderr).toMatch(why);
     });
@@ -164,7 +161,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     });
 
     it('push: a --password flag is refused without echoing its value', async () => {
-      const r = await runCli(['push', `${reg.host}/octo/bad:v1`, file(), `--password=${reg.password}`], { env });
+      const r = await run(['push', `${reg.host}/octo/bad:v1`, file(), `--password=${reg.password}`], { env: env() });
       expectCleanFailure(r, EXIT.USAGE, [reg.password]);
       expect(r.stderr).toMatch(/no --password flag/);
     });
@@ -174,10 +171,11 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       const r = await push('octo/bad:v1', file(), ['--debug'], wrong);
       expectCleanFailure(r, EXIT.AUTH_FAILED, [wrong]);
       const dir = join(freshCliDirs().cwd, 'out');
-      const p = await runCli(
-        ['pull', `${reg.host}/octo/tools/report.json:v1`, '-o', dir, '-u', reg.username, '--debug'],
-        { env: { ...env, GHCR_TOKEN: wrong } },
-      );
+      const p = await kit.pull(`${reg.host}/octo/tools/report.json:v1`, {
+        out: dir,
+        extra: ['--debug'],
+        env: { GHCR_TOKEN: wrong },
+      });
       expectCleanFailure(p, EXIT.AUTH_FAILED, [wrong]);
       expect(() => readdirSync(dir)).toThrow(); // the folder it created is gone again
     });
@@ -191,9 +189,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     it('pull: a registry that is down is unreachable', async () => {
       const down = await registryDown();
       const dir = freshCliDirs().cwd;
-      const r = await runCli(['pull', `${down.host}/octo/x:v1`, '-o', dir], {
-        env: { ...env, GHCR_TOKEN: reg.password },
-      });
+      const r = await kit.run(['pull', `${down.host}/octo/x:v1`, '-o', dir]);
       expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password], [dir]);
     });
 
@@ -201,6 +197,8 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
       ['a ../ title', [{ content: 'evil', title: '../x' }], /not a plain file name/],
       ['an absolute title', [{ content: 'evil', title: '/tmp/x' }], /not a plain file name/],
       ['no title', [{ content: 'evil' }], /no file name/],
+      // U+202E (right-to-left override) makes the installer `\u202egnp.exe` read as `exe.png`.
+      ['a bidi-override title', [{ content: 'evil', title: '\u202egnp.exe' }], /not a plain file name/],
       [
         'two layers',
         [
@@ -229,42 +227,35 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     });
 
     it('a missing or non-oras tool is a tool error with an install hint', async () => {
-      const missing = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`], {
-        env: { GHCR_BLOB_ORAS: '/nonexistent/oras' },
+      const missing = await run(['pull', `${reg.host}/octo/tools/report.json:v1`], {
+        env: toolEnv({ oras: '/nonexistent/oras', cosign: null }),
       });
       expectCleanFailure(missing, EXIT.TOOL_MISSING, [reg.password]);
       expect(missing.stderr).toMatch(/hint: install oras/);
-      const notOras = await runCli(
-        ['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry],
-        { env: {} },
-      );
+      const notOras = await run(['pull', `${reg.host}/octo/tools/report.json:v1`, '--oras', toolsFor(gen).registry]);
       expect(notOras.exitCode).toBe(EXIT.TOOL_MISSING);
     });
   });
 });
 
 describe('TLS registry with a private CA', () => {
-  let reg: Registry;
-  beforeAll(async () => {
-    reg = await startRegistry({ tls: true, generation: 'sid' });
-  });
-  afterAll(async () => reg?.stop());
+  const kit = useKit({ gen: 'sid', registry: { tls: true } });
 
   it.each(GENERATIONS)('works with --ca-file and is unreachable without it (oras from %s)', async (gen) => {
-    const env = { GHCR_BLOB_ORAS: toolsFor(gen).oras, GHCR_TOKEN: reg.password };
+    const reg = kit.reg;
+    const env = toolEnv({ gen, token: reg.password });
     const dir = freshCliDirs().cwd;
     const file = join(dir, 'tls.txt');
     writeFileSync(file, 'over tls');
-    const ok = await runCli(
-      ['push', `${reg.host}/octo/tls:${gen}`, file, '-u', reg.username, '--ca-file', reg.caFile!],
-      { env },
-    );
+    const ok = await run(['push', `${reg.host}/octo/tls:${gen}`, file, '-u', reg.username, '--ca-file', reg.caFile!], {
+      env,
+    });
     expect(ok.exitCode, ok.stderr).toBe(0);
     const out = join(dir, 'out');
-    const noCa = await runCli(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username], { env });
+    const noCa = await run(['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username], { env });
     expectCleanFailure(noCa, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(noCa.stderr).toMatch(/--ca-file/);
-    const pulled = await runCli(
+    const pulled = await run(
       ['pull', `${reg.host}/octo/tls:${gen}`, '-o', out, '-u', reg.username, '--ca-file', reg.caFile!],
       { env },
     );

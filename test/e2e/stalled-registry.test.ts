@@ -7,53 +7,37 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshCliDirs, runCli } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
 import { startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { startSilentServer, type SilentServer } from '../support/hostile/silent-server.js';
 import { craftArtifact, type CraftedArtifact } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
+import { env, EXIT, expectCleanFailure, freshSandbox as sandbox, run, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
+import { GENERATIONS, type Generation } from '../support/tools.js';
 
 const KiB = 1024;
 
-/** A fresh TMPDIR per run, so "no registry-config folder left in TMPDIR" can be asserted. */
-function sandbox() {
-  const dirs = freshCliDirs();
-  const tmp = join(dirs.cwd, '..', 'tmp');
-  mkdirSync(tmp, { mode: 0o700 });
-  return { ...dirs, tmp };
-}
-
 describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) => {
+  // Each run gets a fresh TMPDIR (sandbox()), so "no registry-config folder left in TMPDIR" can be asserted.
+  const kit = useKit({ gen });
   let reg: Registry;
   let proxy: RegistryProxy;
   let silent: SilentServer;
   let art: CraftedArtifact; // 192 KiB
-  const env = (tmp: string, extra: Record<string, string> = {}) => ({
-    GHCR_BLOB_ORAS: toolsFor(gen).oras,
-    GHCR_TOKEN: reg.password,
-    TMPDIR: tmp,
-    ...extra,
-  });
   const blobPath = () => `/v2/hostile/file/blobs/${art.layers[0]!.digest}`;
 
   beforeAll(async () => {
-    [reg, silent] = await Promise.all([startRegistry({ generation: gen }), startSilentServer()]);
+    reg = kit.reg;
+    silent = await startSilentServer();
     proxy = await startRegistryProxy(reg);
     art = await craftArtifact(reg, 'hostile/file', 'v1', [{ content: randomBytes(192 * KiB), title: 'data.bin' }]);
   });
-  afterAll(async () => {
-    await Promise.all([proxy?.close(), silent?.close()]);
-    await reg?.stop();
-  });
+  afterAll(async () => Promise.all([proxy?.close(), silent?.close()]));
 
   it('a registry that accepts and never answers: pull exits 7 within the limit, naming the step; nothing left', async () => {
     const s = sandbox();
-    // Without a deadline this never ends: runCli kills it at 45 s (exit -1), which fails below.
-    const r = await runCli(['pull', `${silent.host}/x/y:v1`, '-o', 'new/out', '-u', reg.username, '--timeout', '1s'], {
+    // Without a deadline this never ends: the runner kills it at 45 s (exit -1), which fails below.
+    const r = await kit.run(['pull', `${silent.host}/x/y:v1`, '-o', 'new/out', '-u', reg.username, '--timeout', '1s'], {
       ...s,
-      env: env(s.tmp),
       timeoutMs: 45_000,
     });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
@@ -67,9 +51,8 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
   it('push to a registry that never answers: exit 7, nothing left', async () => {
     const s = sandbox();
     writeFileSync(join(s.cwd, 'report.json'), '{}');
-    const r = await runCli(['push', `${silent.host}/x/y:v1`, 'report.json', '-u', reg.username, '--timeout', '1s'], {
+    const r = await kit.run(['push', `${silent.host}/x/y:v1`, 'report.json', '-u', reg.username, '--timeout', '1s'], {
       ...s,
-      env: env(s.tmp),
     });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(r.stderr).toMatch(/^error: oras push .* stalled/m);
@@ -79,13 +62,13 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
 
   it('GHCR_BLOB_TIMEOUT sets the limit when --timeout is not given; a bad value is a usage error', async () => {
     const s = sandbox();
-    const r = await runCli(['pull', `${silent.host}/x/y:v1`, '-u', reg.username], {
+    const r = await kit.run(['pull', `${silent.host}/x/y:v1`, '-u', reg.username], {
       ...s,
-      env: env(s.tmp, { GHCR_BLOB_TIMEOUT: '800ms' }),
+      env: { GHCR_BLOB_TIMEOUT: '800ms' },
     });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(r.stderr).toMatch(/no progress for 800ms/);
-    const bad = await runCli(['pull', `${silent.host}/x/y:v1`, '--timeout', 'soon'], { ...s, env: env(s.tmp) });
+    const bad = await kit.run(['pull', `${silent.host}/x/y:v1`, '--timeout', 'soon'], s);
     expectCleanFailure(bad, EXIT.USAGE, []);
     expect(bad.stderr).toMatch(/--timeout: "soon" is not a duration/);
     expect(readdirSync(s.tmp)).toEqual([]);
@@ -98,9 +81,8 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     const out = join(s.cwd, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'mine');
-    const r = await runCli(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username, '--timeout', '1s'], {
+    const r = await kit.run(['pull', `${proxy.host}/${art.tagRef}`, '-o', out, '-u', reg.username, '--timeout', '1s'], {
       ...s,
-      env: env(s.tmp),
     });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [reg.password]);
     expect(r.stderr).toMatch(/^error: oras blob fetch .*@sha256:[a-f0-9]{64} stalled: no progress for 1s/m);
@@ -119,11 +101,10 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     ]);
     proxy.clearLog();
     const s = sandbox();
-    const r = await runCli(
+    const r = await kit.run(
       ['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, '--timeout', '1s'],
       {
         ...s,
-        env: env(s.tmp),
       },
     );
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
@@ -148,11 +129,10 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
       ]);
       proxy.clearLog();
       const s = sandbox();
-      const r = await runCli(
+      const r = await kit.run(
         ['pull', `${proxy.host}/${art.tagRef}`, '-o', 'out', '-u', reg.username, '--timeout', '5s'],
         {
           ...s,
-          env: env(s.tmp),
         },
       );
       expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
@@ -175,9 +155,8 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     proxy.setRules([]);
     proxy.clearLog();
     const s = sandbox();
-    const r = await runCli(['pull', `${proxy.host}/${packed.tagRef}`, '-o', 'out', '-u', reg.username], {
+    const r = await kit.run(['pull', `${proxy.host}/${packed.tagRef}`, '-o', 'out', '-u', reg.username], {
       ...s,
-      env: env(s.tmp),
     });
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
     expect(r.stderr).toMatch(/marked for unpacking \(io\.deis\.oras\.content\.unpack\)/);
@@ -196,7 +175,7 @@ describe('network requests ghcr-blob makes itself', () => {
   it('the public-good trusted root through a proxy that never answers: exit 7 within the limit', async () => {
     const s = sandbox();
     const before = silent.connections();
-    const r = await runCli(
+    const r = await run(
       [
         'verify',
         'localhost:1/x/y:v1',
@@ -207,7 +186,7 @@ describe('network requests ghcr-blob makes itself', () => {
         '--timeout',
         '1s',
       ],
-      { ...s, env: { TMPDIR: s.tmp, HTTPS_PROXY: silent.url, https_proxy: silent.url, HTTP_PROXY: silent.url } },
+      { ...s, env: { HTTPS_PROXY: silent.url, https_proxy: silent.url, HTTP_PROXY: silent.url } },
     );
     // Not expectCleanFailure: the TUF client keeps its metadata cache in HOME (~/.sigstore) by design.
     expect(r.exitCode, r.stderr).toBe(EXIT.REGISTRY_UNREACHABLE);
@@ -222,16 +201,12 @@ describe('network requests ghcr-blob makes itself', () => {
     const s = sandbox();
     writeFileSync(join(s.cwd, 'report.json'), '{}');
     const requestToken = 'actions-request-token-not-to-be-shown';
-    const r = await runCli(['push', 'localhost:1/x/y:v1', 'report.json', '--sign', '--timeout', '1s'], {
+    const r = await run(['push', 'localhost:1/x/y:v1', 'report.json', '--sign', '--timeout', '1s'], {
       ...s,
-      env: {
-        TMPDIR: s.tmp,
-        GHCR_BLOB_ORAS: toolsFor('sid').oras,
-        GHCR_BLOB_COSIGN: toolsFor('sid').cosign,
-        GHCR_TOKEN: 'registry-token-not-to-be-shown',
-        ACTIONS_ID_TOKEN_REQUEST_URL: `${silent.url}/token`,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
-      },
+      env: env(
+        { gen: 'sid', token: 'registry-token-not-to-be-shown' },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: `${silent.url}/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+      ),
     });
     expectCleanFailure(r, EXIT.REGISTRY_UNREACHABLE, [requestToken, 'registry-token-not-to-be-shown']);
     expect(r.stderr).toMatch(/^error: the GitHub Actions token service did not answer within 1s/m);

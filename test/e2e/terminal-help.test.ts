@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCliDirs, runCli } from '../support/cli.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
-import { cosignPath, RELEASE, SAN, signedFixture, WORKFLOW } from './sign-verify.shared.js';
+import { cosignPath, RELEASE, RELEASE_SAN as SAN, signedFixture, WORKFLOW } from '../support/kit.js';
 
 describe('help', () => {
   it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor'])('%s --help: every line fits 80 columns', async (cmd) => {

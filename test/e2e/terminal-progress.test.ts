@@ -5,30 +5,24 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, freshCliDirs, runCli } from '../support/cli.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { toolsFor } from '../support/tools.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN } from '../support/cli.js';
+import { freshCliDirs, sealedEnv, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
 
+const kit = useKit({ gen: 'sid' });
 let reg: Registry;
 let ref: string;
 let file: string;
 beforeAll(async () => {
-  reg = await startRegistry();
+  reg = kit.reg;
   file = join(freshCliDirs().cwd, 'big.bin');
   writeFileSync(file, randomBytes(4 * 1024 * 1024));
   ref = `${reg.host}/octo/progress:v1`;
 });
-afterAll(async () => reg?.stop());
 
-const env = (extra: Record<string, string> = {}) => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: freshCliDirs().home,
-  GHCR_BLOB_ORAS: toolsFor('sid').oras,
-  GHCR_TOKEN: reg.password,
-  TERM: 'xterm',
-  ...extra,
-});
+/** The whole environment of a run on the terminal: sealed, a fresh HOME, the kit's tools and token. */
+const env = (extra: Record<string, string> = {}) => sealedEnv(freshCliDirs(), kit.env({ TERM: 'xterm', ...extra }));
 
 /** The CLI with stdin, stdout and stderr on a pseudo-terminal; returns what the terminal showed. */
 async function onTty(
@@ -72,9 +66,7 @@ describe('progress', () => {
   });
 
   it('not a TTY: none', async () => {
-    const r = await runCli(['pull', ref, '-u', reg.username, '-o', 'out'], {
-      env: { GHCR_BLOB_ORAS: toolsFor('sid').oras, GHCR_TOKEN: reg.password, TERM: 'xterm' },
-    });
+    const r = await kit.pull(ref, { out: 'out', env: { TERM: 'xterm' } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('\u001b');
     expect(r.stderr).toMatch(/^Pulling localhost/m);

@@ -2,16 +2,25 @@
 // policy and both verifiers, and everything else is refused with exit 3 and nothing landed.
 // Real cosign 3 (and 2.5 where it can), real oras, a real registry, the local Sigstore stack and
 // the evidence fixtures of test/support (DSSE attest-blob, TSA-only, Rekor v2-shaped, GitHub-shaped referrers).
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pushAttestationReferrer } from '../support/attestation-referrer.js';
-import { freshCliDirs, listFilesRecursive, runCli, type CliResult } from '../support/cli.js';
-import { EXIT, expectCleanFailure } from '../support/expect.js';
+import {
+  cosignOf,
+  EXIT,
+  expectCleanFailure,
+  freshCliDirs,
+  listFilesRecursive,
+  policyFor,
+  release,
+  sha256Hex as sha256,
+  useKit,
+  type CliResult,
+} from '../support/kit.js';
 import { craftArtifact, type CraftedArtifact } from '../support/registry-api.js';
-import { startRegistry, type Registry } from '../support/registry.js';
+import type { Registry } from '../support/registry.js';
 import {
   attestBlob,
   attestStatement,
@@ -19,35 +28,28 @@ import {
   signBlob,
   SLSA_PROVENANCE_V1,
 } from '../support/sigstore/evidence.js';
-import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../support/sigstore/index.js';
+import type { MintTokenClaims, SigstoreStack } from '../support/sigstore/index.js';
 import { createRekorV2Log, trustedRootWithLog } from '../support/sigstore/rekor-v2.js';
 import { toolsFor } from '../support/tools.js';
 
-const RELEASE: MintTokenClaims = {
-  repository: 'octo/tools',
-  workflowPath: '.github/workflows/release.yml',
-  ref: 'refs/tags/v1.2.0',
-  sha: 'a'.repeat(40),
-};
-const WORKFLOW = 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0';
-const POLICY = ['--github-workflow', WORKFLOW];
-const cosign3 = toolsFor('sid').cosign;
-const cosign2 = toolsFor('trixie').cosign;
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+const RELEASE = release({ sha: 'a'.repeat(40) });
+const POLICY = policyFor(RELEASE);
+const cosign3 = cosignOf(3);
+const cosign2 = cosignOf(2);
 
+const kit = useKit({ gen: 'sid', sigstore: true, release: RELEASE });
 let stack: SigstoreStack;
 let reg: Registry;
 let dir: string;
 let file: string;
 const content = '{"release":"v1.2.0"}\n';
 
-beforeAll(async () => {
-  [stack, reg] = await Promise.all([startSigstoreStack(), startRegistry({ generation: 'sid' })]);
+beforeAll(() => {
+  [stack, reg] = [kit.stack, kit.reg];
   dir = freshCliDirs().cwd;
   file = join(dir, 'report.json');
   writeFileSync(file, content);
 });
-afterAll(async () => Promise.all([stack?.close(), reg?.stop()]));
 
 const write = (name: string, json: unknown) => {
   const path = join(dir, name);
@@ -61,21 +63,14 @@ function verifyLocal(
   o: { root?: string; cosign?: string | null; extra?: string[]; target?: string } = {},
 ) {
   const engine = o.cosign === null ? ['--engine', 'sigstore'] : [];
-  return runCli(
-    [
-      'verify',
-      o.target ?? file,
-      '--bundle',
-      bundle,
-      ...POLICY,
-      '--trusted-root',
-      o.root ?? stack.trustedRootPath,
-      '--json',
-      ...engine,
-      ...(o.extra ?? []),
-    ],
-    { env: { GHCR_BLOB_COSIGN: o.cosign ?? cosign3 } },
-  );
+  return kit.verify(o.target ?? file, {
+    bundle,
+    policy: POLICY,
+    root: o.root,
+    json: true,
+    extra: [...engine, ...(o.extra ?? [])],
+    env: { GHCR_BLOB_COSIGN: o.cosign ?? cosign3 },
+  });
 }
 
 const refusal = (r: CliResult, check: RegExp) => {
@@ -300,12 +295,7 @@ describe('policy: GitHub claims from the Fulcio certificate', () => {
       bundles[name] = (await signBlob(stack, file, { claims: c })).bundlePath;
   });
   const check = (bundle: string, policy: string[]) =>
-    runCli(
-      ['verify', file, '--bundle', bundles[bundle]!, ...policy, '--trusted-root', stack.trustedRootPath, '--json'],
-      {
-        env: { GHCR_BLOB_COSIGN: cosign3 },
-      },
-    );
+    kit.verify(file, { bundle: bundles[bundle]!, policy, json: true, env: { GHCR_BLOB_COSIGN: cosign3 } });
   const anyRef = ['--github-workflow', 'octo/tools/.github/workflows/release.yml'];
 
   it('--source-repository: right repo accepts; octo/tool vs octo/tools refused with expected vs actual', async () => {
@@ -396,7 +386,6 @@ describe('policy: GitHub claims from the Fulcio certificate', () => {
 });
 
 describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign sign <ref>', () => {
-  const env = () => ({ GHCR_BLOB_ORAS: toolsFor('sid').oras, GHCR_BLOB_COSIGN: cosign3, GHCR_TOKEN: reg.password });
   let n = 0;
   let body = '';
   // Each test its own bytes, so its own manifest and its own referrers.
@@ -424,25 +413,8 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
     });
   };
   const pull = async (tag: string, extra: string[] = []) => {
-    const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(
-      [
-        'pull',
-        `${reg.host}/octo/app:${tag}`,
-        '-o',
-        out,
-        '-u',
-        reg.username,
-        '--verify',
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        '--json',
-        ...extra,
-      ],
-      { env: env() },
-    );
-    return { r, out };
+    const r = await kit.pull(kit.ref(tag), { verify: POLICY, json: true, extra });
+    return { r, out: r.out! };
   };
 
   it('accepts an actions/attest-shaped referrer whose subject is the manifest digest; JSON shows the chain', async () => {
@@ -468,23 +440,12 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
   it('trixie tools (oras 1.2, cosign 2.5) accept the same attestation: cosign 2.5 is handed the manifest bytes', async () => {
     const a = await artifact();
     await attach(a, a.digest);
-    const out = join(freshCliDirs().cwd, 'in');
-    const r = await runCli(
-      [
-        'pull',
-        `${reg.host}/octo/app:v${n}`,
-        '-o',
-        out,
-        '-u',
-        reg.username,
-        '--verify',
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        '--json',
-      ],
-      { env: { ...env(), GHCR_BLOB_ORAS: toolsFor('trixie').oras, GHCR_BLOB_COSIGN: cosign2 } },
-    );
+    const r = await kit.pull(kit.ref(`v${n}`), {
+      verify: POLICY,
+      json: true,
+      env: { GHCR_BLOB_ORAS: toolsFor('trixie').oras, GHCR_BLOB_COSIGN: cosign2 },
+    });
+    const out = r.out!;
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).verification).toMatchObject({
       evidence: 'dsse-attestation',
@@ -496,19 +457,7 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
   it('accepts a referrer whose subject is the layer digest (verify <ref>, nothing written)', async () => {
     const a = await artifact();
     await attach(a, `sha256:${sha256(body)}`);
-    const r = await runCli(
-      [
-        'verify',
-        `${reg.host}/octo/app:v${n}`,
-        '-u',
-        reg.username,
-        ...POLICY,
-        '--trusted-root',
-        stack.trustedRootPath,
-        '--json',
-      ],
-      { env: env() },
-    );
+    const r = await kit.verify(kit.ref(`v${n}`), { json: true });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).verification.chain[0]).toMatchObject({
       link: 'statement subject',
@@ -546,7 +495,7 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
         auths: { [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') } },
       }),
     );
-    const token = write(`token-${n}`, await stack.mintToken(RELEASE));
+    const token = write(`token-${n}`, await kit.token());
     const signed = await execa(
       cosign3,
       [

@@ -11,7 +11,7 @@ import {
   EXIT,
   GITHUB_ISSUER,
   RELEASE,
-  SAN,
+  RELEASE_SAN as SAN,
   WORKFLOW,
   byWorkflow,
   cosignPath,
@@ -21,7 +21,7 @@ import {
   signedFixture,
   verify,
   writeScript,
-} from './sign-verify.shared.js';
+} from '../support/kit.js';
 
 const CONTENT = '{"report":"all green"}\n';
 const EVIL_ISSUER = `${GITHUB_ISSUER}.evil`;

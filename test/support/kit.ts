@@ -5,7 +5,16 @@
 export { cosignOf, env, sealedEnv, type EnvOptions } from './kit/env.js';
 export * from './kit/policy.js';
 export { alive, childrenOf } from './kit/process.js';
-export { freshTmp, leftovers, run, STAGING_PREFIX, type Run, type RunOptions } from './kit/run.js';
+export {
+  freshSandbox,
+  freshTmp,
+  leftovers,
+  run,
+  STAGING_PREFIX,
+  startCli,
+  type Run,
+  type RunOptions,
+} from './kit/run.js';
 export {
   Kit,
   useKit,
@@ -15,5 +24,18 @@ export {
   type VerbOptions,
   type VerifyOptions,
 } from './kit/scenario.js';
+export {
+  cosignPath,
+  expectRefusal,
+  GENS,
+  shQuote,
+  sign,
+  signedFixture,
+  verify,
+  writeScript,
+  type Gen,
+  type SignWith,
+  type VerifyWith,
+} from './kit/sign-verify.js';
 export { EXIT, expectCleanFailure } from './expect.js';
 export { freshCliDirs, listFilesRecursive, runCli, type CliDirs, type CliResult } from './cli.js';

@@ -20,6 +20,9 @@ export const release = (changes: Partial<MintTokenClaims> = {}): MintTokenClaims
 /** `owner/repo/.github/workflows/x.yml@ref`: what `--github-workflow` takes for these claims. */
 export const workflowSpec = (c: MintTokenClaims = RELEASE): string => `${c.repository}/${c.workflowPath}@${c.ref}`;
 
+/** The release job's workflow file, without @REF (`--github-workflow` then accepts any ref). */
+export const WORKFLOW = 'octo/tools/.github/workflows/release.yml';
+
 /** Written out, not derived: the SAN real Fulcio gives the RELEASE job (job_workflow_ref). */
 export const RELEASE_SAN = 'https://github.com/octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0';
 

@@ -3,14 +3,24 @@
 // parsed, what landed in the output folder and what was left behind (private folders, FIFOs,
 // staging files).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { freshCliDirs, listFilesRecursive, runCli, type CliResult, type RunCliOptions } from '../cli.js';
+import { dirname, join, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import {
+  CLI_BIN,
+  freshCliDirs,
+  listFilesRecursive,
+  runCli,
+  sealedEnv,
+  type CliDirs,
+  type CliResult,
+  type RunCliOptions,
+} from '../cli.js';
 
 /** The prefix of every private folder / staging entry the CLI makes (src/core/fs.ts TEMP_PREFIX). */
 export const STAGING_PREFIX = '.ghcr-blob-';
 
 export interface RunOptions extends RunCliOptions {
-  /** The output folder whose content is reported as `landed` (pull's `-o`). */
+  /** The output folder whose content is reported as `landed` (pull's `-o`; relative to cwd). */
   out?: string;
   /** TMPDIR for the run; default a fresh empty 0700 folder, reported in `left`. */
   tmp?: string;
@@ -31,10 +41,30 @@ export interface Run extends CliResult {
 }
 
 /** A fresh 0700 folder beside a fresh HOME / DOCKER_CONFIG / cwd, for TMPDIR. */
-export function freshTmp(): string {
-  const tmp = join(dirname(freshCliDirs().cwd), 'tmp');
+export const freshTmp = (): string => freshSandbox().tmp;
+
+/** Fresh HOME, DOCKER_CONFIG, cwd and TMPDIR, for tests that look into them after a run. */
+export function freshSandbox(): CliDirs & { tmp: string } {
+  const dirs = freshCliDirs();
+  const tmp = join(dirname(dirs.cwd), 'tmp');
   mkdirSync(tmp, { mode: 0o700 });
-  return tmp;
+  return { ...dirs, tmp };
+}
+
+/**
+ * The built CLI started, not awaited, in the sealed environment of `dirs` (TMPDIR too): for
+ * tests that signal it mid-run. The caller awaits the returned subprocess.
+ */
+export function startCli(
+  args: string[],
+  o: CliDirs & { tmp: string; env?: Record<string, string> },
+): ResultPromise<{ reject: false }> {
+  return execa(process.execPath, [CLI_BIN, ...args], {
+    cwd: o.cwd,
+    env: sealedEnv(o, { TMPDIR: o.tmp, ...o.env }),
+    extendEnv: false,
+    reject: false,
+  });
 }
 
 const stagingIn = (dir: string): string[] =>
@@ -56,13 +86,15 @@ export async function run(args: string[], opts: RunOptions = {}): Promise<Run> {
   const { out, watch = [], ...cli } = opts;
   const tmp = opts.tmp ?? freshTmp();
   const r = await runCli(args, { ...cli, env: { TMPDIR: tmp, ...cli.env } });
-  const landed = out && existsSync(out) ? listFilesRecursive(out).filter((f) => !f.startsWith(STAGING_PREFIX)) : null;
+  const outPath = out === undefined ? undefined : resolve(r.cwd, out);
+  const landed =
+    outPath && existsSync(outPath) ? listFilesRecursive(outPath).filter((f) => !f.startsWith(STAGING_PREFIX)) : null;
   const result: Run = {
     ...r,
     tmp,
-    ...(out ? { out } : {}),
+    ...(outPath ? { out: outPath } : {}),
     landed,
-    left: leftovers(tmp, [out, r.cwd, ...watch]),
+    left: leftovers(tmp, [outPath, r.cwd, ...watch]),
     get json() {
       try {
         return JSON.parse(r.stdout);

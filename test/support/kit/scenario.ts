@@ -36,8 +36,12 @@ export interface VerbOptions extends RunOptions {
   json?: boolean;
   /** Added after the verb's own flags. */
   extra?: string[];
-  /** `-u USER` plus GHCR_TOKEN in the environment (default: true for registry references). */
-  login?: boolean;
+  /**
+   * How the run logs in: `env` (default for registry references): `-u USER`, GHCR_TOKEN in the
+   * environment; `stdin`: `-u USER --password-stdin`, the password on stdin (unless `stdin` is
+   * given); `none` (default for local files): neither, and no token in the environment.
+   */
+  auth?: 'env' | 'stdin' | 'none';
 }
 
 export interface SignOptions extends VerbOptions {
@@ -144,17 +148,17 @@ export class Kit {
     return run(args, { ...o, env: this.env(o.env) });
   }
 
+  /** A verb's run: the registry token reaches only runs that log in through the environment. */
   private verb(args: string[], o: VerbOptions, login: boolean, json: boolean): Promise<Run> {
-    const { extra = [], login: _l, json: _j, ...rest } = o;
-    return this.run(
-      [
-        ...args,
-        ...((o.login ?? login) ? ['-u', this.reg.username] : []),
-        ...((o.json ?? json) ? ['--json'] : []),
-        ...extra,
-      ],
-      rest,
-    );
+    const { extra = [], auth = login ? 'env' : 'none', json: _j, ...rest } = o;
+    const user = auth === 'none' ? [] : ['-u', this.reg.username, ...(auth === 'stdin' ? ['--password-stdin'] : [])];
+    const environment = auth === 'env' ? this.env(o.env) : env({ gen: this.gen }, o.env);
+    const stdin = auth === 'stdin' ? (o.stdin ?? this.reg.password) : o.stdin;
+    return run([...args, ...user, ...((o.json ?? json) ? ['--json'] : []), ...extra], {
+      ...rest,
+      ...(stdin === undefined ? {} : { stdin }),
+      env: environment,
+    });
   }
 
   /** `push REF FILE -u USER [--sign --identity-token-stdin SIGNING] --json`. */

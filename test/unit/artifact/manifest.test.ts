@@ -65,9 +65,12 @@ describe('blob manifest', () => {
     expect(() => parseBlobManifest(manifest([layer('a')]), digest('other'))).toThrow(/digest mismatch/);
   });
 
-  it.each(['.', '..', 'a\\b', 'a\nb', 'x'.repeat(256)])('refuses title %j', (t) => {
-    expect(() => checkTitle(t)).toThrow(/plain file name/);
-  });
+  it.each(['.', '..', 'a\\b', 'a\nb', 'x'.repeat(256), '\u202egnp.exe', 'a\u2066b', 'a\u200fb', 'a\u061cb'])(
+    'refuses title %j',
+    (t) => {
+      expect(() => checkTitle(t)).toThrow(/plain file name/);
+    },
+  );
 });
 
 describe('readBlobManifest', () => {

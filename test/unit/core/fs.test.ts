@@ -98,9 +98,32 @@ describe('stale private folders', () => {
     expect(readdirSync(dir).sort()).toEqual(['.ghcr-blob-mine', '.ghcr-blob-unrecorded', 'other']);
     // privateTempDir sweeps its parent first, and stamps its own folder.
     const t = await privateTempDir(dir);
-    expect(readFileSync(join(t.path, 'owner.pid'), 'utf8')).toMatch(new RegExp(`^${process.pid} \\d*\\n$`));
+    expect(readFileSync(join(t.path, 'owner.pid'), 'utf8')).toMatch(
+      new RegExp(`^${process.pid} \\d* pid:\\[\\d+\\] [0-9a-f-]{36}\\n$`),
+    );
     await t.dispose();
     expect(existsSync(t.path)).toBe(false);
+  });
+
+  it('a record from another PID namespace is never taken for a dead process; one from another boot is', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdirSync, readlinkSync } = await import('node:fs');
+    const { removeStaleTempDirs } = await import('../../../src/core/fs.js');
+    const dir = scratch();
+    const dead = spawnSync('true').pid!;
+    const ns = readlinkSync('/proc/self/ns/pid');
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stamp = (name: string, record: string) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'owner.pid'), record);
+    };
+    // PID 1 with another start time would read as "reused PID, owner gone" if namespaces were ignored.
+    stamp('.ghcr-blob-container', `1 12345 pid:[1] ${boot}\n`);
+    stamp('.ghcr-blob-dead-here', `${dead} 1 ${ns} ${boot}\n`);
+    stamp('.ghcr-blob-last-boot', `${process.pid} 1 ${ns} 00000000-0000-0000-0000-000000000000\n`);
+    const removed = await removeStaleTempDirs(dir);
+    expect(removed.sort()).toEqual([join(dir, '.ghcr-blob-dead-here'), join(dir, '.ghcr-blob-last-boot')]);
+    expect(readdirSync(dir)).toEqual(['.ghcr-blob-container']);
   });
 });
 

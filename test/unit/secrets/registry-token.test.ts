@@ -21,18 +21,21 @@ describe('credentials', () => {
     expect(await resolveCredentials({ passwordStdin: true }, env, stdin('from-stdin\n'))).toEqual({
       username: 'octocat',
       secret: 'from-stdin',
+      from: 'stdin',
     });
     expect(await resolveCredentials({ passwordStdin: false }, env, noStdin)).toEqual({
       username: 'octocat',
       secret: 'from-ghcr',
+      from: 'GHCR_TOKEN',
     });
     expect(await resolveCredentials({ passwordStdin: false }, { GITHUB_TOKEN: 'from-github' }, noStdin)).toEqual({
       username: PLACEHOLDER_USERNAME,
       secret: 'from-github',
+      from: 'GITHUB_TOKEN',
     });
     expect(
       await resolveCredentials({ passwordStdin: false, username: 'me' }, { GITHUB_TOKEN: 't0ken' }, noStdin),
-    ).toEqual({ username: 'me', secret: 't0ken' });
+    ).toEqual({ username: 'me', secret: 't0ken', from: 'GITHUB_TOKEN' });
   });
 
   it('has no credentials without a secret (oras may use docker config)', async () => {

@@ -1,6 +1,6 @@
 // oras argv per generation, with a recording Runner: exact argv, cwd and stdin for every action,
 // credentials only on stdin, positional arguments after `--`, and each JSON shape oras prints.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { recordingRunner } from './support/recording-runner.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'oras-argv-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// The fence reads the CA file when it starts (its content is never parsed here).
+const CA = join(scratch, 'ca.pem');
+writeFileSync(CA, '');
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -65,7 +68,9 @@ const STDOUT: Record<string, Record<OrasTool['generation'], unknown>> = {
 
 const answerFor = (generation: OrasTool['generation']) => (req: RunRequest) => {
   const action = req.args[0] === 'manifest' || req.args[0] === 'blob' ? undefined : req.args[0];
-  return { stdout: action && STDOUT[action] ? `${JSON.stringify(STDOUT[action][generation], null, 2)}\n` : '' };
+  const stdout = action && STDOUT[action] ? `${JSON.stringify(STDOUT[action][generation], null, 2)}\n` : '';
+  // A capped read (stdoutLimit) gets its stdout as bytes, as exec.ts returns it.
+  return req.stdoutLimit === undefined ? { stdout } : { stdout: '', data: Buffer.from(stdout) };
 };
 
 /** Runs every action once and returns the recorded requests, keyed by action. */
@@ -173,11 +178,17 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
     }
   });
 
-  it('passes credentials as --username/--password-stdin with a private empty --registry-config', async () => {
+  it('gives oras a one-run key for the loopback fence, never the secret, with a private empty --registry-config', async () => {
     const { calls, registryConfig } = await runAll(tool, withoutCredentials, CREDS);
     expect(registryConfig).toMatchObject({ mode: 0o600, dirMode: 0o700, text: '{}' });
     const config = registryConfig?.path ?? '';
-    const auth = ['--username', 'octocat', '--password-stdin', '--registry-config', config];
+    const auth = ['--username', 'ghcr-blob', '--password-stdin', '--registry-config', config];
+    // oras talks to the fence (localhost:PORT, plain HTTP) in place of the registry.
+    const pushArgs = calls.push?.args ?? [];
+    const fenceHost = (pushArgs[pushArgs.indexOf('--') + 1] ?? '').split('/')[0] ?? '';
+    expect(fenceHost).toMatch(/^localhost:\d+$/);
+    expect(fenceHost).not.toBe('localhost:5000');
+    const F = (ref: string) => ref.replace('localhost:5000', fenceHost);
     expect(calls.push?.args).toEqual([
       'push',
       '--format',
@@ -190,7 +201,7 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       'org.example.b=two words',
       ...auth,
       '--',
-      REF,
+      F(REF),
       'report.json:application/json',
     ]);
     expect(calls.fetchManifest?.args).toEqual([
@@ -200,7 +211,7 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       '/tmp/priv/manifest.json',
       ...auth,
       '--',
-      PINNED,
+      F(PINNED),
     ]);
     expect(calls.attach?.args).toEqual([
       'attach',
@@ -210,7 +221,7 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       SIG_TYPE,
       ...auth,
       '--',
-      PINNED,
+      F(PINNED),
       `report.json.sigstore.json:${SIG_TYPE}`,
     ]);
     expect(calls.discover?.args).toEqual([
@@ -222,7 +233,7 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       SIG_TYPE,
       ...auth,
       '--',
-      PINNED,
+      F(PINNED),
     ]);
     expect(calls.fetchBlob?.args).toEqual([
       'blob',
@@ -231,14 +242,18 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       '-',
       ...auth,
       '--',
-      `localhost:5000/octo/report.json@${D2}`,
+      F(`localhost:5000/octo/report.json@${D2}`),
     ]);
+    const key = calls.push?.stdin ?? '';
+    expect(key).toMatch(/^[\w-]{32}$/);
     for (const call of Object.values(calls)) {
-      // The secret travels on stdin only, and is named for redaction.
-      expect(call?.stdin).toBe(SECRET);
-      // …and for redaction in every encoding oras could echo (raw first; base64 of user:secret too).
+      // oras holds only the fence's key (on stdin); the secret is nowhere in what oras gets.
+      expect(call?.stdin).toBe(key);
+      expect(call?.stdin).not.toContain(SECRET);
+      // …and both are named for redaction in every encoding oras could echo.
       expect(call?.secrets?.[0]).toBe(SECRET);
       expect(call?.secrets).toContain(Buffer.from(`${CREDS.username}:${SECRET}`).toString('base64'));
+      expect(call?.secrets).toContain(key);
       expect(call?.args.join('\0')).not.toContain(SECRET);
       expect(JSON.stringify(call?.env ?? {})).not.toContain(SECRET);
       expect(call?.args).not.toContain('--password');
@@ -249,8 +264,8 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
 
   it.each<[string, Transport, string[]]>([
     ['--plain-http', { plainHttp: true }, ['--plain-http']],
-    ['--ca-file', { plainHttp: false, caFile: '/etc/private/ca.pem' }, ['--ca-file', '/etc/private/ca.pem']],
-    ['both', { plainHttp: true, caFile: '/ca.pem' }, ['--plain-http', '--ca-file', '/ca.pem']],
+    ['--ca-file', { plainHttp: false, caFile: CA }, ['--ca-file', CA]],
+    ['both', { plainHttp: true, caFile: CA }, ['--plain-http', '--ca-file', CA]],
   ])('puts transport flags (%s) after auth and before --, on every action', async (_name, transport, flags) => {
     const { calls, registryConfig } = await runAll(tool, transport, CREDS);
     for (const call of Object.values(calls)) {
@@ -258,7 +273,7 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
       const dashes = args.indexOf('--');
       expect(args.slice(dashes - flags.length - 5, dashes)).toEqual([
         '--username',
-        'octocat',
+        'ghcr-blob',
         '--password-stdin',
         '--registry-config',
         registryConfig?.path,
@@ -371,16 +386,18 @@ describe('oras detection from `oras version` output', () => {
 });
 
 describe.each([ORAS_1_2, ORAS_1_3])('oras $version fetchLayer', (tool) => {
-  it('fetches the layer by digest into the given file, watched and capped, the secret on stdin only', async () => {
+  it('fetches the layer by digest into the given file, watched and capped, through the fence', async () => {
     const fake = recordingRunner(() => ({}));
     const oras = await openOras(tool, fake.run, withoutCredentials, CREDS);
     await oras.fetchLayer(`localhost:5000/octo/report.json@${D2}`, '/tmp/priv/blob/report.json', 42);
     const [call] = fake.calls;
     expect(call?.args.slice(0, 4)).toEqual(['blob', 'fetch', '--output', '/tmp/priv/blob/report.json']);
-    expect(call?.args.slice(-2)).toEqual(['--', `localhost:5000/octo/report.json@${D2}`]);
+    expect(call?.args.at(-2)).toBe('--');
+    expect(call?.args.at(-1)).toMatch(new RegExp(`^localhost:\\d+/octo/report\\.json@${D2}$`));
+    expect(call?.args.at(-1)).not.toContain('localhost:5000');
     expect(call?.args).toContain('--password-stdin');
     expect(call?.args.join('\0')).not.toContain(SECRET);
-    expect(call?.stdin).toBe(SECRET);
+    expect(call?.stdin).not.toContain(SECRET);
     // Bytes landing in the private folder are progress (the stall watch) and are capped.
     expect(call).toMatchObject({ watch: '/tmp/priv/blob', maxBytes: 42 });
     await oras.dispose();

@@ -1,0 +1,205 @@
+/**
+ * The registry fence: a loopback relay between oras and the registry that holds the credential
+ * so oras never does. oras gets `localhost:PORT` and a one-run key (worthless anywhere else);
+ * the fence adds the real credential only to requests it sends to the registry's own host and,
+ * for a Bearer challenge, to a token service on that host (token-service.ts). Redirects and
+ * upload locations on another host go back to oras untouched, and oras follows them holding
+ * nothing but the key. So whatever oras is installed (1.2 sends its credential to a redirect's
+ * other port, to an upload location on another host and to any token realm), the credential
+ * stays with the registry.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  Agent as HttpAgent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import type { GhcrBlobError } from '../core/errors.js';
+import { fenceError } from './fence-errors.js';
+import { checkRealm, fetchBearerToken, parseChallenge, type TokenService } from './token-service.js';
+
+export interface FenceOptions {
+  /** host[:port] exactly as in the reference. */
+  registryHost: string;
+  plainHttp: boolean;
+  caFile?: string;
+  username: string;
+  secret: string;
+  authHost?: string;
+  timeoutMs: number;
+}
+
+export interface Fence {
+  /** `localhost:PORT`: oras talks plain HTTP to it without flags. */
+  host: string;
+  username: string;
+  key: string;
+  /** Why the fence kept the credential back or could not reach the registry, if it did. */
+  failure(): GhcrBlobError | undefined;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+const REPOSITORY = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//;
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+export async function startFence(opts: FenceOptions): Promise<Fence> {
+  const protocol = opts.plainHttp || /^localhost(:\d+)?$/.test(opts.registryHost) ? 'http:' : 'https:';
+  const origin = `${protocol}//${opts.registryHost}`;
+  const svc: TokenService = { protocol, registryHost: opts.registryHost, authHost: opts.authHost };
+  const ca = opts.caFile ? [...rootCertificates, await readFile(opts.caFile, 'utf8')] : undefined;
+  const agent =
+    protocol === 'https:'
+      ? new HttpsAgent({ keepAlive: true, ...(ca ? { ca } : {}) })
+      : new HttpAgent({ keepAlive: true });
+  const key = randomBytes(24).toString('base64url');
+  const username = 'ghcr-blob';
+  // Why exact: the one-run key is the only thing that lets a local process use the credential.
+  const expected = `Basic ${b64(`${username}:${key}`)}`;
+  const basic = b64(`${opts.username}:${opts.secret}`);
+  let scheme: 'none' | 'basic' | 'bearer' = 'none';
+  let realm: { url: URL; service?: string } | undefined;
+  const tokens = new Map<string, string>();
+  let failed: GhcrBlobError | undefined;
+  let fenceOrigin = '';
+
+  const scopeFor = (req: IncomingMessage): string | undefined => {
+    const name = REPOSITORY.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1];
+    if (!name) return undefined;
+    return `repository:${name}:${req.method === 'GET' || req.method === 'HEAD' ? 'pull' : 'pull,push'}`;
+  };
+  const authorization = async (scope: string | undefined): Promise<string | undefined> => {
+    if (scheme === 'basic') return `Basic ${basic}`;
+    if (scheme !== 'bearer' || !realm) return undefined;
+    const k = scope ?? '';
+    let token = tokens.get(k);
+    if (!token) {
+      token = await fetchBearerToken(realm.url, { service: realm.service, scope }, basic, agent, opts.timeoutMs);
+      tokens.set(k, token);
+    }
+    return `Bearer ${token}`;
+  };
+  /** Learns from a 401 how the registry wants credentials; false when it cannot be answered. */
+  const learn = (res: IncomingMessage): string | undefined | false => {
+    const challenge = parseChallenge(res.headers['www-authenticate'] as string | undefined);
+    if (challenge?.scheme === 'basic' && scheme !== 'basic') {
+      scheme = 'basic';
+      return undefined;
+    }
+    if (challenge?.scheme === 'bearer') {
+      const url = checkRealm(challenge.realm, svc); // throws when the realm is elsewhere
+      const fresh = !realm || realm.url.href !== url.href;
+      realm = { url, service: challenge.service };
+      scheme = 'bearer';
+      if (fresh || challenge.scope) return challenge.scope ?? '';
+    }
+    return false;
+  };
+
+  const send = (req: IncomingMessage, auth: string | undefined, withBody: boolean) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const headers: OutgoingHttpHeaders = { ...req.headers, host: opts.registryHost };
+      for (const h of [...HOP_BY_HOP, 'authorization']) delete headers[h];
+      if (req.headers['transfer-encoding']) headers['transfer-encoding'] = req.headers['transfer-encoding'];
+      if (auth) headers.authorization = auth;
+      const out = (protocol === 'https:' ? httpsRequest : httpRequest)(
+        {
+          host: hostname(opts.registryHost),
+          port: portOf(opts.registryHost, protocol),
+          method: req.method,
+          path: req.url,
+          headers,
+          agent,
+        },
+        resolve,
+      );
+      out.on('error', reject);
+      if (withBody) req.pipe(out);
+      else out.end();
+    });
+
+  /** The registry's own absolute URLs point at the fence; relative ones and other hosts stay as they are. */
+  const throughFence = (value: string): string => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return value; // relative: oras resolves it against the fence
+    }
+    // Why exact: only the registry's own origin may be reached with the credential.
+    return url.origin === new URL(origin).origin ? `${fenceOrigin}${url.pathname}${url.search}` : value;
+  };
+
+  const relay = async (req: IncomingMessage, res: ServerResponse) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const scope = scopeFor(req);
+    let up = await send(req, await authorization(scope), hasBody);
+    if (up.statusCode === 401 && !hasBody) {
+      const retryScope = learn(up);
+      if (retryScope !== false) {
+        up.resume();
+        up = await send(req, await authorization(retryScope || scope), false);
+      }
+    }
+    const headers: OutgoingHttpHeaders = { ...up.headers };
+    for (const h of ['connection', 'keep-alive', 'transfer-encoding']) delete headers[h];
+    // oras follows the registry's own URLs through the fence; any other host it reaches holding only the key.
+    if (typeof headers.location === 'string') headers.location = throughFence(headers.location);
+    if (typeof headers.link === 'string')
+      headers.link = headers.link.replace(/<([^>]*)>/g, (_, u: string) => `<${throughFence(u)}>`);
+    if (up.statusCode === 401) headers['www-authenticate'] = 'Basic realm="ghcr-blob"';
+    res.writeHead(up.statusCode ?? 502, headers);
+    up.pipe(res);
+    res.on('close', () => up.destroy());
+  };
+
+  const server = createServer((req, res) => {
+    res.on('error', () => {});
+    if (req.headers.authorization !== expected) {
+      req.resume();
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="ghcr-blob"', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    relay(req, res).catch((e: unknown) => {
+      failed ??= fenceError(e, opts.registryHost);
+      if (res.headersSent) res.destroy();
+      else {
+        // 401: oras does not retry it, and says "unauthorized"; the fence's own failure is what is reported.
+        res.writeHead(failed.code === 'AUTH_FAILED' ? 401 : 400, { 'content-length': '0' });
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  // Never what keeps ghcr-blob running: a session nobody disposed must not hold the process open.
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  fenceOrigin = `http://localhost:${port}`;
+  return {
+    host: `localhost:${port}`,
+    username,
+    key,
+    failure: () => failed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        agent.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const hostname = (host: string) => host.replace(/:\d+$/, '');
+const portOf = (host: string, protocol: string) =>
+  Number(/:(\d+)$/.exec(host)?.[1] ?? (protocol === 'https:' ? 443 : 80));

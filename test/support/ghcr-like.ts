@@ -2,6 +2,9 @@
 // - CNCF distribution 2.8 with `auth: token`: every client is sent to a token service
 //   (token-server.ts) with a Bearer challenge naming a scope, fetches a JWT with its user and token,
 //   and retries; a wrong token gets 401 there; a public repository can be pulled anonymously;
+// - one host, as ghcr.io: the token service answers `/token` on the registry's own host:port (a
+//   small front routes it; everything else goes to the registry), so a client that sends
+//   credentials only to the registry's host has no reason to refuse;
 // - no referrers API (distribution 2.8 has none): referrers live in the `sha256-<hex>` tag index;
 // - retypeFallbackEntries() lists referrers the way cosign writes them there on ghcr.io, typed
 //   `application/vnd.oci.empty.v1+json` rather than by their artifact type;
@@ -9,6 +12,8 @@
 //   reached through a latency proxy (latency-proxy.ts), so every round trip costs 2 × delayMs.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
@@ -31,22 +36,38 @@ export interface GhcrLikeRegistry extends Registry {
   tokenServer: TokenServer;
   /** The `service` the registry names in its challenge. */
   service: string;
-  /** The latency proxies in front of the registry and the token service, when `delayMs` was given. */
+  /** The latency proxy in front of the registry's host, when `delayMs` was given. */
   proxies: LatencyProxy[];
+}
+
+/** Routes `/token` to the token service and everything else to the registry (set later), streaming both ways. */
+async function startFront(tokenPort: number): Promise<{ port: number; server: Server; upstream: { port: number } }> {
+  const upstream = { port: 0 };
+  const server = createServer((req, res) => {
+    const toToken = (req.url ?? '').startsWith('/token');
+    const forward = request(
+      {
+        host: '127.0.0.1',
+        port: toToken ? tokenPort : upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return { port: (server.address() as AddressInfo).port, server, upstream };
 }
 
 const SERVICE = 'ghcr-like.test';
 const ISSUER = 'ghcr-blob test token issuer';
-
-const port = (url: string) => Number(new URL(url).port);
-
-/** `127.0.0.1:PORT`, or a latency proxy in front of it. */
-async function reach(url: string, delayMs: number | undefined, proxies: LatencyProxy[]): Promise<string> {
-  if (delayMs === undefined) return url;
-  const proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: port(url) }, delayMs });
-  proxies.push(proxy);
-  return new URL(new URL(url).pathname, proxy.url).toString();
-}
 
 export async function startGhcrLikeRegistry(opts: GhcrLikeOptions = {}): Promise<GhcrLikeRegistry> {
   const users = opts.users ?? { 'ci-user': randomBytes(18).toString('base64url') };
@@ -58,26 +79,35 @@ export async function startGhcrLikeRegistry(opts: GhcrLikeOptions = {}): Promise
   });
   const proxies: LatencyProxy[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'ghcr-blob-token-'));
+  const front = await startFront(tokenServer.port);
   const closeAll = async () => {
     await Promise.all([...proxies.map((p) => p.close()), tokenServer.close()]);
+    front.server.closeAllConnections();
+    await new Promise<void>((resolve) => front.server.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const rootCertBundle = join(dir, 'token-signer.pem');
     writeFileSync(rootCertBundle, tokenServer.certificatePem);
-    // `localhost`, like the registry: oras speaks plain HTTP to it.
-    const realm = (await reach(tokenServer.url, opts.delayMs, proxies)).replace('127.0.0.1', 'localhost');
+    // What clients are pointed at: the front, or a latency proxy in front of it.
+    let port = front.port;
+    if (opts.delayMs !== undefined) {
+      const proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port }, delayMs: opts.delayMs });
+      proxies.push(proxy);
+      port = proxy.port;
+    }
+    // `localhost`, like the registry: oras speaks plain HTTP to it; the same host:port as the registry.
+    const realm = `http://localhost:${port}/token`;
     const registry = await startRegistry({
       users,
       ...(opts.generation ? { generation: opts.generation } : {}),
       auth: { token: { realm, service: SERVICE, issuer: ISSUER, rootcertbundle: rootCertBundle } },
     });
-    const url = await reach(registry.url, opts.delayMs, proxies);
-    const base = url.replace(/\/$/, '');
+    front.upstream.port = Number(new URL(registry.url).port);
     return {
       ...registry,
-      host: opts.delayMs === undefined ? registry.host : `localhost:${port(base)}`,
-      url: base,
+      host: `localhost:${port}`,
+      url: `http://127.0.0.1:${port}`,
       tokenServer,
       service: SERVICE,
       proxies,

@@ -91,8 +91,13 @@ export async function listBundleReferrers(
   oras: Oras,
   blob: ResolvedBlob,
 ): Promise<{ candidates: Descriptor[]; skipped: number }> {
-  // A failed early listing is this registry failing: reported, not tried again.
-  const early = await earlyListings.get(blob);
+  // A failed early listing is this registry failing: reported, not tried again; except a refusal
+  // while the manifest fetch beside it was let in (seen once, two oras starting at one instant
+  // through the registry fence): then the digest is listed, and a real refusal shows there.
+  const early = await earlyListings.get(blob)?.catch((e: unknown) => {
+    if (isGhcrBlobError(e) && e.code === 'AUTH_FAILED') return undefined;
+    throw e;
+  });
   // Why exact: a listing of another digest (the tag moved in between) lists another artifact's signatures.
   const listing = early?.subjectDigest === blob.digest ? early : await oras.listReferrers(blob.pinnedReference);
   const signatures = listing.referrers.filter(

@@ -8,6 +8,7 @@ import {
   MAX_CANDIDATES,
   resolveListingReferrers,
 } from '../../../src/artifact/referrers.js';
+import { GhcrBlobError } from '../../../src/core/errors.js';
 import { parseReference } from '../../../src/core/reference.js';
 import type { Oras, OrasTool } from '../../../src/tools/oras.js';
 import type { ReferrerListing } from '../../../src/tools/oras-output.js';
@@ -102,6 +103,33 @@ describe('resolveListingReferrers', () => {
     const resolved = await resolveListingReferrers(oras, tagRef, async () => blob());
     await listBundleReferrers(oras, resolved);
     expect(listed).toEqual([blob().pinnedReference]); // 1.2: listed after resolving, by digest only
+  });
+
+  it('an early listing refused (while the manifest fetch beside it was let in) is replaced by a listing of the digest', async () => {
+    const listed: string[] = [];
+    const oras = {
+      tool: { path: '/bin/oras', version: '1.3.3', generation: '1.3' },
+      async listReferrers(subject: string) {
+        listed.push(subject);
+        if (!subject.includes('@')) throw new GhcrBlobError('AUTH_FAILED', 'discover failed: 401');
+        return { subjectDigest: MANIFEST, referrers: [ref(digest('1'), BUNDLE_MEDIA_TYPE)] };
+      },
+    } as unknown as Oras;
+    const resolved = await resolveListingReferrers(oras, tagRef, async () => blob());
+    const { candidates } = await listBundleReferrers(oras, resolved);
+    expect(candidates.map((c) => c.digest)).toEqual([digest('1')]);
+    expect(listed).toEqual(['localhost:5000/octo/r:v1', blob().pinnedReference]);
+  });
+
+  it('an early listing that failed otherwise (stalled, unreachable) is reported, not tried again', async () => {
+    const oras = {
+      tool: { path: '/bin/oras', version: '1.3.3', generation: '1.3' },
+      async listReferrers() {
+        throw new GhcrBlobError('REGISTRY_UNREACHABLE', 'oras discover stalled');
+      },
+    } as unknown as Oras;
+    const resolved = await resolveListingReferrers(oras, tagRef, async () => blob());
+    await expect(listBundleReferrers(oras, resolved)).rejects.toMatchObject({ code: 'REGISTRY_UNREACHABLE' });
   });
 
   it('when resolving fails, the early listing is stopped and awaited before the failure is reported', async () => {

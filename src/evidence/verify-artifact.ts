@@ -8,12 +8,7 @@ import { join } from 'node:path';
 import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
-import {
-  fetchCandidateBundle,
-  listBundleReferrers,
-  MAX_CANDIDATES,
-  resolveListingReferrers,
-} from '../artifact/referrers.js';
+import { fetchCandidateBundle, listBundleReferrers, MAX_CANDIDATES } from '../artifact/referrers.js';
 import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
@@ -177,9 +172,9 @@ export async function verifyArtifact(
   check: VerificationCheck,
   opts: { expectDigest?: string; beforeDownload?: (blob: ResolvedBlob) => Promise<void> } = {},
 ): Promise<VerifiedArtifact> {
-  const blob = await resolveListingReferrers(ctx.oras, ref, () =>
-    resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest),
-  );
+  // Not resolveListingReferrers (the listing beside the manifest fetch) yet: two oras starting at
+  // one instant through the registry fence saw one of them refused (401) under load.
+  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest);
   await opts.beforeDownload?.(blob);
   // The first failure of either stops the other and is the one reported.
   const stop = new AbortController();

@@ -1,5 +1,5 @@
 // The bench's command line. Three presets, each adjustable:
-//   --quick   1 KiB; loopback/basic and 40ms/token; 2 rounds: a CI-sized smoke run (under a minute)
+//   --quick   1 KiB; loopback/basic and 40ms/token; 2 rounds: a CI-sized smoke run (about a minute)
 //   default   1 KiB and 512 MiB; every profile; 3 rounds (about ten minutes on 2 cores)
 //   --full    adds 64 MiB and 1 GiB; 3 rounds
 import type { Generation } from '../../test/support/tools.js';

@@ -35,6 +35,13 @@ export async function resolveBlob(
   if (expectDigest && blob.layer.digest !== expectDigest) {
     throw verificationError(
       `content digest mismatch: expected ${expectDigest}, the artifact holds ${blob.layer.digest}`,
+      // The manifest digest is the one push prints (and the @sha256: of a pinned reference).
+      expectDigest === blob.digest
+        ? [
+            `${expectDigest} is this artifact's manifest digest (what push prints), not its file's sha256`,
+            `--expect-digest takes the file's: sha256sum FILE, or file.digest of pull --json (here ${blob.layer.digest})`,
+          ]
+        : undefined,
     );
   }
   return { ...blob, repository: repositoryOf(ref), pinnedReference: pinned(ref, blob.digest) };

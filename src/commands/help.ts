@@ -27,8 +27,10 @@ Examples:
   ghcr-blob doctor
   ghcr-blob push ghcr.io/octo/tools/report.json:v1 ./report.json --sign
   ghcr-blob pull ghcr.io/octo/tools/report.json:v1 -o ./in --verify \\
-    --github-workflow octo/tools/.github/workflows/release.yml
-  ghcr-blob verify ./report.json     # bundle: ./report.json.sigstore.json
+    --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1
+  # bundle: ./report.json.sigstore.json
+  ghcr-blob verify ./report.json \\
+    --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1
 
 Run "ghcr-blob help <command>" for a command's options.`;
 

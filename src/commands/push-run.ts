@@ -12,6 +12,7 @@ import { checkRegularFile, privateTempDir } from '../core/fs.js';
 import { printable } from '../core/printable.js';
 import { formatReference, parseReference, pinned, type Reference, repositoryOf } from '../core/reference.js';
 import type { SignatureAttached } from '../evidence/sign-artifact.js';
+import { signaturesAtTag } from '../artifact/tag-signatures.js';
 import { parseOptions } from '../options/parse.js';
 import { type PushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Oras } from '../tools/oras.js';
@@ -80,12 +81,36 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
       file: { name: file.name, size: file.size, mediaType: opts.mediaType },
     });
     if (!opts.sign) {
+      await checkTagMove(ref, opts, deps, oras);
       deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${formatReference(ref)}`);
       return describe(await push(formatReference(ref)));
     }
     return await pushSigned(ref, file, opts, deps, oras, async () => describe(await push(repositoryOf(ref))));
   } finally {
     await oras.dispose();
+  }
+}
+
+/**
+ * A tag that points at a signed artifact moves with a warning; to unsigned bytes only with
+ * --force, or consumers' `pull --verify` would suddenly find nothing it can verify.
+ */
+async function checkTagMove(ref: Reference, opts: PushOptions, deps: Deps, oras: Oras): Promise<void> {
+  const work = await privateTempDir();
+  try {
+    const current = await signaturesAtTag(oras, ref, work.path);
+    if (!current?.signatures) return;
+    const n = current.signatures;
+    const what = `${formatReference(ref)} points at a signed artifact (${pinned(ref, current.digest)}, ${n} signature${n === 1 ? '' : 's'})`;
+    if (!opts.sign && !opts.force) {
+      throw usageError(
+        `${what}; pushing unsigned bytes would move the tag to an artifact nobody signed`,
+        'sign the new file with --sign, push it under another tag, or pass --force to move the tag anyway',
+      );
+    }
+    deps.log.info(`warning: ${what}; the tag moves to the new ${opts.sign ? 'signed' : 'UNSIGNED'} artifact`);
+  } finally {
+    await work.dispose();
   }
 }
 
@@ -116,6 +141,7 @@ async function pushSigned(
       { identityToken: token.token, secrets: token.secrets },
       signingServices(opts),
     );
+    await checkTagMove(ref, opts, deps, oras);
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
     pushed = await pushUntagged();
     const blob = await resolveBlob(oras, parseReference(pushed.pinnedReference), work.path);

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { downloadBlob, resolveBlob } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
-import { parseReference, type Reference } from '../core/reference.js';
+import { type Reference, referenceOrMissingFile } from '../core/reference.js';
 import { signAndAttach } from '../evidence/sign-artifact.js';
 import { signFile } from '../evidence/sign-file.js';
 import { parseOptions } from '../options/parse.js';
@@ -88,11 +88,6 @@ export async function runSign(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(signOptionsSchema, raw);
   if (await stat(target).catch(() => undefined))
     return { kind: 'file' as const, ...(await signLocalFile(target, opts, deps)) };
-  let ref: Reference;
-  try {
-    ref = parseReference(target);
-  } catch (e) {
-    throw usageError(`${target}: no such file, and not a registry reference`, undefined, e);
-  }
+  const ref = referenceOrMissingFile(target, 'sign takes a local file or a reference like ghcr.io/OWNER/NAME:TAG');
   return { kind: 'ref' as const, ...(await signRemote(ref, target, opts, deps)) };
 }

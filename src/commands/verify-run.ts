@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
-import { parseReference } from '../core/reference.js';
+import { referenceOrMissingFile } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
 export { describeSkipped } from '../evidence/verify-artifact.js';
 import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-file.js';
@@ -26,7 +26,11 @@ async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps)
 
 /** Pulls the pinned artifact into a private folder, verifies it there, then removes it. */
 async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
-  const ref = parseReference(refArg);
+  // Not a local file (bundleNextTo looked): a reference, or a file that is not there.
+  const ref = referenceOrMissingFile(
+    refArg,
+    'verify takes a local file (with its bundle) or a reference like ghcr.io/OWNER/NAME:TAG',
+  );
   const { check, oras } = await prepareVerificationAndConnect(opts, deps);
   let work: TempDir | undefined;
   try {

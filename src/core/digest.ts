@@ -2,7 +2,7 @@
  * Digests: the one sha256 of a file (streamed), the one way to compare digests, and the digest
  * patterns every other module uses.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as z from 'zod';
 import { usageError } from './errors.js';
@@ -31,6 +31,36 @@ export async function sha256File(path: string): Promise<Buffer> {
     throw usageError(`cannot read ${path}: ${reasonOf(e)}`, undefined, e);
   }
   return hash.digest();
+}
+
+/** The digests ghcr-blob computes over a file: what signatures and statements name bytes by. */
+export const DIGEST_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
+/** Lower-case hex, by algorithm; sha256 is always there. */
+export type FileDigests = { sha256: string } & Partial<Record<DigestAlgorithm, string>>;
+
+export const isDigestAlgorithm = (name: string): name is DigestAlgorithm =>
+  (DIGEST_ALGORITHMS as readonly string[]).includes(name);
+
+/** Hex length of each algorithm's digest: a named digest of another length names nothing. */
+export const HEX_LENGTH: Record<DigestAlgorithm, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * sha256 of a file and any other digests asked for, in one streamed read: sha512 costs about
+ * three times sha256, so it is computed only when a signature or statement names the file by it.
+ */
+export async function fileDigests(path: string, also: Iterable<DigestAlgorithm> = []): Promise<FileDigests> {
+  const names = [...new Set<DigestAlgorithm>(['sha256', ...also])];
+  const hashes = names.map((name) => createHash(name));
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      for (const hash of hashes) hash.update(chunk as Buffer);
+    }
+  } catch (e) {
+    throw usageError(`cannot read ${path}: ${reasonOf(e)}`, undefined, e);
+  }
+  const hex = Object.fromEntries(names.map((name, i) => [name, (hashes[i] as Hash).digest('hex')]));
+  return hex as FileDigests;
 }
 
 /** `sha256:<hex>`, the OCI spelling of a sha256. */

@@ -12,10 +12,16 @@ const HOST =
   /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
-/** --expect-digest: the file's sha256, as `sha256sum` prints it, with the sha256: prefix. */
+/**
+ * --expect-digest: the file's sha256, as `sha256sum` prints it (bare hex) or as OCI spells it
+ * (`sha256:<hex>`); either way it becomes `sha256:<hex>`.
+ */
 export const expectDigestSchema = z
   .string()
-  .regex(SHA256_DIGEST, 'must be sha256: followed by 64 lower-case hex digits')
+  .transform((v) => (/^[a-f0-9]{64}$/.test(v) ? `sha256:${v}` : v))
+  .pipe(
+    z.string().regex(SHA256_DIGEST, "must be the file's sha256: 64 lower-case hex digits, optionally after sha256:"),
+  )
   .optional();
 
 export interface Reference {
@@ -77,6 +83,21 @@ export function parseReference(input: string): Reference {
   }
   if (!tag && !digest) throw bad('it needs a tag (:v1) or a digest (@sha256:…)');
   return { host, repository: path, tag, digest };
+}
+
+/**
+ * For `sign`/`verify`, which take a local file or a reference, once no file by that name exists:
+ * a name that is not a reference either (`nothere.bin`) was meant as a file, and is called missing.
+ * Anything with an `@` keeps the reference's own error: it may carry user info (a secret) that
+ * must not be repeated.
+ */
+export function referenceOrMissingFile(target: string, recommendation: string): Reference {
+  try {
+    return parseReference(target);
+  } catch (e) {
+    if (target.includes('@')) throw e;
+    throw usageError(printableLine(`${target}: no such file, and not a registry reference`, 600), recommendation, e);
+  }
 }
 
 export const repositoryOf = (ref: Reference): string => `${ref.host}/${ref.repository}`;

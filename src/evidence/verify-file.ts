@@ -3,10 +3,17 @@
  * (message signature, DSSE attestation, cosign-signed artifact; see kinds/), and each kind has
  * both verifiers (in-process and cosign) accept. Junk never gets here: bundles are parsed before.
  */
-import { sha256File } from '../core/digest.js';
+import { type DigestAlgorithm, type FileDigests, fileDigests } from '../core/digest.js';
+import { verificationError } from '../core/errors.js';
 import type { Runner } from '../tools/exec.js';
 import { readBundle, type SigstoreBundle } from '../verify/index.js';
-import { type Target, type VerificationCheck, type VerifiedEvidence, verifyEvidence } from './kinds/index.js';
+import {
+  digestsNeededBy,
+  type Target,
+  type VerificationCheck,
+  type VerifiedEvidence,
+  verifyEvidence,
+} from './kinds/index.js';
 
 export type { Engine, VerificationCheck } from './kinds/index.js';
 
@@ -25,9 +32,27 @@ export type VerifiedFile = VerifiedEvidence;
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
-  const sha256 = req.sha256 ?? (await sha256File(req.file)).toString('hex');
-  const target: Target = { file: req.file, sha256, ...(req.artifact ? { artifact: req.artifact } : {}) };
+  const digests = await digestsOf(req, digestsNeededBy(bundle));
+  const target: Target = { file: req.file, ...digests, ...(req.artifact ? { artifact: req.artifact } : {}) };
   return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run);
+}
+
+/**
+ * The file's sha256 and whatever else the evidence names it by (sha512 for npm provenance), in one
+ * read. A caller that hashed the file already (pull --verify) hashed sha256 only; a second read
+ * for sha512 must find the same bytes.
+ */
+async function digestsOf(req: VerifyFileRequest, needed: DigestAlgorithm[]): Promise<FileDigests> {
+  if (req.sha256 !== undefined && needed.length === 0) return { sha256: req.sha256 };
+  const digests = await fileDigests(req.file, needed);
+  // Why exact: the same file in our private folder must still be the bytes hashed before.
+  if (req.sha256 !== undefined && digests.sha256 !== req.sha256) {
+    throw verificationError('the file changed while it was verified', [
+      `sha256 before: ${req.sha256}`,
+      `sha256 now:    ${digests.sha256}`,
+    ]);
+  }
+  return digests;
 }
 
 /** The documented --json shape of a verification. */
@@ -38,9 +63,11 @@ export function verifiedJson(v: VerifiedFile) {
     predicateType: v.predicateType,
     identity: v.identity,
     issuer: v.issuer,
+    signingKey: v.signingKey,
     digest: `sha256:${v.sha256}`,
     chain: v.chain,
     rekorLogIndex: v.rekorLogIndex,
+    rekorEntryKind: v.rekorEntryKind,
     rekorEntryVersion: v.rekorEntryVersion,
     integratedTime: v.integratedTime?.toISOString(),
     signedTimestamps: v.signedTimestamps.map((t) => t.toISOString()),

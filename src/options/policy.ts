@@ -37,7 +37,7 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--github-workflow <spec>',
-        'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE@REF, pinned to a ref (e.g. …/release.yml@refs/tags/v1.2.0); implies the GitHub Actions issuer. Without @REF any branch is accepted (a warning says so)',
+        'the GitHub workflow that must have signed: OWNER/REPO/.github/workflows/FILE@REF, pinned to a ref (e.g. …/release.yml@refs/tags/v1.2.0); implies the GitHub Actions issuer. Without @REF any ref or commit sha is accepted (a warning says so)',
       ),
     )
     .addOption(new Option('--certificate-oidc-issuer <url>', 'the exact OIDC issuer'))

@@ -24,7 +24,9 @@ export function addPullOptions(cmd: Command): Command {
       ),
     )
     .addOption(new Option('--force', 'replace an existing file of the same name'))
-    .addOption(new Option('--expect-digest <sha256:…>', "refuse unless the file's sha256 is this"))
+    .addOption(
+      new Option('--expect-digest <sha256>', "refuse unless the file's sha256 (as sha256sum prints it) is this"),
+    )
     .addOption(
       new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
     );

@@ -16,6 +16,7 @@ export const pushOptionsSchema = commonOptionsSchema
     mediaType: z.string().regex(MEDIA_TYPE, 'must be a media type like application/json').default(DEFAULT_MEDIA_TYPE),
     annotation: z.array(z.string().regex(/^[^=\s]+=/, 'must be key=value')).default([]),
     sign: z.boolean().default(false),
+    force: z.boolean().default(false),
   });
 export type PushOptions = z.infer<typeof pushOptionsSchema>;
 
@@ -28,7 +29,8 @@ export function addPushOptions(cmd: Command): Command {
         (v: string, prev: string[] = []) => [...prev, v],
       ),
     )
-    .addOption(new Option('--sign', 'sign the file keyless (cosign) and attach the Sigstore bundle as a referrer'));
+    .addOption(new Option('--sign', 'sign the file keyless (cosign) and attach the Sigstore bundle as a referrer'))
+    .addOption(new Option('--force', 'move a tag that points at a signed artifact to an unsigned one'));
   addSigningOptions(cmd);
   addTrustOptions(cmd);
   return addCommonOptions(cmd);

@@ -15,7 +15,7 @@ export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 export function addVerifyOptions(cmd: Command): Command {
   cmd
     .addOption(new Option('--bundle <path>', 'the Sigstore bundle of a local file (e.g. <file>.sigstore.json)'))
-    .addOption(new Option('--expect-digest <sha256:…>', "with a reference: refuse unless the file's sha256 is this"));
+    .addOption(new Option('--expect-digest <sha256>', "with a reference: refuse unless the file's sha256 is this"));
   addPolicyOptions(cmd);
   addTrustOptions(cmd);
   return addCommonOptions(cmd);

@@ -42,5 +42,6 @@ export async function resolveCredentials(
   }
   if (/[\r\n\0]/.test(secret))
     throw usageError('the token contains a line break or NUL byte', 'pass exactly one token');
-  return { username: opts.username ?? (env.GITHUB_ACTOR || PLACEHOLDER_USERNAME), secret, from };
+  const username = opts.username ?? (env.GITHUB_ACTOR || undefined);
+  return username ? { username, secret, from } : { username: PLACEHOLDER_USERNAME, secret, from, placeholder: true };
 }

@@ -60,7 +60,8 @@ export interface SignBlobRequest {
  * What cosign checks the bundle against: a file (cosign reads ALL of it into memory), or the
  * file's sha256 as we computed it while streaming (lower-case hex): cosign then never holds the blob.
  */
-export type BlobInput = { file: string } | { sha256: string };
+/** The file itself, its sha256 (hex), or any digest cosign takes in place of it (`sha512:<hex>`). */
+export type BlobInput = { file: string } | { sha256: string } | { digest: string };
 
 export interface VerifyBlobRequest {
   blob: BlobInput;
@@ -83,6 +84,32 @@ export interface VerifyBlobRequest {
 const cosignCause = (stderr: string): string =>
   errorLine(stderr, { from: 'last', match: /^Error:|^main\.go/, strip: /^(main\.go:\d+:\s*)?Error:\s*/ });
 
+/**
+ * Go's words for a service it could not reach (DNS, refused or reset connections, TLS, proxies,
+ * timeouts): cosign passes them on from Fulcio, Rekor, the TSA or the TUF repository.
+ */
+const UNREACHABLE =
+  /dial tcp|no such host|connection refused|connection reset|network is unreachable|i\/o timeout|TLS handshake|x509:|proxyconnect|context deadline exceeded|Client\.Timeout/i;
+
+function signFailure(stderr: string): GhcrBlobError {
+  const cause = cosignCause(stderr);
+  // Fulcio refusing the token is an authentication failure, not a bug.
+  if (/\b(401|403)\b|unauthorized|forbidden|invalid identity token|token.*expired/i.test(stderr)) {
+    return new GhcrBlobError('AUTH_FAILED', `cosign sign-blob failed: ${cause}`, {
+      recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
+    });
+  }
+  if (UNREACHABLE.test(stderr)) {
+    return new GhcrBlobError('REGISTRY_UNREACHABLE', `cosign sign-blob could not reach a Sigstore service: ${cause}`, {
+      recommendation:
+        'check network access to Fulcio, Rekor, the timestamp authority and (without --trusted-root) the TUF repository tuf-repo-cdn.sigstore.dev; HTTPS_PROXY is passed on to cosign',
+    });
+  }
+  return new GhcrBlobError('INTERNAL', `cosign sign-blob failed: ${cause}`, {
+    recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
+  });
+}
+
 export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobRequest): Promise<void> {
   const fifo = await createSecretFifo(req.identityToken);
   try {
@@ -103,14 +130,7 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
     const done = run({ file: tool.path, args, env, secrets: [req.identityToken] });
     await fifo.feed(done);
     const out = await done;
-    if (out.exitCode !== 0) {
-      const cause = cosignCause(out.stderr);
-      // Fulcio refusing the token is an authentication failure, not a bug.
-      const refused = /\b(401|403)\b|unauthorized|forbidden|invalid identity token|token.*expired/i.test(out.stderr);
-      throw new GhcrBlobError(refused ? 'AUTH_FAILED' : 'INTERNAL', `cosign sign-blob failed: ${cause}`, {
-        recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
-      });
-    }
+    if (out.exitCode !== 0) throw signFailure(out.stderr);
   } finally {
     await fifo.dispose();
   }
@@ -128,11 +148,15 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
     if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
     return;
   }
-  // cosign 2.5 and 3.x take `sha256:<hex>` in place of the blob (undocumented; pinned by
+  // cosign 2.5 and 3.x take `sha256:<hex>` (and `sha512:<hex>`) in place of the blob (undocumented; pinned by
   // test/e2e/cosign-digest.test.ts) but try it as a path first: cosign runs in a fresh private
   // folder, where no file of that name exists and nobody else can create one.
-  if (!/^[a-f0-9]{64}$/.test(req.blob.sha256)) throw new GhcrBlobError('INTERNAL', 'not a sha256 digest');
-  args.push('--', `sha256:${req.blob.sha256}`);
+  const digest = 'sha256' in req.blob ? `sha256:${req.blob.sha256}` : req.blob.digest;
+  // sha384/sha512 too: a statement subject (npm provenance) or a P-384/P-521 signature may name them.
+  if (!/^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(digest)) {
+    throw new GhcrBlobError('INTERNAL', 'not a sha256/sha384/sha512 digest');
+  }
+  args.push('--', digest);
   const cwd = await privateTempDir();
   try {
     const out = await run({ file: tool.path, args, cwd: cwd.path, ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
@@ -142,7 +166,7 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
     // "open sha256:…: no such file or directory": the trouble is the bundle, so say that.
     if (/open sha256:[0-9a-f]{64}: no such file/.test(cause)) {
       throw verificationError(
-        `cosign ${tool.generation} could not read the bundle ${req.bundlePath}: it is not a Sigstore bundle cosign understands`,
+        `cosign ${tool.generation} could not read the bundle ${req.bundlePath}: something in it (its shape, or an entry kind such as a Rekor v2 DSSE entry) is not what this cosign can load`,
       );
     }
     throw verificationError(`cosign rejected the signature: ${cause}`);

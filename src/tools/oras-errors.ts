@@ -3,6 +3,7 @@
  * error codes. Input is already redacted (see exec.ts).
  */
 import { type ErrorCode, GhcrBlobError } from '../core/errors.js';
+import { printableLine } from '../core/printable.js';
 import { errorLine } from './child-output.js';
 
 interface Rule {
@@ -58,7 +59,8 @@ const RULES: readonly Rule[] = [
     recommendation: 'this registry speaks plain HTTP: pass --plain-http',
   },
   {
-    test: /x509|certificate|tls:/i,
+    // Go says `x509: …` and `tls: …`; a repository may itself be named tls (`octo/tls:v1`).
+    test: /x509:|\btls: /i,
     code: 'REGISTRY_UNREACHABLE',
     recommendation: "pass --ca-file with the registry's CA certificate",
   },
@@ -85,10 +87,25 @@ const RULES: readonly Rule[] = [
 export const causeLine = (stderr: string): string =>
   errorLine(stderr, { from: 'first', match: /^Error/, strip: /^(Error:\s*)?(Error response from registry:\s*)?/ });
 
-export function orasFailure(action: string, stderr: string): GhcrBlobError {
+/** Who the registry was told we are: a refusal names it, since the user may not have chosen it. */
+export interface SentUser {
+  username: string;
+  placeholder?: boolean;
+}
+
+export function orasFailure(action: string, stderr: string, sent?: SentUser): GhcrBlobError {
   const cause = causeLine(stderr);
   const rule = RULES.find((r) => r.test.test(cause)) ?? RULES.find((r) => r.test.test(stderr));
+  const refused = rule?.code === 'AUTH_FAILED' && sent !== undefined;
   return new GhcrBlobError(rule?.code ?? 'INTERNAL', `${action} failed: ${cause}`, {
     recommendation: rule?.recommendation,
+    details: refused ? [sentUserLine(sent)] : undefined,
   });
+}
+
+function sentUserLine(sent: SentUser): string {
+  const name = printableLine(JSON.stringify(sent.username));
+  return sent.placeholder
+    ? `sent as user ${name}, ghcr-blob's placeholder (no -u/--username, no GITHUB_ACTOR): ghcr.io takes any name with a token; other registries want yours, with -u USER`
+    : `sent as user ${name}`;
 }

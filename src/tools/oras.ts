@@ -29,6 +29,8 @@ export interface Credentials {
   secret: string;
   /** Where the secret came from; GITHUB_TOKEN sent anywhere but ghcr.io gets a warning. */
   from?: 'stdin' | 'GHCR_TOKEN' | 'GITHUB_TOKEN';
+  /** The user name is ghcr-blob's placeholder (no -u, no GITHUB_ACTOR), not one the user chose. */
+  placeholder?: boolean;
 }
 
 /** How to reach the registry beyond its name: plain HTTP, or a private CA (absolute path). */
@@ -193,7 +195,7 @@ export async function openOras(
     // What oras says names the fence; the person asked about the registry.
     const named = (text: string) => (f ? text.split(f.host).join(host) : text);
     const result = { ...out, stdout: named(out.stdout), stderr: named(out.stderr) };
-    if (out.exitCode !== 0) throw f?.failure() ?? orasFailure(action, result.stderr);
+    if (out.exitCode !== 0) throw f?.failure() ?? orasFailure(action, result.stderr, credentials);
     return result;
   };
 

@@ -9,7 +9,7 @@ export interface GitHubWorkflow {
   owner: string;
   repo: string;
   file: string;
-  /** `refs/heads/main`, `refs/tags/v1.2.0`, or a commit sha; undefined means any `refs/…`. */
+  /** `refs/heads/main`, `refs/tags/v1.2.0`, or a commit sha; undefined means any `refs/…` or commit sha. */
   ref?: string;
 }
 
@@ -59,8 +59,9 @@ export function githubWorkflowIdentity(spec: string): StringMatcher {
   const base = `https://github.com/${wf.owner}/${wf.repo}/.github/workflows/${wf.file}`;
   if (wf.ref !== undefined) return exactMatcher('--certificate-identity', `${base}@${wf.ref}`);
   // Any ref of this one file: escaped so `.` in names is literal, anchored so `release.yml.evil`
-  // and `tools-evil` stay out.
-  return regexpMatcher('--certificate-identity', `^${quoteMeta(base)}@refs/.+$`);
+  // and `tools-evil` stay out. A reusable workflow called at a commit (`uses: …/attest.yml@<sha>`)
+  // runs at that sha, and Fulcio writes it as the SAN's ref: 40 lower-case hex digits, no more.
+  return regexpMatcher('--certificate-identity', `^${quoteMeta(base)}@(?:refs/.+|[0-9a-f]{40})$`);
 }
 
 const bad = (spec: string, why: string) =>

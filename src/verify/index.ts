@@ -5,6 +5,8 @@ export {
   parseSignatureBundle,
   isDsseBundle,
   isSignatureBundle,
+  isRekorV2Entry,
+  messageDigestAlgorithm,
   type DsseBundle,
   type SignatureBundle,
   type SigstoreBundle,
@@ -32,3 +34,5 @@ export {
   type VerifyBlobInput,
 } from './verifier.js';
 export * from './statement.js';
+export { hasBareKeyRekorV2Entry } from './rekor-v2-shape.js';
+export { keyName, requireSupportedKey } from './signing-key.js';

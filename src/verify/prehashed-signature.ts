@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { crypto as sigstoreCrypto } from '@sigstore/core';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { verificationError } from '../core/errors.js';
@@ -11,10 +11,12 @@ type SignatureContent = SignedEntity['signature'];
 /**
  * @sigstore/verify checks a message signature by hashing the whole artifact, held in memory.
  * A blob can be gigabytes, so we hand the Verifier this SignatureContent instead: it knows
- * only the file's sha256 (streamed beforehand) and checks the ECDSA signature against that
- * digest. ECDSA-P256-SHA256 over a file *is* ECDSA over sha256(file), but Node's crypto has
- * no prehashed verify, so @noble/curves does that one step. All other checks (certificate
- * chain, SCTs, Rekor, timestamps) stay the Verifier's own.
+ * only the file's digest (streamed beforehand, of the algorithm the bundle names) and checks the
+ * ECDSA signature against it. ECDSA over a file with SHA-256 *is* ECDSA over sha256(file) (and
+ * so for P-384/SHA-384 and P-521/SHA-512, what cosign's --signing-algorithm writes, and P-384
+ * over SHA-256, what sigstore-python before 3 wrote), but Node's crypto has no prehashed verify,
+ * so @noble/curves does that one step. All other checks (certificate chain, SCTs, Rekor,
+ * timestamps) stay the Verifier's own.
  */
 export class PrehashedMessageSignature implements SignatureContent {
   constructor(
@@ -38,11 +40,11 @@ export class PrehashedMessageSignature implements SignatureContent {
   }
 
   verifySignature(key: KeyObject): boolean {
-    const point = p256Point(key);
+    const { curve, point } = ecdsaKey(key);
     try {
       // DER as cosign writes it; lowS off because Go's ECDSA does not normalise s (and
       // OpenSSL accepts both halves), so a high-s signature is as valid for cosign as for us.
-      return p256.verify(this.signature, this.digest, point, { prehash: false, lowS: false, format: 'der' });
+      return curve.verify(this.signature, this.digest, point, { prehash: false, lowS: false, format: 'der' });
     } catch {
       return false; // malformed DER or point: not a valid signature
     }
@@ -56,19 +58,33 @@ export function toPrehashedEntity(bundle: SignatureBundle, digest: Buffer): Sign
   return { ...entity, signature: new PrehashedMessageSignature(bundle.content.messageSignature.signature, digest) };
 }
 
-/** Uncompressed SEC1 point (04 || x || y) of a P-256 key; other keys are refused by name. */
-function p256Point(key: KeyObject): Uint8Array {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
-    const kind = key.asymmetricKeyType === 'ec' ? `EC ${curve ?? '?'}` : String(key.asymmetricKeyType);
+const CURVES = { prime256v1: p256, secp384r1: p384, secp521r1: p521 } as const;
+
+/**
+ * The curve and uncompressed SEC1 point (04 || x || y) of an ECDSA P-256, P-384 or P-521 key; other
+ * keys are refused by name. Ed25519 signs the whole file (pure EdDSA), which a signature over a
+ * digest cannot be checked against; RSA is not among the keys Fulcio's clients sign with by default.
+ */
+function ecdsaKey(key: KeyObject): { curve: (typeof CURVES)[keyof typeof CURVES]; point: Uint8Array } {
+  const named = key.asymmetricKeyDetails?.namedCurve;
+  const curve =
+    key.asymmetricKeyType === 'ec' && named !== undefined ? CURVES[named as keyof typeof CURVES] : undefined;
+  if (!curve) {
+    const kind =
+      key.asymmetricKeyType === 'ec'
+        ? `EC ${named ?? '?'}`
+        : key.asymmetricKeyType === 'ed25519'
+          ? 'Ed25519'
+          : (key.asymmetricKeyType?.toUpperCase() ?? 'unknown');
     throw verificationError(
-      `the signing certificate holds a ${kind} key; only ECDSA P-256 (cosign's default) is supported`,
+      `the signing certificate holds an ${kind} key; a signature over a file is verified for ECDSA P-256, P-384 and P-521 keys only`,
     );
   }
   const jwk = key.export({ format: 'jwk' });
-  return Buffer.concat([
+  const point = Buffer.concat([
     Buffer.from([4]),
     Buffer.from(jwk.x ?? '', 'base64url'),
     Buffer.from(jwk.y ?? '', 'base64url'),
   ]);
+  return { curve, point };
 }

@@ -1,9 +1,11 @@
 /**
  * The in-toto statement inside a DSSE envelope: what an attestation says it is about. Read only
- * after the envelope's payload type is in-toto; the subjects' sha256 digests are what binds an
- * attestation to bytes, so a statement without one is refused.
+ * after the envelope's payload type is in-toto; the subjects' digests (sha256, or sha512 as npm
+ * provenance names a package tarball) are what binds an attestation to bytes, so a statement
+ * without one ghcr-blob can compute is refused.
  */
 import * as z from 'zod';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, HEX_LENGTH } from '../core/digest.js';
 import { verificationError } from '../core/errors.js';
 import { checkUntrustedJson, parseJson } from '../core/json-input.js';
 import { printable } from '../core/printable.js';
@@ -24,14 +26,29 @@ const statementSchema = z.looseObject({
   predicateType: z.string().min(1),
 });
 
+/** The digests of one subject that ghcr-blob can compute (lower-case hex), by algorithm. */
+export type SubjectDigests = Partial<Record<DigestAlgorithm, string>>;
+
 export interface Statement {
   type: string;
   predicateType: string;
-  /** Lower-case hex sha256 of each subject that has one (others cannot bind to our bytes). */
+  /** Each subject with at least one digest ghcr-blob can compute; the others cannot bind to bytes. */
+  subjects: Array<{ name?: string; digests: SubjectDigests }>;
+  /** Lower-case hex sha256 of each subject that has one. */
   sha256Subjects: Array<{ name?: string; sha256: string }>;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+const HEX = /^[0-9a-f]+$/;
+
+/** The sha256/sha384/sha512 a subject gives, well formed; other algorithms (gitCommit…) are left out. */
+function computableDigests(digest: Record<string, string>): SubjectDigests {
+  const out: SubjectDigests = {};
+  for (const alg of DIGEST_ALGORITHMS) {
+    const hex = digest[alg];
+    if (hex !== undefined && hex.length === HEX_LENGTH[alg] && HEX.test(hex)) out[alg] = hex;
+  }
+  return out;
+}
 
 export function requireInTotoPayload(payloadType: string): void {
   // Why exact: another payload type is not a statement about our bytes, whatever it contains.
@@ -52,16 +69,18 @@ export function parseStatement(envelope: { payloadType: string; payload: Buffer 
     what: 'an in-toto statement',
     code: 'VERIFICATION_FAILED',
   });
-  const sha256Subjects = s.subject.flatMap((sub) => {
-    const hex = sub.digest['sha256'];
-    return hex !== undefined && SHA256_HEX.test(hex)
-      ? [{ ...(sub.name === undefined ? {} : { name: sub.name }), sha256: hex }]
-      : [];
+  const subjects = s.subject.flatMap((sub) => {
+    const digests = computableDigests(sub.digest);
+    return Object.keys(digests).length > 0 ? [{ ...(sub.name === undefined ? {} : { name: sub.name }), digests }] : [];
   });
-  if (sha256Subjects.length === 0) {
-    throw verificationError('the attestation names no subject by sha256, so it cannot be tied to any bytes', [
-      `subjects: ${s.subject.map((sub) => printable(JSON.stringify(sub.digest))).join(', ')}`,
-    ]);
+  if (subjects.length === 0) {
+    throw verificationError(
+      'the attestation names no subject by sha256, sha384 or sha512, so it cannot be tied to any bytes',
+      [`subjects: ${s.subject.map((sub) => printable(JSON.stringify(sub.digest))).join(', ')}`],
+    );
   }
-  return { type: s._type, predicateType: s.predicateType, sha256Subjects };
+  const sha256Subjects = subjects.flatMap(({ name, digests }) =>
+    digests.sha256 === undefined ? [] : [{ ...(name === undefined ? {} : { name }), sha256: digests.sha256 }],
+  );
+  return { type: s._type, predicateType: s.predicateType, subjects, sha256Subjects };
 }

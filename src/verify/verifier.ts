@@ -1,12 +1,19 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
-import type { DsseBundle, SigstoreBundle, SignatureBundle } from './bundle.js';
+import {
+  type DsseBundle,
+  isRekorV2Entry,
+  messageDigestAlgorithm,
+  type SigstoreBundle,
+  type SignatureBundle,
+} from './bundle.js';
 import { certificateClaims, type FulcioClaims } from './certificate-claims.js';
 import { identityFailure, sigstoreFailure } from './failure.js';
-import { digestsEqual, sha256File } from '../core/digest.js';
+import { digestsEqual, fileDigests } from '../core/digest.js';
 import type { IdentityPolicy } from './policy.js';
 import { toPrehashedEntity } from './prehashed-signature.js';
+import { requireSupportedKey } from './signing-key.js';
 import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
 export interface VerifyBlobInput {
@@ -21,8 +28,12 @@ export interface VerifiedSigner {
   /** The certificate's SAN, which matched the policy. */
   identity: string;
   issuer: string;
+  /** The certificate's key, e.g. `ECDSA P-256` (what Fulcio's clients sign with by default). */
+  signingKey: string;
   rekorLogIndex?: number;
-  /** `0.0.1` for Rekor v1 entries, `0.0.2` for Rekor v2; undefined without a log entry. */
+  /** The entry's kind: `hashedrekord`, `dsse`, or `intoto` (Rekor v1 only); undefined without a log entry. */
+  rekorEntryKind?: string;
+  /** `0.0.1` for Rekor v1 hashedrekord entries, `0.0.2` for Rekor v2 (hashedrekord, dsse) and v1 intoto. */
   rekorEntryVersion?: string;
   /** Rekor's integrated time, only when its signed entry timestamp vouches for it. */
   integratedTime?: Date;
@@ -46,20 +57,22 @@ export interface VerifiedSignature extends VerifiedSigner {
  * unreadable file (USAGE).
  */
 export async function verifyBlobInProcess(input: VerifyBlobInput): Promise<VerifiedSignature> {
-  const digest = await sha256File(input.filePath);
+  const alg = messageDigestAlgorithm(input.bundle);
+  const digests = await fileDigests(input.filePath, [alg]);
+  const digest = Buffer.from(digests[alg] ?? '', 'hex');
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(digest, signed)) {
-    throw verificationError(`${input.filePath} is not the file this bundle signs: its sha256 differs`, [
-      `signed sha256: ${signed.toString('hex')}`,
-      `file sha256:   ${digest.toString('hex')}`,
+    throw verificationError(`${input.filePath} is not the file this bundle signs: its ${alg} differs`, [
+      `signed ${alg}: ${signed.toString('hex')}`,
+      `file ${alg}:   ${digest.toString('hex')}`,
     ]);
   }
-  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digest.toString('hex') };
+  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digests.sha256 };
 }
 
 /**
- * A message signature over `digest` (the sha256 of bytes the caller hashed: a file, or the
- * manifest bytes that pin it). The bundle's own digest must be the same.
+ * A message signature over `digest` (the digest, of the algorithm the bundle names, of bytes the
+ * caller hashed: a file, or the manifest bytes that pin it). The bundle's own digest must be the same.
  */
 export function verifyMessageInProcess(input: {
   bundle: SignatureBundle;
@@ -69,9 +82,10 @@ export function verifyMessageInProcess(input: {
 }): VerifiedSigner {
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
   if (!digestsEqual(input.digest, signed)) {
+    const alg = messageDigestAlgorithm(input.bundle);
     throw verificationError('the bundle signs other bytes', [
-      `signed sha256:   ${signed.toString('hex')}`,
-      `expected sha256: ${input.digest.toString('hex')}`,
+      `signed ${alg}:   ${signed.toString('hex')}`,
+      `expected ${alg}: ${input.digest.toString('hex')}`,
     ]);
   }
   return verifySignedEntity(prehashedEntity(input.bundle, input.digest), input);
@@ -116,6 +130,10 @@ function verifySignedEntity(
   input: { bundle: SigstoreBundle; trustedRoot: TrustedRoot; policy: IdentityPolicy; signed?: string },
 ): VerifiedSigner {
   if (entity.key.$case !== 'certificate') throw verificationError('the bundle has no signing certificate');
+  const signingKey = requireSupportedKey(
+    entity.key.certificate.publicKey,
+    input.bundle.content.$case === 'dsseEnvelope' ? 'a DSSE envelope' : 'a file',
+  );
   const claims = certificateClaims(entity.key.certificate);
   const rootHasLogs = input.trustedRoot.tlogs.length > 0;
   try {
@@ -136,6 +154,7 @@ function verifySignedEntity(
   return {
     identity: claims.san as string,
     issuer: claims.issuer as string,
+    signingKey,
     ...rekorTimes(input.bundle),
     signedTimestamps: tsaTimes(entity),
     claims: claims.fulcio,
@@ -158,7 +177,7 @@ function requireTimeSource(bundle: SigstoreBundle, rootHasLogs: boolean): void {
   }
   const setBacked = entries.some((e) => e.inclusionPromise !== undefined && Number(e.integratedTime) > 0);
   if (timestamps.length === 0 && !setBacked) {
-    const v2 = entries.some((e) => e.kindVersion?.version === '0.0.2');
+    const v2 = entries.some(isRekorV2Entry);
     throw verificationError('the bundle carries no verifiable signing time', [
       'expected: an RFC 3161 timestamp from a timestamp authority in the trusted root, or a Rekor integrated time under a signed entry timestamp',
       `actual: ${entries.length === 0 ? 'no log entry' : v2 ? 'a Rekor v2 entry (it has no integrated time)' : 'a log entry without a signed entry timestamp'} and no RFC 3161 timestamp`,
@@ -183,14 +202,16 @@ const unparsable = (e: unknown) =>
 
 function rekorTimes(
   bundle: SigstoreBundle,
-): Pick<VerifiedSigner, 'rekorLogIndex' | 'integratedTime' | 'rekorEntryVersion'> {
+): Pick<VerifiedSigner, 'rekorLogIndex' | 'integratedTime' | 'rekorEntryKind' | 'rekorEntryVersion'> {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry === undefined) return {};
   const index = Number(entry.logIndex);
   const seconds = Number(entry.integratedTime);
   return {
     ...(Number.isSafeInteger(index) ? { rekorLogIndex: index } : {}),
-    ...(entry.kindVersion ? { rekorEntryVersion: entry.kindVersion.version } : {}),
+    ...(entry.kindVersion
+      ? { rekorEntryKind: entry.kindVersion.kind, rekorEntryVersion: entry.kindVersion.version }
+      : {}),
     // The integrated time is signed only by the SET (inclusion promise), not by an inclusion proof.
     ...(entry.inclusionPromise !== undefined && seconds > 0 ? { integratedTime: new Date(seconds * 1000) } : {}),
   };

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTokenService, type TokenService, workflowCommands } from '../support/actions.js';
 import { freshCliDirs } from '../support/cli.js';
@@ -26,6 +27,13 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([reg?.stop(), stack?.close(), tokens?.close()]));
 
+/** RUNNER_TEMP and GITHUB_PATH, which the runner gives every step. */
+function runnerFolders(): { RUNNER_TEMP: string; GITHUB_PATH: string } {
+  const runnerTemp = freshCliDirs().cwd;
+  writeFileSync(join(runnerTemp, 'github-path'), '');
+  return { RUNNER_TEMP: runnerTemp, GITHUB_PATH: join(runnerTemp, 'github-path') };
+}
+
 const runAction = (inputs: Record<string, string>, cwd = freshCliDirs().cwd) =>
   runCompositeAction(action, {
     actionPath: REPO_ROOT,
@@ -39,6 +47,7 @@ const runAction = (inputs: Record<string, string>, cwd = freshCliDirs().cwd) =>
       GHCR_BLOB_COSIGN: toolsFor('sid').cosign,
       ACTIONS_ID_TOKEN_REQUEST_URL: tokens.url,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+      ...runnerFolders(),
     },
   });
 
@@ -93,6 +102,33 @@ describe('action.yml', () => {
     for (const f of ['pwned1', 'pwned2', 'pwned3']) expect(existsSync(join(cwd, f))).toBe(false);
     expect(workflowCommands(r.stderr).map((c) => c.command)).toContain('error');
     expect(r.outputs.digest).toBe('');
+  });
+
+  it('no command: only puts ghcr-blob on PATH, so later steps run it with any flag (the pinned way to get it)', async () => {
+    const cwd = freshCliDirs().cwd;
+    const runner = runnerFolders();
+    const r = await runCompositeAction(action, {
+      actionPath: REPO_ROOT,
+      cwd,
+      inputs: {},
+      github: { token: '' },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: freshCliDirs().home,
+        ...runner,
+      },
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.outputs.digest).toBe('');
+    const added = readFileSync(runner.GITHUB_PATH, 'utf8').trim().split('\n');
+    expect(added).toHaveLength(1);
+    expect(added[0]!.startsWith(runner.RUNNER_TEMP)).toBe(true);
+    // A later step: the runner puts GITHUB_PATH's lines first on PATH.
+    const later = await execa('ghcr-blob', ['pull', '--help'], {
+      env: { PATH: `${added[0]}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+      extendEnv: false,
+    });
+    expect(later.stdout).toMatch(/--verify/);
   });
 
   it('an unknown command: the step fails with exit 2 and an annotation', async () => {

@@ -1,28 +1,23 @@
 // `ghcr-blob doctor [REF]` (issue 11): one line per check with ✓/✗ and a fix for each ✗, --json,
 // and a non-zero exit (the failed check's own code) when anything needed is missing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
-import { toolsFor } from '../support/tools.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env, run, trustFlags, useKit } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
+import type { SigstoreStack } from '../support/sigstore/index.js';
 
+const kit = useKit({ sigstore: true });
 let reg: Registry;
 let stack: SigstoreStack;
-beforeAll(async () => {
-  [reg, stack] = await Promise.all([startRegistry(), startSigstoreStack()]);
+beforeAll(() => {
+  [reg, stack] = [kit.reg, kit.stack];
 });
-afterAll(async () => Promise.all([reg?.stop(), stack?.close()]));
 
-const tools = (gen: 'trixie' | 'sid') => ({
-  GHCR_BLOB_ORAS: toolsFor(gen).oras,
-  GHCR_BLOB_COSIGN: toolsFor(gen).cosign,
-});
+/** oras and cosign of one generation, and a registry token. */
+const tools = (gen: 'trixie' | 'sid', token: string) => env({ gen, token });
 
 async function pushSomething(tag: string): Promise<string> {
   const ref = `${reg.host}/octo/doctor:${tag}`;
-  const r = await runCli(['push', ref, '/etc/hostname', '-u', reg.username], {
-    env: { ...tools('sid'), GHCR_TOKEN: reg.password },
-  });
+  const r = await run(['push', ref, '/etc/hostname', '-u', reg.username], { env: tools('sid', reg.password) });
   expect(r.exitCode, r.stderr).toBe(0);
   return ref;
 }
@@ -32,9 +27,7 @@ describe('doctor', () => {
     'all good with %s tools and a readable REF: ✓ on every line, exit 0',
     async (gen) => {
       const ref = await pushSomething(`ok-${gen}`);
-      const r = await runCli(['doctor', ref, '-u', reg.username, '--trusted-root', stack.trustedRootPath], {
-        env: { ...tools(gen), GHCR_TOKEN: reg.password },
-      });
+      const r = await run(['doctor', ref, '-u', reg.username, ...trustFlags(stack)], { env: tools(gen, reg.password) });
       expect(r.exitCode, r.stderr).toBe(0);
       const lines = r.stdout.split('\n');
       expect(lines.map((l) => l.slice(0, 2))).toEqual(['✓ ', '✓ ', '✓ ', '✓ ', '✓ ']);
@@ -47,8 +40,8 @@ describe('doctor', () => {
 
   it('wrong credentials: ✗ registry with a fix, exit 4 (auth), --json says which', async () => {
     const ref = await pushSomething('auth');
-    const r = await runCli(['doctor', ref, '-u', reg.username, '--trusted-root', stack.trustedRootPath, '--json'], {
-      env: { ...tools('sid'), GHCR_TOKEN: 'not-the-password' },
+    const r = await run(['doctor', ref, '-u', reg.username, ...trustFlags(stack), '--json'], {
+      env: tools('sid', 'not-the-password'),
     });
     expect(r.exitCode).toBe(4);
     const json = JSON.parse(r.stdout);
@@ -62,8 +55,8 @@ describe('doctor', () => {
   });
 
   it('no cosign and a broken trusted root: a ✗ and a fix for each, exit 6 (tool missing)', async () => {
-    const r = await runCli(['doctor', '--trusted-root', '/etc/hostname'], {
-      env: { GHCR_BLOB_ORAS: toolsFor('sid').oras, GHCR_BLOB_COSIGN: '/nonexistent/cosign' },
+    const r = await run(['doctor', ...trustFlags('/etc/hostname')], {
+      env: env({ gen: 'sid', cosign: '/nonexistent/cosign' }),
     });
     expect(r.exitCode).toBe(6);
     expect(r.stdout).toMatch(

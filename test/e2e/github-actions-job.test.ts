@@ -15,14 +15,23 @@ import {
   type TokenService,
   workflowCommands,
 } from '../support/actions.js';
-import { freshCliDirs, runCli } from '../support/cli.js';
+import {
+  env,
+  freshCliDirs,
+  GITHUB_ISSUER,
+  RELEASE,
+  RELEASE_SAN as SAN,
+  run,
+  signingFlags,
+  trustFlags,
+  useKit,
+} from '../support/kit.js';
 import { startCountingProxy, type CountingProxy } from '../support/proxy.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
-import { toolsFor } from '../support/tools.js';
-import { GITHUB_ISSUER, RELEASE, RELEASE_SAN as SAN } from '../support/kit.js';
+import type { Registry } from '../support/registry.js';
+import type { SigstoreStack } from '../support/sigstore/index.js';
 
 const REQUEST_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
+const kit = useKit({ sigstore: true });
 let reg: Registry;
 let stack: SigstoreStack;
 let proxy: CountingProxy;
@@ -31,21 +40,19 @@ let tokenUrl: string;
 let servedToken: string;
 
 beforeAll(async () => {
-  [reg, stack, proxy] = await Promise.all([
-    startRegistry(),
-    startSigstoreStack(),
-    startCountingProxy({ tunnel: true }),
-  ]);
+  [reg, stack] = [kit.reg, kit.stack];
+  proxy = await startCountingProxy({ tunnel: true });
   servedToken = await stack.mintToken(RELEASE);
   tokenService = await startTokenService(REQUEST_TOKEN, () => servedToken);
   tokenUrl = tokenService.url;
 });
 afterAll(async () => {
-  await Promise.all([reg?.stop(), stack?.close(), proxy?.close(), tokenService?.close()]);
+  await Promise.all([proxy?.close(), tokenService?.close()]);
 });
 
-const tools = () => ({ GHCR_BLOB_ORAS: toolsFor('sid').oras, GHCR_BLOB_COSIGN: toolsFor('sid').cosign });
-const trust = () => ['--signing-config', stack.signingConfigPath, '--trusted-root', stack.trustedRootPath];
+/** sid's oras and cosign, no registry token: each run adds what its step would have. */
+const tools = () => env({ gen: 'sid' });
+const trust = () => signingFlags(stack);
 const stderrLines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('a simulated Actions job: push --sign, then pull --verify', () => {
@@ -55,7 +62,7 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
     const ref = `${reg.host}/octo/tools/report.json:v1`;
     const runner = actionsFiles();
     const before = proxy.seen.length;
-    const push = await runCli(
+    const push = await run(
       ['push', ref, file, '-u', reg.username, '--sign', ...trust(), '--github-output', '--github-summary'],
       {
         env: {
@@ -95,7 +102,7 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
 
     const out = freshCliDirs().cwd;
     const pullRunner = actionsFiles();
-    const pull = await runCli(
+    const pull = await run(
       [
         'pull',
         ref,
@@ -133,7 +140,7 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
   it('a failure: exit code, an ::error:: annotation, no outputs, nothing landed', async () => {
     const runner = actionsFiles();
     const out = freshCliDirs().cwd;
-    const r = await runCli(
+    const r = await run(
       [
         'pull',
         `${reg.host}/octo/tools/missing:v9`,
@@ -157,7 +164,7 @@ describe('a simulated Actions job: push --sign, then pull --verify', () => {
   });
 
   it('--github-output outside Actions (no GITHUB_OUTPUT): usage error before anything is done', async () => {
-    const r = await runCli(['pull', `${reg.host}/octo/tools/report.json:v1`, '--github-output'], {
+    const r = await run(['pull', `${reg.host}/octo/tools/report.json:v1`, '--github-output'], {
       env: { ...tools(), GHCR_TOKEN: reg.password },
     });
     expect(r.exitCode).toBe(2);
@@ -177,7 +184,7 @@ describe('text a registry controls cannot become a workflow command', () => {
     try {
       const runner = actionsFiles();
       const port = (evil.address() as AddressInfo).port;
-      const r = await runCli(['pull', `localhost:${port}/octo/x:v1`, '--github-output', '--debug'], {
+      const r = await run(['pull', `localhost:${port}/octo/x:v1`, '--github-output', '--debug'], {
         env: { ...tools(), ...runner.env, GHCR_TOKEN: 'registry-token-value' },
       });
       expect(r.exitCode).not.toBe(0);
@@ -196,7 +203,7 @@ describe('signing from a private repository', () => {
     writeFileSync(file, 'private bytes\n');
     const token = await stack.mintToken({ ...RELEASE, extraClaims: { repository_visibility: 'private' } });
     const before = stack.requests.length;
-    const refused = await runCli(['sign', file, '--identity-token-stdin', '--trusted-root', stack.trustedRootPath], {
+    const refused = await run(['sign', file, '--identity-token-stdin', ...trustFlags(stack)], {
       stdin: token,
       env: tools(),
     });
@@ -208,7 +215,7 @@ describe('signing from a private repository', () => {
     expect(stack.requests.length).toBe(before);
     expect(readdirSync(join(file, '..'))).toEqual(['report.json']);
 
-    const own = await runCli(['sign', file, '--identity-token-stdin', ...trust(), '--json'], {
+    const own = await run(['sign', file, '--identity-token-stdin', ...trust(), '--json'], {
       stdin: token,
       env: tools(),
     });
@@ -222,7 +229,7 @@ describe('HTTPS_PROXY / NO_PROXY', () => {
     try {
       const cwd = freshCliDirs().cwd;
       writeFileSync(join(cwd, 'a.txt'), 'a');
-      const r = await runCli(
+      const r = await run(
         [
           'verify',
           'a.txt',
@@ -245,7 +252,7 @@ describe('HTTPS_PROXY / NO_PROXY', () => {
     const file = join(freshCliDirs().cwd, 'report.json');
     writeFileSync(file, 'direct\n');
     const before = proxy.seen.length;
-    const r = await runCli(['sign', file, ...trust()], {
+    const r = await run(['sign', file, ...trust()], {
       env: {
         ...tools(),
         ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,

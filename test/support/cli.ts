@@ -24,6 +24,8 @@ export interface RunCliOptions {
   home?: string;
   dockerConfig?: string;
   timeoutMs?: number;
+  /** Another ghcr-blob entry point (an installed or unpacked package); default this checkout's bin. */
+  bin?: string;
 }
 
 export interface CliResult {
@@ -72,7 +74,7 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
   const home = opts.home ?? fresh.home;
   const dockerConfig = opts.dockerConfig ?? fresh.dockerConfig;
   const cwd = opts.cwd ?? fresh.cwd;
-  const result = await execa(process.execPath, [CLI_BIN, ...args], {
+  const result = await execa(process.execPath, [opts.bin ?? CLI_BIN, ...args], {
     reject: false,
     extendEnv: false,
     env: sealedEnv({ home, dockerConfig }, opts.env),

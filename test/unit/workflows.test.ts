@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/tools.js';
-import { actionlint, workflowFindings } from '../support/workflow-rules.js';
+import { parse } from 'yaml';
+import { actionlint, registryNameFindings, stepFindings, workflowFindings } from '../support/workflow-rules.js';
 
 const FOLDERS = ['.github/workflows', 'examples'];
 const files = FOLDERS.flatMap((folder) =>
@@ -37,10 +38,51 @@ describe.each(files)('%s', (file) => {
     expect(workflowFindings(text)).toEqual([]);
   });
 
-  it('runs ghcr-blob at an exact version (npx ghcr-blob@X.Y.Z)', () => {
-    const unpinned = text.match(/npx (?:--yes )?ghcr-blob(?!@\d+\.\d+\.\d+ )\S*/g) ?? [];
-    expect(unpinned).toEqual([]);
+  it('never resolves the unpublished name ghcr-blob from the npm registry; takes the action pinned by commit', () => {
+    // Covered by workflowFindings too; said here on its own because it is the rule that matters most.
+    expect(registryNameFindings(file, text)).toEqual([]);
+    if (file.startsWith('examples/')) expect(text).toMatch(/uses: [\w-]+\/ghcr-blob@[0-9a-f]{40} # v\d/);
   });
+});
+
+/** README's fenced blocks of one language, with the line each starts on. */
+function readmeBlocks(lang: string): { line: number; text: string }[] {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  return [...readme.matchAll(new RegExp(`^\`\`\`${lang}\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => ({
+    line: readme.slice(0, m.index).split('\n').length,
+    text: m[1]!,
+  }));
+}
+
+describe("README's YAML: the rules it states for what users copy", () => {
+  const blocks = readmeBlocks('yaml');
+
+  it('has the fragments it shows (headline release and consume, outputs, the action)', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(blocks)(
+    'the block at line $line: SHA pins with a release comment, no expressions in run:, checkout keeps no token',
+    ({ text }) => {
+      const parsed = parse(text) as { steps?: unknown[] } | unknown[];
+      // A fragment is a list of steps or a job (permissions + steps); README shows no whole workflows.
+      const steps = (Array.isArray(parsed) ? parsed : (parsed.steps ?? [])) as Parameters<typeof stepFindings>[1][];
+      expect(steps.length).toBeGreaterThan(0);
+      expect(steps.flatMap((step, i) => stepFindings(`steps[${i}]`, step, text))).toEqual([]);
+    },
+  );
+
+  it('a job fragment asks for permissions explicitly', () => {
+    for (const { text } of blocks) {
+      const parsed = parse(text) as Record<string, unknown> | unknown[];
+      if (!Array.isArray(parsed) && 'steps' in parsed) expect(parsed.permissions, text).toBeDefined();
+    }
+  });
+});
+
+it("README's shell examples never resolve ghcr-blob by name from the npm registry", () => {
+  const findings = readmeBlocks('sh').flatMap(({ line, text }) => registryNameFindings(`README.md:${line}`, text));
+  expect(findings).toEqual([]);
 });
 
 describe('a deliberately bad workflow', () => {
@@ -71,6 +113,25 @@ jobs:
       'jobs.build.steps[1]: oras-project/setup-oras@1d808f7d7f6995cc68b7bf507bfe5c5446e1dc9d has no "# vX.Y.Z" comment naming the release',
       'jobs.build.steps[2]: ${{ … }} inside run: (map it to an env: variable)',
       'jobs.build.steps[3]: ${{ … }} inside run: (map it to an env: variable)',
+      'jobs.build.steps[3]: ghcr-blob is resolved by name from the npm registry (not published yet: pin the action or a tarball)',
+    ]);
+  });
+
+  it('every spelling of the bare name is found; paths and pinned git URLs are not', () => {
+    const script = [
+      'npx ghcr-blob push x f',
+      'npx --yes ghcr-blob@0.1.0 pull r',
+      'npm install -g ghcr-blob@0.1.0',
+      'npm i ghcr-blob',
+      'npx --yes ./ghcr-blob-0.1.0.tgz --help',
+      'npm install -g git+https://github.com/OWNER/ghcr-blob.git#0123456789abcdef0123456789abcdef01234567',
+      'ghcr-blob pull r -o ./in',
+    ].join('\n');
+    expect(registryNameFindings('s', script).map((f) => f.split(' is ')[0])).toEqual([
+      's: ghcr-blob',
+      's: ghcr-blob@0.1.0',
+      's: ghcr-blob@0.1.0',
+      's: ghcr-blob',
     ]);
   });
 

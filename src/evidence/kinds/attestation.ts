@@ -3,6 +3,7 @@
  * verify-blob` (cosign 2.5 and 3 check a DSSE bundle against the digest they are given by the
  * statement's subject digest), and a statement subject must name the target's bytes.
  */
+import type { DigestAlgorithm } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
 import type { Runner } from '../../tools/exec.js';
 import {
@@ -37,8 +38,14 @@ export function peekPredicateType(bundle: SigstoreBundle): string | undefined {
   }
 }
 
+/** Every subject digest ghcr-blob can compute, `alg:hex` (a subject may give several). */
 export const attestationSubjects = (a: Attestation): string[] =>
-  a.statement.sha256Subjects.map((s) => `sha256:${s.sha256}`);
+  a.statement.subjects.flatMap((s) => Object.entries(s.digests).map(([alg, hex]) => `${alg}:${hex}`));
+
+/** The file digests beyond sha256 a subject names the file by (npm provenance: sha512 only). */
+export const attestationDigestsNeeded = (a: Attestation): DigestAlgorithm[] => [
+  ...new Set(a.statement.subjects.flatMap((s) => Object.keys(s.digests) as DigestAlgorithm[])),
+];
 
 export async function verifyAttestation(
   name: EvidenceName,
@@ -46,7 +53,11 @@ export async function verifyAttestation(
   { target, bundlePath, check }: VerifyRequest,
   run: Runner,
 ): Promise<VerifiedEvidence> {
-  const bound = bindSubject(attestationSubjects(a), target, 'statement subject');
+  const bound = bindSubject(
+    a.statement.subjects.map((s) => s.digests),
+    target,
+    'statement subject',
+  );
   const { value, verifiers } = await bothVerifiers(
     check,
     a.bundle,

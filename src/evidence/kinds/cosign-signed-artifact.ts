@@ -9,6 +9,7 @@
 import { COSIGN_SIGN_PREDICATE, isDsseBundle } from '../../verify/index.js';
 import {
   type Attestation,
+  attestationDigestsNeeded,
   attestationSubjects,
   parseAttestation,
   peekPredicateType,
@@ -21,5 +22,6 @@ export const cosignSignedArtifact: EvidenceKind<Attestation> = {
   recognizes: (bundle) => isDsseBundle(bundle) && peekPredicateType(bundle) === COSIGN_SIGN_PREDICATE,
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
+  digestsNeeded: attestationDigestsNeeded,
   verify: (a, req, run) => verifyAttestation('cosign-signed-artifact', a, req, run),
 };

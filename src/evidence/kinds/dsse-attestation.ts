@@ -8,6 +8,7 @@ import { printable } from '../../core/printable.js';
 import { COSIGN_SIGN_PREDICATE, isDsseBundle } from '../../verify/index.js';
 import {
   type Attestation,
+  attestationDigestsNeeded,
   attestationSubjects,
   parseAttestation,
   peekPredicateType,
@@ -22,6 +23,7 @@ export const dsseAttestation: EvidenceKind<Attestation> = {
   recognizes: (bundle) => isDsseBundle(bundle) && peekPredicateType(bundle) !== COSIGN_SIGN_PREDICATE,
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
+  digestsNeeded: attestationDigestsNeeded,
   verify(a, req, run) {
     // Why exact: a predicate type is a URI naming what the statement claims; a near one claims something else.
     if (a.statement.predicateType !== req.check.predicateType) {

@@ -1,4 +1,5 @@
 /** The evidence kinds, as data: the first that recognizes a bundle verifies it. */
+import type { DigestAlgorithm } from '../../core/digest.js';
 import type { Runner } from '../../tools/exec.js';
 import { verificationError } from '../../core/errors.js';
 import type { SigstoreBundle } from '../../verify/index.js';
@@ -19,6 +20,12 @@ export function evidenceKindOf(bundle: SigstoreBundle): EvidenceKind<unknown> {
   const kind = EVIDENCE_KINDS.find((k) => k.recognizes(bundle));
   if (!kind) throw verificationError('the bundle is no kind of evidence ghcr-blob verifies');
   return kind;
+}
+
+/** The file digests beyond sha256 this bundle may name the file by, to hash in the same read. */
+export function digestsNeededBy(bundle: SigstoreBundle): DigestAlgorithm[] {
+  const kind = evidenceKindOf(bundle);
+  return (kind.digestsNeeded?.(kind.parse(bundle)) ?? []).filter((alg) => alg !== 'sha256');
 }
 
 /** Parse, bind and verify a bundle with the kind its data calls for. */

@@ -4,6 +4,7 @@
  * verify); which one handles a bundle is decided by the bundle's data (see index.ts), never by
  * the command that asked.
  */
+import type { DigestAlgorithm } from '../../core/digest.js';
 import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
 import type { IdentityPolicy, SigstoreBundle, TrustedRoot, VerifiedSigner } from '../../verify/index.js';
@@ -32,6 +33,9 @@ export interface Target {
   file: string;
   /** sha256 of the file as we read it, lower-case hex. */
   sha256: string;
+  /** sha384 / sha512 of the same read, when the evidence names the file by them (kind.digestsNeeded). */
+  sha384?: string;
+  sha512?: string;
   /** For `pull --verify` / `verify <ref>`: the OCI artifact the file came from. */
   artifact?: {
     /** `sha256:…` of the manifest bytes, hashed by us when the reference was resolved. */
@@ -70,7 +74,9 @@ export interface EvidenceKind<E> {
   /** Whether this bundle is this kind of evidence (unverified data: only picks the handler). */
   recognizes(bundle: SigstoreBundle): boolean;
   parse(bundle: SigstoreBundle): E;
-  /** The `sha256:…` digests the evidence claims to be about (unverified until verify()). */
+  /** The `alg:hex` digests the evidence claims to be about (unverified until verify()). */
   subjectDigests(evidence: E): string[];
+  /** The digests of the file (beyond sha256) this evidence can be bound by: hash them in the same read. */
+  digestsNeeded?(evidence: E): DigestAlgorithm[];
   verify(evidence: E, req: VerifyRequest, run: Runner): Promise<VerifiedEvidence>;
 }

@@ -2,11 +2,11 @@
 import type { Runner } from '../../tools/exec.js';
 import {
   isSignatureBundle,
+  messageDigestAlgorithm,
   type SignatureBundle,
   type SigstoreBundle,
   verifyMessageInProcess,
 } from '../../verify/index.js';
-import { ociDigest } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
@@ -19,11 +19,15 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
     if (!isSignatureBundle(bundle)) throw verificationError('the bundle holds no message signature');
     return bundle;
   },
-  subjectDigests: (bundle) => [ociDigest(bundle.content.messageSignature.messageDigest.digest)],
+  subjectDigests: (bundle) => [
+    `${messageDigestAlgorithm(bundle)}:${bundle.content.messageSignature.messageDigest.digest.toString('hex')}`,
+  ],
+  // cosign signs sha384/sha512 of the file with P-384/P-521 keys.
+  digestsNeeded: (bundle) => [messageDigestAlgorithm(bundle)],
 
   async verify(bundle, { target, bundlePath, check }: VerifyRequest, run: Runner): Promise<VerifiedEvidence> {
     const bound = bindSubject(messageSignature.subjectDigests(bundle), target, 'signed digest');
-    const digest = Buffer.from(bound.digest.slice('sha256:'.length), 'hex');
+    const digest = Buffer.from(bound.digest.slice(bound.digest.indexOf(':') + 1), 'hex');
     const { value, verifiers } = await bothVerifiers(
       check,
       bundle,

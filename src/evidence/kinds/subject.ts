@@ -1,26 +1,48 @@
 /**
  * Binds what a signature names to the bytes that land, as an explicit chain. A statement may
  * name the pinned manifest digest (what actions/attest with push-to-registry and `cosign sign`
- * do) or the file itself; anything else is refused with both sides shown.
+ * do) or the file itself, by sha256, sha384 or sha512 (npm provenance names a tarball by sha512
+ * only); anything else is refused with both sides shown.
  */
+import { type DigestAlgorithm, isDigestAlgorithm } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
+import type { SubjectDigests } from '../../verify/index.js';
 import type { ChainLink, Target } from './kind.js';
 
 const BY_US_MANIFEST = 'ghcr-blob: sha256 of the manifest bytes it fetched when resolving the reference';
 const BY_ORAS = 'oras, while downloading the layer by this digest';
-const BY_US_FILE = 'ghcr-blob: sha256 of the file as read';
+const byUsFile = (alg: DigestAlgorithm) => `ghcr-blob: ${alg} of the file as read`;
 
 export interface Binding {
   /** What the named digest is: the file's bytes, or the manifest that pins them. */
   names: 'file' | 'manifest';
+  /** `alg:hex`, the strongest digest that matched (what cosign is given). */
   digest: string;
   chain: ChainLink[];
 }
 
-/** The first of `named` (`sha256:…`) that names the target, with the chain down to the file. */
-export function bindSubject(named: readonly string[], target: Target, first: ChainLink['link']): Binding {
+/** `sha512:<hex>` as {sha512: hex}; a digest of another algorithm names nothing we compute. */
+function asSubjectDigests(named: string | SubjectDigests): SubjectDigests {
+  if (typeof named !== 'string') return named;
+  const colon = named.indexOf(':');
+  const alg = named.slice(0, colon);
+  return colon > 0 && isDigestAlgorithm(alg) ? { [alg]: named.slice(colon + 1) } : {};
+}
+
+const spell = (alg: DigestAlgorithm, hex: string) => `${alg}:${hex}`;
+const entries = (d: SubjectDigests) => Object.entries(d) as Array<[DigestAlgorithm, string]>;
+
+/**
+ * The first of `named` that names the target, with the chain down to the file. A subject names
+ * the file when every digest it gives that ghcr-blob computed matches, and it gave at least one.
+ */
+export function bindSubject(
+  namedAs: ReadonlyArray<string | SubjectDigests>,
+  target: Target,
+  first: ChainLink['link'],
+): Binding {
+  const named = namedAs.map(asSubjectDigests);
   const file = `sha256:${target.sha256}`;
-  const fileLink: ChainLink = { link: 'file', digest: file, checkedBy: BY_US_FILE };
   const art = target.artifact;
   if (art && art.layerDigest !== file) {
     // oras fetched the layer by this digest and checked it; this keeps the chain honest on its own.
@@ -30,7 +52,7 @@ export function bindSubject(named: readonly string[], target: Target, first: Cha
     ]);
   }
   // Why exact: a digest is the only name for "these bytes".
-  if (art && named.includes(art.manifestDigest)) {
+  if (art && named.some((d) => d.sha256 !== undefined && spell('sha256', d.sha256) === art.manifestDigest)) {
     return {
       names: 'manifest',
       digest: art.manifestDigest,
@@ -38,24 +60,66 @@ export function bindSubject(named: readonly string[], target: Target, first: Cha
         { link: first, digest: art.manifestDigest, checkedBy: 'the verified signature' },
         { link: 'manifest', digest: art.manifestDigest, checkedBy: BY_US_MANIFEST },
         { link: 'layer', digest: art.layerDigest, checkedBy: BY_ORAS },
-        fileLink,
+        { link: 'file', digest: file, checkedBy: byUsFile('sha256') },
       ],
     };
   }
-  if (named.includes(file)) {
+  for (const subject of named) {
+    const matched = fileMatches(subject, target);
+    if (matched.length === 0) continue;
+    const strongest = matched[matched.length - 1] as [DigestAlgorithm, string];
     const layer: ChainLink[] = art ? [{ link: 'layer', digest: art.layerDigest, checkedBy: BY_ORAS }] : [];
+    const fileLinks: ChainLink[] = matched.map(([alg, hex]) => ({
+      link: 'file',
+      digest: spell(alg, hex),
+      checkedBy: byUsFile(alg),
+    }));
+    // The layer link is a sha256; keep the file's sha256 in the chain below it.
+    if (!matched.some(([alg]) => alg === 'sha256'))
+      fileLinks.push({ link: 'file', digest: file, checkedBy: byUsFile('sha256') });
     return {
       names: 'file',
-      digest: file,
-      chain: [{ link: first, digest: file, checkedBy: 'the verified signature' }, ...layer, fileLink],
+      digest: spell(...strongest),
+      chain: [
+        ...matched.map(
+          ([alg, hex]): ChainLink => ({ link: first, digest: spell(alg, hex), checkedBy: 'the verified signature' }),
+        ),
+        ...layer,
+        ...fileLinks,
+      ],
     };
   }
+  throw mismatch(named, target, first);
+}
+
+/**
+ * The digests of `subject` that equal the file's, weakest first — or none when one of them differs
+ * or the file's digest of that algorithm was not computed (the caller computes what is named).
+ */
+function fileMatches(subject: SubjectDigests, target: Target): Array<[DigestAlgorithm, string]> {
+  const given = entries(subject);
+  const ok = given.every(([alg, hex]) => target[alg] === hex);
+  return ok ? given.sort(([a], [b]) => a.localeCompare(b)) : [];
+}
+
+function mismatch(named: readonly SubjectDigests[], target: Target, first: ChainLink['link']) {
+  const art = target.artifact;
+  const algorithms = [...new Set(named.flatMap((d) => entries(d).map(([alg]) => alg)))];
+  const fileDigests = algorithms.map((alg) => `${alg}:${target[alg] ?? '(not computed)'}`);
   const message =
     first === 'signed digest'
-      ? `${art ? 'the pulled file' : target.file} is not the file this bundle signs: its sha256 differs`
+      ? `${art ? 'the pulled file' : target.file} is not the file this bundle signs: its ${algorithms.join('/')} differs`
       : `the ${first} names other bytes`;
-  throw verificationError(message, [
-    `expected: ${art ? `the manifest ${art.manifestDigest} or ` : ''}the file ${file}`,
-    `actual ${first}: ${named.join(', ') || '(none)'}`,
+  return verificationError(message, [
+    `expected: ${art ? `the manifest ${art.manifestDigest} or ` : ''}the file ${fileDigests.join(', ')}`,
+    `actual ${first}: ${
+      named
+        .map((d) =>
+          entries(d)
+            .map(([alg, hex]) => spell(alg, hex))
+            .join(' + '),
+        )
+        .join(', ') || '(none)'
+    }`,
   ]);
 }

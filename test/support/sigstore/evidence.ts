@@ -17,6 +17,8 @@ export interface EvidenceOptions {
   claims: MintTokenClaims;
   /** No transparency log: 0 log entries, 1 RFC 3161 timestamp (stack.tsaOnly files). */
   tsaOnly?: boolean;
+  /** cosign's `--signing-algorithm` (sign-blob only), e.g. `ecdsa-sha2-384-nistp384`. */
+  signingAlgorithm?: string;
 }
 
 export interface Evidence {
@@ -79,6 +81,7 @@ async function runKeyless(stack: SigstoreStack, args: string[], o: EvidenceOptio
     bin,
     [
       ...args,
+      ...(o.signingAlgorithm ? ['--signing-algorithm', o.signingAlgorithm] : []),
       '--bundle',
       bundlePath,
       '--identity-token',

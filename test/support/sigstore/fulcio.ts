@@ -5,7 +5,10 @@
 // - SAN = `https://github.com/` + job_workflow_ref, as real Fulcio writes for
 //   GitHub tokens (the mock copies one claim verbatim);
 // - v2 replies 200, not the mock's 201 (cosign 3 insists);
-// - cosign 2 speaks v1 `/api/v1/signingCert`: translated onto v2.
+// - cosign 2 speaks v1 `/api/v1/signingCert`: translated onto v2;
+// - the mock's CA imports every leaf key as P-256: keys of other types (cosign's
+//   `--signing-algorithm`: P-384, P-521, RSA) are imported as what they are.
+import { createPublicKey } from 'node:crypto';
 import { fulcioHandler, type initializeCA } from '@sigstore/mock';
 import { UnsecuredJWT } from 'jose';
 import type { OidcProvider } from './oidc.js';
@@ -17,6 +20,7 @@ type CA = Awaited<ReturnType<typeof initializeCA>>;
 const SAN_CLAIM = 'x_fulcio_san';
 
 export function fulcioRoutes(ca: CA, oidc: OidcProvider): Routes {
+  importLeafKeysAsTheyAre(ca);
   const mock = fulcioHandler(ca, { subjectClaim: SAN_CLAIM });
 
   const v2: Route = async ({ headers, body }) => {
@@ -83,4 +87,24 @@ function translateV1Body({ headers, body }: RouteRequest): RouteRequest | string
     },
   };
   return { headers, body: Buffer.from(JSON.stringify(v2)) };
+}
+
+type ImportKey = (format: string, data: Uint8Array, algorithm: unknown, ...rest: unknown[]) => Promise<unknown>;
+
+/** The WebCrypto algorithm of an SPKI key, as Fulcio would certify it (undefined: leave the mock's). */
+function spkiAlgorithm(spki: Uint8Array): { name: string; namedCurve?: string; hash?: string } | undefined {
+  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  const curves: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+  if (key.asymmetricKeyType === 'ec')
+    return { name: 'ECDSA', namedCurve: curves[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? '?' };
+  if (key.asymmetricKeyType === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  if (key.asymmetricKeyType === 'ed25519') return { name: 'Ed25519' };
+  return undefined;
+}
+
+function importLeafKeysAsTheyAre(ca: CA): void {
+  const subtle = (ca as unknown as { crypto: { subtle: { importKey: ImportKey } } }).crypto.subtle;
+  const original = subtle.importKey.bind(subtle);
+  subtle.importKey = (format, data, algorithm, ...rest) =>
+    original(format, data, (format === 'spki' && spkiAlgorithm(data)) || algorithm, ...rest);
 }

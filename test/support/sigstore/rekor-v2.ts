@@ -5,7 +5,7 @@
 // from TSA-only bundles (evidence.ts, `tsaOnly: true`) plus the entry made here.
 // @sigstore/mock's own v2 log cannot serve: it logs the creation request instead of the entry
 // (kind/version then mismatch) and gives proofs with an index beyond its tree size of 1.
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject, X509Certificate } from 'node:crypto';
 import type { SerializedBundle } from '@sigstore/bundle';
 
 const sha256 = (...parts: Buffer[]): Buffer => {
@@ -54,19 +54,32 @@ export interface RekorV2Log {
   logId: Buffer;
   /** Leaves so far (random filler first, so proofs have real paths). */
   size(): number;
-  /** Logs the bundle's signature and returns the bundle with that one v2 entry as its tlogEntries. */
-  logBundle(bundle: SerializedBundle): SerializedBundle;
+  /**
+   * Logs the bundle's signature and returns the bundle with that one v2 entry as its tlogEntries;
+   * the entry names the signer by its certificate unless `verifier` says otherwise.
+   */
+  logBundle(bundle: SerializedBundle, verifier?: EntryVerifier): SerializedBundle;
   /** The trusted-root `tlogs[]` item for this log. */
   trustedRootEntry(validFrom: Date): object;
 }
 
 type Json = Record<string, any>;
 
-function entryBody(bundle: Json): { kind: string; body: Json } {
+/** How an entry names its signer: the certificate (cosign), or its bare public key (sigstore-js). */
+export type EntryVerifier = 'certificate' | 'publicKey' | { publicKey: Buffer };
+
+function entryBody(bundle: Json, as: EntryVerifier = 'certificate'): { kind: string; body: Json } {
   const vm = bundle['verificationMaterial'] as Json;
   const cert = vm['certificate']?.rawBytes ?? vm['x509CertificateChain']?.certificates?.[0]?.rawBytes;
   if (!cert) throw new Error('rekor v2 fixture: bundle has no certificate');
-  const verifier = { x509Certificate: { rawBytes: cert }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' };
+  const spki = () => new X509Certificate(Buffer.from(cert, 'base64')).publicKey.export({ format: 'der', type: 'spki' });
+  const verifier =
+    as === 'certificate'
+      ? { x509Certificate: { rawBytes: cert }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' }
+      : {
+          publicKey: { rawBytes: (as === 'publicKey' ? spki() : as.publicKey).toString('base64') },
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+        };
   if (bundle['messageSignature']) {
     const { messageDigest, signature } = bundle['messageSignature'] as Json;
     const data = { algorithm: messageDigest.algorithm, digest: messageDigest.digest };
@@ -102,8 +115,8 @@ export function createRekorV2Log(o: { origin?: string; prefill?: number } = {}):
     publicKey: spki,
     logId,
     size: () => leaves.length,
-    logBundle(bundle) {
-      const { kind, body } = entryBody(bundle as unknown as Json);
+    logBundle(bundle, verifier) {
+      const { kind, body } = entryBody(bundle as unknown as Json, verifier);
       const canonical = Buffer.from(canonicalJson(body));
       const index = leaves.length;
       leaves.push(leafHash(canonical));

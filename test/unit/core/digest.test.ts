@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestsEqual, sha256File } from '../../../src/core/digest.js';
+import { digestsEqual, fileDigests, sha256File } from '../../../src/core/digest.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -48,5 +48,25 @@ describe('digestsEqual', () => {
     b[31] = b[31]! ^ 1;
     expect(digestsEqual(a, b)).toBe(false);
     expect(digestsEqual(Buffer.alloc(0), Buffer.alloc(0))).toBe(true);
+  });
+});
+
+describe('fileDigests', () => {
+  it('hashes sha256 and, in the same read, only the other digests asked for', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 7);
+    const file = join(dir, 'multi');
+    await writeFile(file, bytes);
+    const hex = (alg: string) => createHash(alg).update(bytes).digest('hex');
+    expect(await fileDigests(file)).toEqual({ sha256: hex('sha256') });
+    expect(await fileDigests(file, ['sha512'])).toEqual({ sha256: hex('sha256'), sha512: hex('sha512') });
+    expect(await fileDigests(file, ['sha384', 'sha512', 'sha256'])).toEqual({
+      sha256: hex('sha256'),
+      sha384: hex('sha384'),
+      sha512: hex('sha512'),
+    });
+  });
+
+  it('names a missing file in a USAGE error', async () => {
+    await expect(fileDigests(join(dir, 'absent'), ['sha512'])).rejects.toMatchObject({ code: 'USAGE' });
   });
 });

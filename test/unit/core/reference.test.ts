@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, parseReference, pinned } from '../../../src/core/reference.js';
+import { formatReference, parseReference, pinned, referenceOrMissingFile } from '../../../src/core/reference.js';
 import { GhcrBlobError } from '../../../src/core/errors.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -55,5 +55,35 @@ describe('references that must not reach oras', () => {
   it('a port out of range is a usage error', () => {
     expect(() => parseReference('localhost:99999/x:v1')).toThrow(/port 99999/);
     expect(parseReference('localhost:65535/x:v1').host).toBe('localhost:65535');
+  });
+});
+
+describe('referenceOrMissingFile (sign/verify when no file of that name exists)', () => {
+  const HINT = 'give a file or a reference';
+  const refusal = (target: string) => {
+    try {
+      referenceOrMissingFile(target, HINT);
+    } catch (e) {
+      return e as GhcrBlobError;
+    }
+    throw new Error(`accepted ${target}`);
+  };
+
+  it('a reference is a reference', () => {
+    expect(referenceOrMissingFile('ghcr.io/octo/tools/report.json:v1', HINT)).toMatchObject({ tag: 'v1' });
+  });
+
+  it.each(['nothere.bin', './nothere.bin', 'dir/nothere.bin'])('%s: "no such file", a usage error', (target) => {
+    expect(refusal(target)).toMatchObject({
+      code: 'USAGE',
+      message: `${target}: no such file, and not a registry reference`,
+      recommendation: HINT,
+    });
+  });
+
+  it('user info before the host is never repeated (it may be a token), even when read as a missing file', () => {
+    const e = refusal('alice:s3cret-token@ghcr.io/octo/tools:v1');
+    expect(e.code).toBe('USAGE');
+    expect(e.message).not.toContain('s3cret-token');
   });
 });

@@ -100,6 +100,57 @@ describe('bindSubject: statement subject → manifest → layer → file', () =>
     }
   });
 
+  describe('subjects by sha512 / several digests (npm provenance)', () => {
+    const sha512 = 'ab'.repeat(64);
+    const target = { file: '/f', sha256: file, sha512 };
+
+    it('a sha512-only subject binds the file, and the chain says the sha512 matched', () => {
+      const b = bindSubject([{ sha512 }], target, 'statement subject');
+      expect(b).toMatchObject({ names: 'file', digest: `sha512:${sha512}` });
+      expect(b.chain.map((l) => [l.link, l.digest, l.checkedBy])).toEqual([
+        ['statement subject', `sha512:${sha512}`, 'the verified signature'],
+        ['file', `sha512:${sha512}`, 'ghcr-blob: sha512 of the file as read'],
+        ['file', `sha256:${file}`, 'ghcr-blob: sha256 of the file as read'],
+      ]);
+      // Spelled as a string, as other kinds hand it over.
+      expect(bindSubject([`sha512:${sha512}`], target, 'statement subject').names).toBe('file');
+    });
+
+    it('every digest a subject gives must match: the right sha256 with another sha512 names other bytes', () => {
+      expect(() => bindSubject([{ sha256: file, sha512: 'ff'.repeat(64) }], target, 'statement subject')).toThrow(
+        /the statement subject names other bytes/,
+      );
+      const both = bindSubject([{ sha256: file, sha512 }], target, 'statement subject');
+      expect(both.digest).toBe(`sha512:${sha512}`);
+      expect(both.chain.map((l) => l.digest.split(':')[0])).toEqual(['sha256', 'sha512', 'sha256', 'sha512']);
+    });
+
+    it('a digest the caller did not compute never matches (no sha512 hashed: no binding by it)', () => {
+      expect(() => bindSubject([{ sha512 }], { file: '/f', sha256: file }, 'statement subject')).toThrow(
+        /names other bytes/,
+      );
+      expect(() => bindSubject([{}], target, 'statement subject')).toThrow(/names other bytes/);
+    });
+
+    it('a near sha512 (one digit off, or a prefix) is refused, with both sides shown', () => {
+      const near = `${sha512.slice(0, -1)}c`;
+      try {
+        bindSubject([{ sha512: near }, { sha512: sha512.slice(0, 64) }], target, 'statement subject');
+        expect.unreachable();
+      } catch (e) {
+        const details = (e as GhcrBlobError).details.join('\n');
+        expect(details).toContain(`expected: the file sha512:${sha512}`);
+        expect(details).toContain(`actual statement subject: sha512:${near}`);
+      }
+    });
+
+    it('a message signature over sha384 says its sha384 differs', () => {
+      expect(() =>
+        bindSubject([`sha384:${'00'.repeat(48)}`], { ...target, sha384: '11'.repeat(48) }, 'signed digest'),
+      ).toThrow(/\/f is not the file this bundle signs: its sha384 differs/);
+    });
+  });
+
   it('a file that is not the layer breaks the chain', () => {
     const wrong = { ...artifact, layerDigest: `sha256:${'11'.repeat(32)}` };
     expect(() => bindSubject([manifest], { file: '/f', sha256: file, artifact: wrong }, 'statement subject')).toThrow(

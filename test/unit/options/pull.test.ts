@@ -22,6 +22,8 @@ describe('pull options', () => {
     [[], DEFAULTS],
     [['-o', './out', '--force'], { ...DEFAULTS, output: './out', force: true }],
     [['--output=/tmp/x', '--expect-digest', DIGEST], { ...DEFAULTS, output: '/tmp/x', expectDigest: DIGEST }],
+    // What `sha256sum` prints: the same digest, without the prefix.
+    [['--expect-digest', 'ab'.repeat(32)], { ...DEFAULTS, expectDigest: DIGEST }],
     [
       ['--verify', '--github-workflow', 'octo/tools/.github/workflows/release.yml', '--engine', 'sigstore'],
       { ...DEFAULTS, verify: true, githubWorkflow: 'octo/tools/.github/workflows/release.yml', engine: 'sigstore' },
@@ -50,7 +52,12 @@ describe('pull options', () => {
   });
 
   it.each<[string[], RegExp, 'commander' | 'ghcr-blob']>([
-    [['--expect-digest', 'ab'.repeat(32)], /^--expect-digest: must be sha256: followed by 64/, 'ghcr-blob'],
+    [
+      ['--expect-digest', 'ab'.repeat(31)],
+      /^--expect-digest: must be the file's sha256: 64 lower-case hex/,
+      'ghcr-blob',
+    ],
+    [['--expect-digest', `${'ab'.repeat(32)}  report.json`], /^--expect-digest: /, 'ghcr-blob'],
     [['--expect-digest', DIGEST.toUpperCase()], /^--expect-digest: /, 'ghcr-blob'],
     [['--expect-digest', `${DIGEST}0`], /^--expect-digest: /, 'ghcr-blob'],
     [['--expect-digest', `sha512:${'ab'.repeat(64)}`], /^--expect-digest: /, 'ghcr-blob'],

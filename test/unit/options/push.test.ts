@@ -15,11 +15,13 @@ const DEFAULTS = {
   mediaType: 'application/octet-stream',
   annotation: [],
   sign: false,
+  force: false,
 };
 
 describe('push options', () => {
   it.each<[string[], object]>([
     [[], DEFAULTS],
+    [['--force'], { ...DEFAULTS, force: true }],
     [
       ['--media-type', 'application/vnd.example.report+json', '--artifact-type', 'application/vnd.example+json'],
       { ...DEFAULTS, mediaType: 'application/vnd.example.report+json', artifactType: 'application/vnd.example+json' },

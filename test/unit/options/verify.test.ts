@@ -57,7 +57,7 @@ describe('verify options', () => {
   it.each<[string[], RegExp, 'commander' | 'ghcr-blob']>([
     [
       ['--expect-digest', 'sha256:abc'],
-      /^--expect-digest: must be sha256: followed by 64 lower-case hex digits$/,
+      /^--expect-digest: must be the file's sha256: 64 lower-case hex digits, optionally after sha256:$/,
       'ghcr-blob',
     ],
     [

@@ -32,6 +32,7 @@ describe('credentials', () => {
       username: PLACEHOLDER_USERNAME,
       secret: 'from-github',
       from: 'GITHUB_TOKEN',
+      placeholder: true, // so a refusal can say the name was not the user's choice
     });
     expect(
       await resolveCredentials({ passwordStdin: false, username: 'me' }, { GITHUB_TOKEN: 't0ken' }, noStdin),

@@ -172,13 +172,6 @@ describe('cosign sign-blob failures', () => {
       'cosign sign-blob failed: getting key from Fulcio: oidc: token is expired (Token Expiry: 2026-11-22 20:00:00)',
     ],
     [
-      'an unreachable Rekor',
-      COSIGN_3,
-      'Error: signing: creating rekor entry: Post "http://127.0.0.1:1/api/v1/log/entries": dial tcp 127.0.0.1:1: connect: connection refused\n',
-      'INTERNAL',
-      'cosign sign-blob failed: signing: creating rekor entry: Post "http://127.0.0.1:1/api/v1/log/entries": dial tcp 127.0.0.1:1: connect: connection refused',
-    ],
-    [
       'terminal escapes in the error line',
       COSIGN_3,
       'Using payload from: x\nError: bad\u001b]0;owned\u0007 thing\r\n',
@@ -194,6 +187,32 @@ describe('cosign sign-blob failures', () => {
       recommendation: expect.stringContaining('identity token'),
     });
     expect(existsSync(dirname(fifo()?.path ?? '/'))).toBe(false);
+  });
+
+  // A Sigstore service out of reach is the network (7, with a network hint), not a bug (1).
+  it.each<[string, CosignTool, string]>([
+    [
+      'an unreachable Rekor',
+      COSIGN_3,
+      'Error: signing: creating rekor entry: Post "http://127.0.0.1:1/api/v1/log/entries": dial tcp 127.0.0.1:1: connect: connection refused\n',
+    ],
+    [
+      "Rekor's name does not resolve",
+      COSIGN_2,
+      'Error: signing [x]: creating rekor entry: Post "http://rekor.invalid/api/v1/log/entries": dial tcp: lookup rekor.invalid on 127.0.0.53:53: no such host\n',
+    ],
+    [
+      'the TUF repository behind a proxy that is down',
+      COSIGN_3,
+      'Error: getting signing config from TUF: updating local metadata and targets: Get "https://tuf-repo-cdn.sigstore.dev/timestamp.json": proxyconnect tcp: dial tcp 127.0.0.1:1: connect: connection refused\n',
+    ],
+  ])('%s → REGISTRY_UNREACHABLE', async (_name, tool, stderr) => {
+    const { result } = await sign(tool, base, () => ({ exitCode: 1, stderr }));
+    await expect(result).rejects.toMatchObject({
+      code: 'REGISTRY_UNREACHABLE',
+      message: `cosign sign-blob could not reach a Sigstore service: ${stderr.trim().replace(/^Error: /, '')}`,
+      recommendation: expect.stringMatching(/network access to Fulcio, Rekor.*TUF repository/),
+    });
   });
 });
 
@@ -261,6 +280,30 @@ describe('cosign verify-blob argv', () => {
     const fake = recordingRunner();
     for (const sha256 of ['AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(32)}/../x`, '--output=/etc/passwd'])
       await expect(verifyBlob(COSIGN_3, fake.run, { ...req, blob: { sha256 } })).rejects.toMatchObject({
+        code: 'INTERNAL',
+      });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('passes a sha384/sha512 digest as alg:<hex> (npm provenance subjects, P-384/P-521 signatures)', async () => {
+    const fake = recordingRunner();
+    for (const digest of [`sha512:${'cd'.repeat(64)}`, `sha384:${'cd'.repeat(48)}`, `sha256:${'cd'.repeat(32)}`]) {
+      await verifyBlob(COSIGN_3, fake.run, { ...req, blob: { digest } });
+      expect(fake.calls.at(-1)?.args.slice(-2)).toEqual(['--', digest]);
+    }
+  });
+
+  it('refuses a digest whose length does not fit its algorithm, or anything else (it becomes an argument)', async () => {
+    const fake = recordingRunner();
+    for (const digest of [
+      `sha512:${'cd'.repeat(32)}`,
+      `sha256:${'cd'.repeat(64)}`,
+      `sha384:${'CD'.repeat(48)}`,
+      `md5:${'cd'.repeat(16)}`,
+      `sha512:${'cd'.repeat(64)}\n--output=/x`,
+      '--output=/etc/passwd',
+    ])
+      await expect(verifyBlob(COSIGN_3, fake.run, { ...req, blob: { digest } })).rejects.toMatchObject({
         code: 'INTERNAL',
       });
     expect(fake.calls).toEqual([]);

@@ -84,14 +84,19 @@ describe('parseBundle', () => {
     ],
     ['neither message signature nor envelope', () => edited((b) => delete b.messageSignature), /messageSignature/],
     [
-      'a sha384 digest',
+      'a sha384 algorithm over a 32-byte digest',
       () => edited((b) => (b.messageSignature.messageDigest.algorithm = 'SHA2_384')),
-      /messageSignature\.messageDigest\.algorithm/,
+      /messageSignature\.messageDigest\.digest: digest length does not match its algorithm/,
+    ],
+    [
+      'a SHA3 digest',
+      () => edited((b) => (b.messageSignature.messageDigest.algorithm = 'SHA3_256')),
+      /messageSignature\.messageDigest\.algorithm: must be SHA2_256, SHA2_384 or SHA2_512/,
     ],
     [
       'a short digest',
       () => edited((b) => (b.messageSignature.messageDigest.digest = Buffer.alloc(31).toString('base64'))),
-      /must be 32 bytes/,
+      /digest length does not match its algorithm/,
     ],
     [
       'a digest that is not base64',
@@ -129,6 +134,42 @@ describe('parseBundle', () => {
     ).toEqual([]);
     const v2 = parseBundle(edited((b) => delete b.verificationMaterial.tlogEntries[0].integratedTime));
     expect(v2.verificationMaterial.tlogEntries).toHaveLength(1);
+  });
+
+  // Protobuf JSON spells an unset field as null; the npm registry serves v0.1 bundles so.
+  it('reads null fields as absent (timestampVerificationData: null, as the npm registry serves)', () => {
+    const b = parseBundle(
+      edited((b) => {
+        b.verificationMaterial.timestampVerificationData = null;
+        b.dsseEnvelope = null;
+      }),
+    );
+    expect(b.verificationMaterial.timestampVerificationData).toBeUndefined();
+    expect(b.content.$case).toBe('messageSignature');
+  });
+
+  it('still refuses a bundle whose required field is null (null is absent, not a value)', () => {
+    expect(failure(edited((b) => (b.messageSignature = null))).message).toMatch(/exactly one of messageSignature/);
+    expect(failure(edited((b) => (b.verificationMaterial.certificate = null))).message).toMatch(
+      /exactly one signing certificate/,
+    );
+  });
+
+  it("names cosign 2's legacy blob bundle ({base64Signature, cert, rekorBundle}) and what to do", () => {
+    const legacy = JSON.stringify({
+      base64Signature: 'MEUCIQ==',
+      cert: 'LS0tLS1CRUdJTg==',
+      rekorBundle: {
+        SignedEntryTimestamp: 'MEU=',
+        Payload: { body: 'e30=', integratedTime: 1, logIndex: 1, logID: 'ab' },
+      },
+    });
+    const e = failure(legacy);
+    expect(e.message).toMatch(/is a cosign 2 legacy blob bundle \(\{base64Signature, cert, rekorBundle\}/);
+    expect(e.recommendation).toMatch(/--new-bundle-format/);
+    expect(e.recommendation).toMatch(/cosign bundle create --bundle OLD --artifact FILE --out NEW/);
+    // A real bundle that happens to carry such a field is not mistaken for one.
+    expect(() => parseBundle(edited((b) => (b.base64Signature = 'x')))).not.toThrow();
   });
 
   it('parseSignatureBundle refuses a DSSE attestation by name', () => {

@@ -135,7 +135,7 @@ describe('buildIdentityPolicy: cosign flags', () => {
   it('passes a workflow without ref as an escaped, anchored regexp', () => {
     expect(buildIdentityPolicy(anyRef).cosignFlags()).toEqual([
       '--certificate-identity-regexp',
-      '^(?:^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@refs/.+$)$',
+      '^(?:^https://github\\.com/octo/tools/\\.github/workflows/release\\.yml@(?:refs/.+|[0-9a-f]{40})$)$',
       '--certificate-oidc-issuer',
       GH,
     ]);

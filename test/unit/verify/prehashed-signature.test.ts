@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
@@ -39,14 +39,29 @@ describe('PrehashedMessageSignature', () => {
     }
   });
 
-  it('refuses a key that is not P-256, by name', () => {
-    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey;
-    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(GhcrBlobError);
-    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(p384)).toThrow(
-      /secp384r1 key; only ECDSA P-256/,
-    );
-    const ed = generateKeyPairSync('ed25519').publicKey;
-    expect(() => new PrehashedMessageSignature(der, digest).verifySignature(ed)).toThrow(/ed25519 key/);
+  // P-384/SHA-384 and P-521/SHA-512: cosign 3 --signing-algorithm; P-384/SHA-256: sigstore-python < 3.
+  it.each([
+    ['P-384', 'sha384'],
+    ['P-384', 'sha256'],
+    ['P-521', 'sha512'],
+    ['P-256', 'sha256'],
+  ])('verifies ECDSA %s over %s from the digest alone', (namedCurve, hash) => {
+    const pair = generateKeyPairSync('ec', { namedCurve });
+    const signature = sign(hash, data, pair.privateKey);
+    const d = createHash(hash).update(data).digest();
+    expect(new PrehashedMessageSignature(signature, d).verifySignature(pair.publicKey)).toBe(true);
+    const other = createHash(hash).update('other').digest();
+    expect(new PrehashedMessageSignature(signature, other).verifySignature(pair.publicKey)).toBe(false);
+  });
+
+  it('refuses keys other than ECDSA P-256/384/521, by name', () => {
+    const refuses = (key: KeyObject, name: RegExp) => {
+      expect(() => new PrehashedMessageSignature(der, digest).verifySignature(key)).toThrow(GhcrBlobError);
+      expect(() => new PrehashedMessageSignature(der, digest).verifySignature(key)).toThrow(name);
+    };
+    refuses(generateKeyPairSync('ed25519').publicKey, /holds an Ed25519 key; .*ECDSA P-256, P-384 and P-521 keys only/);
+    refuses(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, /holds an RSA key/);
+    refuses(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey, /holds an EC secp256k1 key/);
   });
 
   it('compares log entries exactly', () => {

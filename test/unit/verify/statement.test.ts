@@ -31,11 +31,38 @@ describe('parseStatement', () => {
     expect(parseStatement(envelope(statement({ _type: type })))).toEqual({
       type,
       predicateType: 'https://slsa.dev/provenance/v1',
+      subjects: [{ name: 'report.json', digests: { sha256: HEX } }],
       sha256Subjects: [{ name: 'report.json', sha256: HEX }],
     });
   });
 
-  it('keeps only well-formed sha256 subjects', () => {
+  it('reads subjects by sha512 only (npm provenance: pkg:npm/NAME@VER) and by several digests', () => {
+    const sha512 = 'cd'.repeat(64);
+    const s = statement({
+      subject: [
+        { name: 'pkg:npm/sigstore@2.1.0', digest: { sha512 } },
+        { name: 'both', digest: { sha256: HEX, sha512, gitCommit: 'ef'.repeat(20) } },
+        { name: 'git only', digest: { gitCommit: 'ef'.repeat(20) } },
+      ],
+    });
+    expect(parseStatement(envelope(s)).subjects).toEqual([
+      { name: 'pkg:npm/sigstore@2.1.0', digests: { sha512 } },
+      { name: 'both', digests: { sha256: HEX, sha512 } },
+    ]);
+  });
+
+  it('leaves out digests of the wrong length or case (a short sha512 names nothing)', () => {
+    const s = statement({
+      subject: [
+        { name: 'short', digest: { sha512: 'cd'.repeat(63) } },
+        { name: 'upper', digest: { sha384: 'CD'.repeat(48) } },
+        { name: 'ok', digest: { sha384: 'cd'.repeat(48) } },
+      ],
+    });
+    expect(parseStatement(envelope(s)).subjects).toEqual([{ name: 'ok', digests: { sha384: 'cd'.repeat(48) } }]);
+  });
+
+  it('keeps only well-formed sha256 subjects in sha256Subjects', () => {
     const s = statement({
       subject: [
         { name: 'a', digest: { sha512: 'cd'.repeat(64) } },
@@ -56,9 +83,9 @@ describe('parseStatement', () => {
     ['an unknown statement type', envelope(statement({ _type: 'https://in-toto.io/Statement/v2' })), /_type/],
     ['no subject', envelope(statement({ subject: [] })), /at least one subject/],
     [
-      'no sha256 subject',
+      'no sha256/sha384/sha512 subject',
       envelope(statement({ subject: [{ name: 'x', digest: { sha1: 'ab'.repeat(20) } }] })),
-      /no subject by sha256/,
+      /no subject by sha256, sha384 or sha512/,
     ],
     ['no predicate type', envelope(statement({ predicateType: '' })), /predicateType/],
   ])('refuses %s', (_name, env, message) => {

@@ -1,10 +1,11 @@
 // The bench's command line. Three presets, each adjustable:
-//   --quick   1 KiB and 8 MiB, 2 rounds: a CI-sized smoke run (under a minute on 2 cores)
-//   default   1 KiB, 64 MiB and 512 MiB, 5 rounds (about five minutes on 2 cores)
-//   --full    adds 1 GiB, 3 rounds (each 1 GiB round adds about a minute)
+//   --quick   1 KiB; loopback/basic and 40ms/token; 2 rounds: a CI-sized smoke run (about a minute)
+//   default   1 KiB and 512 MiB; every profile; 3 rounds (about ten minutes on 2 cores)
+//   --full    adds 64 MiB and 1 GiB; 3 rounds
 import type { Generation } from '../../test/support/tools.js';
 import { parseFlags, UsageError } from '../lib/cli-script.js';
 import { parseGeneration } from '../lib/sandbox.js';
+import { PROFILE_NAMES, parseProfiles, type ProfileName } from './profiles.js';
 
 export interface Size {
   label: string;
@@ -15,6 +16,8 @@ export interface BenchConfig {
   preset: 'quick' | 'default' | 'full';
   sizes: Size[];
   rounds: number;
+  /** Where the registry cases run: network × auth (see profiles.ts). */
+  profiles: ProfileName[];
   generation: Generation;
   /** Where the JSON results go. */
   out: string;
@@ -45,13 +48,15 @@ export function parseSize(text: string): Size {
   return { label: formatBytes(bytes), bytes };
 }
 
+const ALL_PROFILES = PROFILE_NAMES.join(',');
 const PRESETS = {
-  quick: { sizes: '1KiB,8MiB', rounds: 2 },
-  default: { sizes: '1KiB,64MiB,512MiB', rounds: 5 },
-  full: { sizes: '1KiB,64MiB,512MiB,1GiB', rounds: 3 },
+  quick: { sizes: '1KiB', rounds: 2, profiles: 'loopback/basic,40ms/token' },
+  default: { sizes: '1KiB,512MiB', rounds: 3, profiles: ALL_PROFILES },
+  full: { sizes: '1KiB,64MiB,512MiB,1GiB', rounds: 3, profiles: ALL_PROFILES },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [--quick | --full] [--rounds N] [--sizes 1KiB,64MiB,…]
+                        [--profiles ${ALL_PROFILES}]
                         [--generation sid|trixie] [--out bench-results.json]`;
 
 export function parseConfig(): BenchConfig {
@@ -61,6 +66,7 @@ export function parseConfig(): BenchConfig {
       full: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       sizes: { type: 'string' },
+      profiles: { type: 'string' },
       generation: { type: 'string', default: 'sid' },
       out: { type: 'string', default: 'bench-results.json' },
     },
@@ -76,5 +82,6 @@ export function parseConfig(): BenchConfig {
     .map(parseSize)
     .sort((a, b) => a.bytes - b.bytes)
     .filter((s, i, all) => s.bytes !== all[i - 1]?.bytes);
-  return { preset, sizes, rounds, generation: parseGeneration(values.generation), out: values.out };
+  const profiles = parseProfiles(values.profiles ?? PRESETS[preset].profiles);
+  return { preset, sizes, rounds, profiles, generation: parseGeneration(values.generation), out: values.out };
 }

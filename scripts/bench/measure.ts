@@ -18,7 +18,8 @@ export interface CaseResult {
   raw: Samples;
 }
 
-export const caseLabel = (c: Case): string => (c.size ? `${c.op} ${c.size.label}` : c.op);
+export const caseLabel = (c: Case): string =>
+  [c.op, c.size?.label, c.profile && `· ${c.profile.name}`].filter(Boolean).join(' ');
 
 const progress = (text: string): void => void process.stderr.write(text);
 
@@ -53,7 +54,7 @@ export async function measure(
       const first = ghcrFirst ? await runSide(sb, r.bench.ghcr, r.ghcr) : await runSide(sb, r.bench.raw, r.raw);
       const second = ghcrFirst ? await runSide(sb, r.bench.raw, r.raw) : await runSide(sb, r.bench.ghcr, r.ghcr);
       const [g, w] = ghcrFirst ? [first, second] : [second, first];
-      progress(`\n  ${caseLabel(r.bench).padEnd(24)} ${formatMs(g)} / ${formatMs(w)}`);
+      progress(`\n  ${caseLabel(r.bench).padEnd(40)} ${formatMs(g)} / ${formatMs(w)}`);
     }
     progress('\n');
   }

@@ -98,6 +98,7 @@ export function writeJson(
       preset: cfg.preset,
       rounds: cfg.rounds,
       sizes: cfg.sizes,
+      profiles: cfg.profiles,
       generation: cfg.generation,
       order:
         'one untimed warm-up round of the smallest size; then ghcr-blob first in rounds 1, 3, 5…, raw first in 2, 4…',
@@ -108,6 +109,9 @@ export function writeJson(
       case: caseLabel(r.bench),
       op: r.bench.op,
       sizeBytes: r.bench.size?.bytes ?? null,
+      profile: r.bench.profile
+        ? { name: r.bench.profile.name, rttMs: r.bench.profile.rttMs, auth: r.bench.profile.auth }
+        : null,
       ghcrBlob: sideJson(r.bench.ghcr.describe, r.ghcr),
       raw: sideJson(r.bench.raw.describe, r.raw),
       ratio: Math.round((median(r.ghcr.ms) / median(r.raw.ms)) * 1000) / 1000,

@@ -17,6 +17,8 @@ export interface Step {
 export interface Measured {
   ms: number;
   peakRssBytes: number;
+  /** Each step's stdout (the first 64 kB), in order. */
+  outputs: string[];
 }
 
 /** Longer than any honest run of 1 GiB on a slow machine; a hung tool must still end the bench. */
@@ -30,8 +32,12 @@ function runStep(sb: Sandbox, step: Step): Promise<Measured> {
     const sampler = child.pid === undefined ? undefined : sampleTreeRss(child.pid);
     // Output is drained (a full pipe would stall the child) and kept only for an error message.
     let output = '';
+    let stdout = '';
     const keep = (d: Buffer): void => void (output.length < 64_000 && (output += d.toString('utf8')));
-    child.stdout?.on('data', keep);
+    child.stdout?.on('data', (d: Buffer) => {
+      keep(d);
+      if (stdout.length < 64_000) stdout += d.toString('utf8');
+    });
     child.stderr?.on('data', keep);
     const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
     child.once('exit', () => (ended = performance.now()));
@@ -43,7 +49,7 @@ function runStep(sb: Sandbox, step: Step): Promise<Measured> {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       const peakRssBytes = sampler?.stop() ?? 0;
-      if (code === 0) return resolve({ ms: ended - started, peakRssBytes });
+      if (code === 0) return resolve({ ms: ended - started, peakRssBytes, outputs: [stdout] });
       const shown = [basename(step.command), ...step.args].join(' ');
       reject(new Error(sb.redact(`${shown}\n  exited ${code ?? signal}:\n${output.trim()}`)));
     });
@@ -54,11 +60,12 @@ function runStep(sb: Sandbox, step: Step): Promise<Measured> {
 
 /** Steps run one after another; time is their sum, memory the largest tree any of them had. */
 export async function runSteps(sb: Sandbox, steps: readonly Step[]): Promise<Measured> {
-  const total: Measured = { ms: 0, peakRssBytes: 0 };
+  const total: Measured = { ms: 0, peakRssBytes: 0, outputs: [] };
   for (const step of steps) {
     const m = await runStep(sb, step);
     total.ms += m.ms;
     total.peakRssBytes = Math.max(total.peakRssBytes, m.peakRssBytes);
+    total.outputs.push(...m.outputs);
   }
   return total;
 }

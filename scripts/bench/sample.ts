@@ -1,12 +1,18 @@
-// One sample per size, prepared before anything is timed: a file of random bytes (nothing along
-// the way can compress it), its Sigstore bundle (signed by raw cosign, as the sandbox's signer),
-// and an artifact pushed and signed by ghcr-blob for the pulls to fetch.
+// Samples, prepared before anything is timed. Per size: a file of random bytes (nothing along the
+// way can compress it) and its Sigstore bundle (signed by raw cosign, as the sandbox's signer).
+// Per size and profile: the file pushed and signed by ghcr-blob into that profile's registry for
+// the pulls to fetch; on a GHCR-like registry its referrer is then listed the way cosign lists
+// them on ghcr.io (typed `application/vnd.oci.empty.v1+json` in the fallback index).
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { retypeFallbackEntries } from '../../test/support/ghcr-like.js';
+import { getManifest } from '../../test/support/registry-api.js';
 import { signBlobArgs } from '../../test/support/sigstore/cosign-cli.js';
 import type { Sandbox } from '../lib/sandbox.js';
 import type { Size } from './config.js';
+import type { Profile } from './profiles.js';
 import { runSteps } from './run.js';
 
 export interface Sample {
@@ -15,8 +21,18 @@ export interface Sample {
   /** The file's base name: the layer title ghcr-blob gives it, and what a pull writes. */
   name: string;
   bundle: string;
+}
+
+/** A sample as pushed into one profile's registry. */
+export interface Published {
+  sample: Sample;
+  profile: Profile;
   /** `localhost:PORT/bench/…/blob.bin:v1`, pushed with its signature attached as a referrer. */
   signedRef: string;
+  /** `localhost:PORT/bench/…/blob.bin@sha256:…`: the referrer holding the bundle. */
+  referrerRef: string;
+  /** The bundle layer's title: what `oras pull` of the referrer writes. */
+  bundleTitle: string;
 }
 
 function writeRandom(path: string, bytes: number): void {
@@ -30,13 +46,12 @@ function writeRandom(path: string, bytes: number): void {
 }
 
 export async function prepareSample(sb: Sandbox, size: Size): Promise<Sample> {
-  const { registry, stack } = sb;
+  const { stack } = sb;
   const name = 'blob.bin';
   const dir = sb.freshDir(`sample-${size.bytes}`);
   const file = join(dir, name);
   writeRandom(file, size.bytes);
   const bundle = `${file}.sigstore.json`;
-  const signedRef = `${registry.host}/bench/signed-${size.bytes}/${name}:v1`;
   await runSteps(sb, [
     {
       // cosign 2 finds the private stack's keys through SIGSTORE_* variables (paths, not secrets).
@@ -45,6 +60,21 @@ export async function prepareSample(sb: Sandbox, size: Size): Promise<Sample> {
       cwd: dir,
       env: { ...sb.toolEnv, ...(sb.cosignGeneration === 2 ? stack.cosign2Env : {}) },
     },
+  ]);
+  return { size, file, name, bundle };
+}
+
+const pushedSchema = z.object({ signature: z.object({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) }) });
+const referrerSchema = z.object({
+  layers: z.tuple([z.object({ annotations: z.object({ 'org.opencontainers.image.title': z.string() }) })]),
+});
+
+export async function publishSample(sb: Sandbox, profile: Profile, sample: Sample): Promise<Published> {
+  const { registry } = profile;
+  const repo = `bench/signed-${sample.size.bytes}/${sample.name}`;
+  const signedRef = `${registry.host}/${repo}:v1`;
+  const { stack } = sb;
+  const { outputs } = await runSteps(sb, [
     {
       // stdin carries the identity token, so the registry token comes from the environment.
       command: process.execPath,
@@ -52,8 +82,9 @@ export async function prepareSample(sb: Sandbox, size: Size): Promise<Sample> {
         sb.cliBin,
         'push',
         signedRef,
-        file,
+        sample.file,
         '--sign',
+        '--json',
         '-u',
         registry.username,
         '--identity-token-stdin',
@@ -67,5 +98,17 @@ export async function prepareSample(sb: Sandbox, size: Size): Promise<Sample> {
       stdin: sb.identityToken,
     },
   ]);
-  return { size, file, name, bundle, signedRef };
+  const referrer = pushedSchema.parse(JSON.parse(outputs[0] ?? '')).signature.digest;
+  if (profile.auth === 'token') {
+    const subject = await getManifest(registry, repo, 'v1');
+    await retypeFallbackEntries(registry, repo, subject.digest);
+  }
+  const manifest = referrerSchema.parse((await getManifest(registry, repo, referrer)).json);
+  return {
+    sample,
+    profile,
+    signedRef,
+    referrerRef: `${registry.host}/${repo}@${referrer}`,
+    bundleTitle: manifest.layers[0].annotations['org.opencontainers.image.title'],
+  };
 }

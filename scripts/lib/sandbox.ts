@@ -71,6 +71,8 @@ export interface Sandbox {
   freshDir(kind: string): string;
   /** Starts a process in its own group; the sandbox kills any still running before it is removed. */
   spawn(command: string, args: readonly string[], options: SpawnOptions): ChildProcess;
+  /** Undoes something the body started (a second registry, a proxy) when the sandbox is removed. */
+  defer(undo: () => unknown): void;
 }
 
 function copyCli(dir: string): string {
@@ -135,6 +137,7 @@ async function open(opts: SandboxOptions, cleanup: Cleanup): Promise<Sandbox> {
       return dir;
     },
     spawn: (command, args, options) => children.spawn(command, args, options),
+    defer: (undo) => cleanup.add(undo),
   };
 }
 

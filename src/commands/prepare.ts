@@ -176,6 +176,24 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
 }
 
 /**
+ * prepareVerification and connectRegistry side by side (cosign's detection and the trust material
+ * beside oras's detection), for the commands that need both. The verification's failure wins, as
+ * when it ran first, and a registry session opened meanwhile is disposed.
+ */
+export async function prepareVerificationAndConnect(
+  opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions,
+  deps: Deps,
+): Promise<{ check: VerificationCheck; oras: Oras }> {
+  const [check, oras] = await Promise.allSettled([prepareVerification(opts, deps), connectRegistry(opts, deps)]);
+  if (check.status === 'rejected') {
+    if (oras.status === 'fulfilled') await oras.value.dispose();
+    throw check.reason;
+  }
+  if (oras.status === 'rejected') throw oras.reason;
+  return { check: check.value, oras: oras.value };
+}
+
+/**
  * The public-good root comes over the network (TUF): bounded like every other wait. The TUF
  * client downloads through temp folders of its own under os.tmpdir(); one given up on at the
  * deadline would stay, so TMPDIR points into a private folder, removed whatever happens.

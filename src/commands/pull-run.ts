@@ -15,7 +15,7 @@ import { parseOptions } from '../options/parse.js';
 import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
 import { pullOptionsSchema } from '../options/pull.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, prepareVerification } from './prepare.js';
+import { connectRegistry, prepareVerificationAndConnect } from './prepare.js';
 import { watchDownload, withProgress } from './progress.js';
 
 export interface PullResult {
@@ -42,8 +42,9 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     throw usageError(`--name ${JSON.stringify(opts.name)} is not a plain file name (no folders, no ..)`);
   const naming = opts.name !== undefined ? { name: opts.name } : {};
   // The policy, cosign and the trust material are settled before anything is downloaded.
-  const check = opts.verify ? await prepareVerification(opts, deps) : undefined;
-  const oras = await connectRegistry(opts, deps);
+  const { check, oras } = opts.verify
+    ? await prepareVerificationAndConnect(opts, deps)
+    : { check: undefined, oras: await connectRegistry(opts, deps) };
   let output: OutputFolder | undefined;
   let work: TempDir | undefined;
   let landed = false;

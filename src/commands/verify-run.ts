@@ -15,7 +15,7 @@ import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
-import { connectRegistry, prepareVerification } from './prepare.js';
+import { prepareVerification, prepareVerificationAndConnect } from './prepare.js';
 
 async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps) {
   const check = await prepareVerification(opts, deps);
@@ -31,8 +31,7 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
     refArg,
     'verify takes a local file (with its bundle) or a reference like ghcr.io/OWNER/NAME:TAG',
   );
-  const check = await prepareVerification(opts, deps);
-  const oras = await connectRegistry(opts, deps);
+  const { check, oras } = await prepareVerificationAndConnect(opts, deps);
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();

@@ -9,8 +9,9 @@ export function createLogger(opts: { quiet?: boolean; debug?: boolean } = {}): L
     info: (message) => {
       if (!opts.quiet) process.stderr.write(`${message}\n`);
     },
+    // Milliseconds since the process started (Node's own start included): where time goes.
     debug: (message) => {
-      if (opts.debug) process.stderr.write(`debug: ${message}\n`);
+      if (opts.debug) process.stderr.write(`debug: [${Math.round(performance.now())} ms] ${message}\n`);
     },
   };
 }

@@ -79,6 +79,8 @@ export interface VerifyBlobRequest {
   noTransparencyLog?: boolean;
   /** The trusted root lists no CT log: certificates carry no SCT (GitHub's own instance). */
   noCtLog?: boolean;
+  /** Called once cosign has been started. */
+  onSpawn?: () => void;
 }
 
 /** The line cosign ends on when it fails ("Error: …"). */
@@ -201,7 +203,7 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
   if (req.noCtLog) args.push('--insecure-ignore-sct');
   if ('file' in req.blob) {
     args.push('--', req.blob.file);
-    const out = await run({ file: tool.path, args });
+    const out = await run({ file: tool.path, args, ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
     if (out.exitCode !== 0) throw verificationError(`cosign rejected the signature: ${cosignCause(out.stderr)}`);
     return;
   }
@@ -216,7 +218,7 @@ export async function verifyBlob(tool: CosignTool, run: Runner, req: VerifyBlobR
   args.push('--', digest);
   const cwd = await privateTempDir();
   try {
-    const out = await run({ file: tool.path, args, cwd: cwd.path });
+    const out = await run({ file: tool.path, args, cwd: cwd.path, ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
     if (out.exitCode === 0) return;
     const cause = cosignCause(out.stderr);
     // cosign 3, unable to read the bundle, falls back to reading the digest as a file and says

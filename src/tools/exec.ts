@@ -91,6 +91,8 @@ export interface RunRequest {
   stdoutLimit?: number;
   /** Stops the child (SIGTERM, then SIGKILL after the grace) when aborted; the run then throws. */
   signal?: AbortSignal;
+  /** Called once the child has been started (so CPU work here can wait until it runs beside it). */
+  onSpawn?: () => void;
 }
 
 export interface RunResult {
@@ -194,6 +196,7 @@ export function createRunner(
     const secrets = req.secrets ?? [];
     const step = printable(redact(req.step ?? `${basename(req.file)} ${req.args[0] ?? ''}`.trim(), secrets));
     log.debug(`run ${printable(redact([req.file, ...req.args].join(' '), secrets))}`);
+    const started = performance.now();
     // Loaded on first use: --help and --version never start a process.
     const { execa } = await import('execa');
     const guard = await (setpriv ??= locateSetpriv(parentEnv));
@@ -214,6 +217,7 @@ export function createRunner(
       ...(req.signal ? { cancelSignal: req.signal } : {}),
       windowsHide: true,
     });
+    req.onSpawn?.();
     let ended = false;
     let markEnded = () => {};
     const end = new Promise<void>((resolve) => {
@@ -228,6 +232,9 @@ export function createRunner(
       end,
     );
     const result = await child;
+    log.debug(
+      `${step}: exit ${result.exitCode ?? result.signal ?? '?'} after ${Math.round(performance.now() - started)} ms`,
+    );
     ended = true;
     markEnded();
     const stopped = await watching;

@@ -21,6 +21,16 @@ export const discoverOutputSchema = z
   .object({ referrers: z.array(descriptorSchema).optional(), manifests: z.array(descriptorSchema).optional() })
   .transform((o) => o.referrers ?? o.manifests ?? []);
 
+/** A whole listing: 1.3 also names the subject it resolved (its digest); 1.2 does not. */
+export const referrerListingSchema = z
+  .object({
+    digest: descriptorDigestSchema.optional(),
+    referrers: z.array(descriptorSchema).optional(),
+    manifests: z.array(descriptorSchema).optional(),
+  })
+  .transform((o) => ({ subjectDigest: o.digest, referrers: o.referrers ?? o.manifests ?? [] }));
+export type ReferrerListing = z.infer<typeof referrerListingSchema>;
+
 export function parseOrasJson<T>(schema: z.ZodType<T>, action: string, stdout: string): T {
   return parseUntrustedJson(stdout, schema, {
     source: `the output of oras ${action}`,

@@ -13,7 +13,14 @@ import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
 import { type Fence, startFence } from './registry-fence.js';
-import { attachOutputSchema, discoverOutputSchema, parseOrasJson, pushOutputSchema } from './oras-output.js';
+import {
+  attachOutputSchema,
+  discoverOutputSchema,
+  parseOrasJson,
+  pushOutputSchema,
+  type ReferrerListing,
+  referrerListingSchema,
+} from './oras-output.js';
 import type { Descriptor } from './oci.js';
 
 /** Who we are at the registry. The secret reaches oras only on its stdin. */
@@ -86,6 +93,11 @@ export interface Oras {
   attach(subject: string, cwd: string, fileArg: string, artifactType: string): Promise<Descriptor>;
   /** Bounded: a listing that never ends (a page linking to itself) is stopped at the step budget. */
   discover(subject: string, artifactType: string): Promise<Descriptor[]>;
+  /**
+   * Every referrer of `subject` (a tag or a digest) in one listing, with the digest the subject
+   * resolved to when oras names it (1.3). Bounded like discover; `signal` stops it.
+   */
+  listReferrers(subject: string, signal?: AbortSignal): Promise<ReferrerListing>;
   /** Stops oras once more than `maxBytes` arrived: the cap is on what is read, not what is claimed. */
   fetchBlob(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   dispose(): Promise<void>;
@@ -233,6 +245,16 @@ export async function openOras(
         { stdoutLimit: MAX_LISTING_BYTES, bounded: true },
       );
       return parseOrasJson(discoverOutputSchema, 'discover', (data ?? Buffer.alloc(0)).toString('utf8'));
+    },
+    async listReferrers(subject, signal) {
+      const depth = tool.generation === '1.2' ? [] : ['--depth', '1'];
+      // Capped like discover: in size (what oras prints) and in total time (the step budget).
+      const { data } = await invoke('discover', ['discover', '--format', 'json', ...depth], [subject], {
+        stdoutLimit: MAX_LISTING_BYTES,
+        bounded: true,
+        ...(signal ? { signal } : {}),
+      });
+      return parseOrasJson(referrerListingSchema, 'discover', (data ?? Buffer.alloc(0)).toString('utf8'));
     },
     async fetchBlob(reference, outputPath, maxBytes) {
       // Through stdout, so the cap is exact: the child is stopped the moment it is passed.

@@ -4,14 +4,13 @@
 // three annotations; and, since neither distribution 2.8 nor ghcr.io has a referrers API, the
 // same descriptor appended to the `sha256-<hex>` tag index (the OCI referrers tag schema), which
 // is where oras discover looks.
-import { readFileSync } from 'node:fs';
-import { httpCall } from './http.js';
 import {
   OCI_EMPTY,
   OCI_INDEX,
   OCI_MANIFEST,
   putBlob,
   putManifest,
+  registryCall,
   sha256Digest,
   type Descriptor,
   type RegistryEndpoint,
@@ -85,11 +84,7 @@ export async function appendToReferrersIndex(
   tag: string,
   descriptor: Descriptor,
 ): Promise<void> {
-  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
-  const res = await httpCall(new URL(`/v2/${repo}/manifests/${tag}`, reg.url), {
-    headers: { authorization: `Basic ${auth}`, accept: OCI_INDEX },
-    ...(reg.caFile ? { ca: readFileSync(reg.caFile, 'utf8') } : {}),
-  });
+  const res = await registryCall(reg, `/v2/${repo}/manifests/${tag}`, { headers: { accept: OCI_INDEX } });
   let index: { schemaVersion: number; mediaType: string; manifests: Descriptor[] };
   if (res.status === 404) index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
   else if (res.status === 200) index = JSON.parse(res.body.toString('utf8')) as typeof index;

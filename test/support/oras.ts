@@ -34,7 +34,7 @@ export function sealedOras(gen: Generation, scratch: string): SealedOras {
   const home = mkdtempSync(join(scratch, `oras-home-${gen}-`));
   const dockerConfig = mkdtempSync(join(scratch, `oras-docker-${gen}-`));
   const registryConfig = join(mkdtempSync(join(scratch, `oras-regcfg-${gen}-`)), 'config.json');
-  writeFileSync(registryConfig, '');
+  writeFileSync(registryConfig, '{}'); // valid JSON: oras 1.2 reads it when no -u is given
   const run = async (args: string[], opts: OrasRunOptions = {}): Promise<OrasRun> => {
     const started = performance.now();
     const r: Result = await execa(oras, [...args, '--registry-config', registryConfig], {

@@ -42,7 +42,12 @@ export function sha256Digest(bytes: Buffer | string): string {
 
 const caCache = new Map<string, string>();
 
-async function call(
+/**
+ * One API call with the registry's user and password: Basic first; when the registry answers with
+ * a Bearer challenge (a token-auth registry, see ghcr-like.ts), a token for the challenged scope
+ * is fetched from its realm with the same credentials and the call is made once more with it.
+ */
+export async function registryCall(
   reg: RegistryEndpoint,
   pathOrUrl: string,
   opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
@@ -52,13 +57,25 @@ async function call(
     ca = caCache.get(reg.caFile) ?? readFileSync(reg.caFile, 'utf8');
     caCache.set(reg.caFile, ca);
   }
-  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
-  return httpCall(new URL(pathOrUrl, reg.url), {
-    ...opts,
-    headers: { authorization: `Basic ${auth}`, ...opts.headers },
-    ca,
-  });
+  const basic = `Basic ${Buffer.from(`${reg.username}:${reg.password}`).toString('base64')}`;
+  const send = (authorization: string) =>
+    httpCall(new URL(pathOrUrl, reg.url), { ...opts, headers: { authorization, ...opts.headers }, ca });
+  const res = await send(basic);
+  const challenge = String(res.headers['www-authenticate'] ?? '');
+  if (res.status !== 401 || !/^Bearer\s/i.test(challenge)) return res;
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1];
+  const realm = new URL(param('realm') ?? '');
+  for (const name of ['service', 'scope']) {
+    const value = param(name);
+    if (value !== undefined) realm.searchParams.set(name, value);
+  }
+  const tokenRes = await httpCall(realm, { headers: { authorization: basic }, ca });
+  if (tokenRes.status !== 200) throw new Error(`token from ${realm.origin}: HTTP ${tokenRes.status}`);
+  const { token } = JSON.parse(tokenRes.body.toString('utf8')) as { token: string };
+  return send(`Bearer ${token}`);
 }
+
+const call = registryCall;
 
 function expectStatus(res: HttpResponse, ok: number[], what: string): void {
   if (!ok.includes(res.status)) {

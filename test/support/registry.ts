@@ -19,6 +19,11 @@ export interface RegistryOptions {
   users?: Record<string, string>;
   /** Which docker-registry binary to run (both are distribution 2.8.3 today). */
   generation?: Generation;
+  /**
+   * The config's `auth` section in place of htpasswd (e.g. `{ token: {…} }`, see ghcr-like.ts):
+   * then `users` are checked by whoever that section names, not by the registry.
+   */
+  auth?: Record<string, unknown>;
 }
 
 export interface Registry {
@@ -148,7 +153,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
       maintenance: { uploadpurging: { enabled: false } },
     },
     http: { addr: '127.0.0.1:0', secret: randomSecret(), ...(tls ? { tls } : {}) },
-    auth: { htpasswd: { realm: 'ghcr-blob-test', path: htpasswd } },
+    auth: opts.auth ?? { htpasswd: { realm: 'ghcr-blob-test', path: htpasswd } },
   };
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, JSON.stringify(config, null, 2));

@@ -19,13 +19,19 @@ export async function bothVerifiers<T>(
   check: VerificationCheck,
   bundle: SigstoreBundle,
   inProcess: () => Promise<T>,
-  byCosign: (cosign: CosignTool) => Promise<void>,
+  byCosign: (cosign: CosignTool, started?: () => void) => Promise<void>,
 ): Promise<{ value: T; verifiers: string[] }> {
   const cosign = check.engine === 'sigstore' ? undefined : check.cosign;
   if (cosign) cosignCanRead(cosign, bundle);
-  const ours = inProcess();
-  if (!cosign) return { value: await ours, verifiers: ['sigstore-js'] };
-  const [a, b] = await Promise.allSettled([ours, byCosign(cosign)]);
+  if (!cosign) return { value: await inProcess(), verifiers: ['sigstore-js'] };
+  // cosign starts first: the in-process checks are CPU work on this thread that would otherwise
+  // hold cosign's start back until they end. They begin once cosign runs (or has failed to start).
+  let started = () => {};
+  const cosignRunning = new Promise<void>((resolve) => (started = resolve));
+  const theirs = byCosign(cosign, started);
+  void theirs.then(started, started);
+  const ours = cosignRunning.then(inProcess);
+  const [a, b] = await Promise.allSettled([ours, theirs]);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw cosignCannotVerifyShape(bundle, b.reason) ?? b.reason;
   return { value: a.value, verifiers: ['sigstore-js', `cosign ${cosign.generation}`] };
@@ -80,8 +86,9 @@ function cosignCanRead(cosign: CosignTool, bundle: SigstoreBundle): void {
  * it fetches the same public-good root through its own TUF client.
  */
 export function cosignOverDigest(run: Runner, digest: string, bundlePath: string, check: VerificationCheck) {
-  return (cosign: CosignTool): Promise<void> =>
+  return (cosign: CosignTool, started?: () => void): Promise<void> =>
     verifyBlob(cosign, run, {
+      ...(started ? { onSpawn: started } : {}),
       blob: { digest },
       bundlePath,
       trustedRootPath: check.trustedRootPath,

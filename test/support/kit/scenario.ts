@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { freshCliDirs } from '../cli.js';
+import { startGhcrLikeRegistry } from '../ghcr-like.js';
 import { startRegistry, type Registry, type RegistryOptions } from '../registry.js';
 import { startSigstoreStack, type MintTokenClaims, type SigstoreStack } from '../sigstore/index.js';
 import type { Generation } from '../tools.js';
@@ -19,6 +20,8 @@ export interface KitOptions {
   gen?: Generation;
   /** Start a registry (default) with these options, or none (`false`: local sign/verify only). */
   registry?: RegistryOptions | false;
+  /** The registry is GHCR-like (../ghcr-like.ts): token auth through its own token service. */
+  tokenAuth?: boolean;
   /** Also start a local Sigstore stack (Fulcio, Rekor, TSA). */
   sigstore?: boolean;
   /** The signer `push --sign` / `sign` use when no token is given, and `--verify`'s default policy. */
@@ -81,7 +84,11 @@ export class Kit {
   async start(): Promise<this> {
     const o = this.options;
     const [registry, sigstore] = await Promise.all([
-      o.registry === false ? undefined : startRegistry({ generation: this.gen, ...o.registry }),
+      o.registry === false
+        ? undefined
+        : o.tokenAuth
+          ? startGhcrLikeRegistry({ generation: this.gen, ...(o.registry?.users ? { users: o.registry.users } : {}) })
+          : startRegistry({ generation: this.gen, ...o.registry }),
       o.sigstore ? startSigstoreStack() : undefined,
     ]);
     this.registry = registry;

@@ -309,6 +309,24 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version argv', (tool) => {
   });
 });
 
+describe.each([ORAS_1_2, ORAS_1_3])('oras $version listReferrers', (tool) => {
+  it('lists every referrer in one unfiltered, bounded discover, and names the subject digest only when oras does', async () => {
+    const fake = recordingRunner(answerFor(tool.generation));
+    const oras = await openOras(tool, fake.run, withoutCredentials);
+    const listing = await oras.listReferrers(REF);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({
+      args: ['discover', '--format', 'json', ...(tool.generation === '1.3' ? ['--depth', '1'] : []), '--', REF],
+      bounded: true,
+    });
+    expect(fake.calls[0]?.args).not.toContain('--artifact-type');
+    expect(listing.referrers.map((d) => d.digest)).toEqual([D2, D3]);
+    // 1.2 prints no subject: such a listing can never stand in for one by digest.
+    expect(listing.subjectDigest).toBe(tool.generation === '1.3' ? D1 : undefined);
+    await oras.dispose();
+  });
+});
+
 describe('oras failures', () => {
   it('maps a failing run to an error with the escaped cause line, never the secret', async () => {
     const fake = recordingRunner(() => ({

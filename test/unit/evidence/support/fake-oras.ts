@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { GhcrBlobError, verificationError } from '../../../../src/core/errors.js';
 import type { Descriptor } from '../../../../src/tools/oci.js';
 import type { Oras, PushRequest } from '../../../../src/tools/oras.js';
+import type { ReferrerListing } from '../../../../src/tools/oras-output.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -179,6 +180,15 @@ export class FakeOras implements Oras {
     this.record('discover', subject, artifactType);
     const digest = subject.slice(subject.indexOf('@') + 1);
     return (this.referrers.get(digest) ?? []).filter((d) => d.artifactType === artifactType);
+  }
+
+  /** One listing of every referrer of a tag or digest, naming the digest it resolved (as oras 1.3). */
+  async listReferrers(subject: string): Promise<ReferrerListing> {
+    this.record('listReferrers', subject);
+    const at = subject.indexOf('@');
+    const digest = at >= 0 ? subject.slice(at + 1) : this.tags.get(subject.slice(subject.lastIndexOf(':') + 1));
+    if (!digest) throw new GhcrBlobError('NOT_FOUND', `${subject}: not found`);
+    return { subjectDigest: digest, referrers: this.referrers.get(digest) ?? [] };
   }
 
   async push(req: PushRequest): Promise<Descriptor> {

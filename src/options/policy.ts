@@ -47,7 +47,7 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--gitlab-pipeline <spec>',
-        'the GitLab CI config that must have signed: GROUP/…/PROJECT//PATH@REF (note the //), e.g. octo/tools//.gitlab-ci.yml@refs/tags/v1.2.0; implies the issuer https://gitlab.com (or the --gitlab-host instance)',
+        'the GitLab CI config that must have signed: GROUP/…/PROJECT//PATH@REF (note the //; e.g. o/p//.gitlab-ci.yml@refs/tags/v1); implies the issuer https://gitlab.com (or the --gitlab-host instance)',
       ),
     )
     .addOption(
@@ -61,7 +61,7 @@ export function addPolicyOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--source-repository <repo>',
-        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12, exact): OWNER/REPO for https://github.com/OWNER/REPO, or a full URL on any host (https://gitlab.com/GROUP/SUB/PROJECT); with a reusable workflow, the caller',
+        'the repository the run was for (certificate extension 1.3.6.1.4.1.57264.1.12, exact): OWNER/REPO for https://github.com/OWNER/REPO, or a full URL on any host (nested groups too: https://gitlab.com/G/S/P); with a reusable workflow, the caller',
       ),
     )
     .addOption(

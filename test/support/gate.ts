@@ -2,8 +2,9 @@
 // arrived, then lets them through together; later requests pass straight through. It makes
 // "two first requests race" happen every time instead of by timing luck: the registry's answers
 // to all N come back only after every one of them was sent.
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { relayRequest } from './http.js';
 
 export interface Gate {
   /** `localhost:PORT`. */
@@ -22,23 +23,7 @@ export async function startGate(n: number, opts: { upstream?: string; deadlineMs
   let open = false;
   const gate: Gate = { host: '', port: 0, upstream: opts.upstream ?? '', seen: [], close: async () => {} };
   const forward = (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(gate.upstream);
-    const up = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent: false,
-      },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+    relayRequest(new URL(gate.upstream), req, res);
   };
   const server = createServer((req, res) => {
     res.on('error', () => {});

@@ -1,7 +1,7 @@
 // Minimal HTTP(S) client for talking to the test registry. node:http/https rather than fetch
 // because the TLS registry uses a private CA, and undici (which would let fetch take one) is not
 // a dependency we can import directly.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export interface HttpResponse {
@@ -48,4 +48,25 @@ export function httpCall(url: string | URL, opts: HttpOptions = {}): Promise<Htt
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Relays one request to `target` untouched (or with `headers` in place of the client's) and pipes
+ * the answer back: the pass-through half of the small loopback servers in test support.
+ */
+export function relayRequest(
+  target: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: IncomingHttpHeaders = req.headers,
+): void {
+  const up = httpRequest(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false },
+    (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    },
+  );
+  up.on('error', () => res.destroy());
+  req.pipe(up);
 }

@@ -4,8 +4,9 @@
 // this server's own `/token` unless `realm` names another place (a hostile registry's choice).
 // Requests with a valid token go on to the registry with its Basic credentials.
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { relayRequest } from '../http.js';
 
 export interface BearerFront {
   /** `localhost:PORT` for oras. */
@@ -55,22 +56,7 @@ export async function startBearerFront(
       res.end();
       return;
     }
-    const up = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, authorization: basic },
-        agent: false,
-      },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+    relayRequest(target, req, res, { ...req.headers, authorization: basic });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;

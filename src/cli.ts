@@ -59,6 +59,7 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     registerSign,
     registerVerify,
     registerDoctor,
+    registerTrust,
     registerGithubIntegration,
     configureHelp,
   } = await import('./commands/all.js');
@@ -88,6 +89,7 @@ export async function buildProgram(deps: Deps): Promise<Command> {
   registerSign(program, deps);
   registerVerify(program, deps);
   registerDoctor(program, deps);
+  registerTrust(program, deps);
   registerGithubIntegration(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)

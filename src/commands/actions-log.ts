@@ -23,5 +23,9 @@ export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean; q
   return {
     info: (message) => !opts.quiet && write(message),
     debug: (message) => opts.debug && write(`debug: ${message}`),
+    warn: (message) =>
+      process.stderr.write(
+        `${workflowCommand('warning', { title: 'ghcr-blob' }, message.replace(/^warning: /, ''))}\n`,
+      ),
   };
 }

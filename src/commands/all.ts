@@ -8,5 +8,6 @@ export { registerPush } from './push.js';
 export { registerSign } from './sign.js';
 export { registerVerify } from './verify.js';
 export { registerDoctor } from './doctor.js';
+export { registerTrust } from './trust.js';
 export { registerGithubIntegration } from './github.js';
 export { configureHelp } from './help.js';

@@ -15,4 +15,6 @@ export interface Deps {
   writeOut(text: string): void;
   /** --github-output / --github-summary, settled before the command runs (commands/github.ts). */
   github?: GithubReporting;
+  /** Warnings said once this run (tool advisories); `--json` results carry them as `warnings`. */
+  warnings?: string[];
 }

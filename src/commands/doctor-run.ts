@@ -15,11 +15,17 @@ import { type DoctorOptions, doctorOptionsSchema } from '../options/doctor.js';
 import { parseOptions } from '../options/parse.js';
 import type { Deps } from './deps.js';
 import { printResult } from './output.js';
-import { connectRegistry, findCosign, findOras } from './prepare.js';
+import { connectRegistry, findCosign, findOras, useTufCache } from './prepare.js';
+import { advisoryReport, type ToolVersion } from '../tools/advisories.js';
+import { cosignVersion } from '../tools/cosign.js';
 
 export interface DoctorCheck {
   name: string;
   ok: boolean;
+  /** Passes, with something to act on (a published advisory): `!` instead of `✓`, never a failure. */
+  warning?: boolean;
+  /** More lines under the detail (each advisory). */
+  notes?: string[];
   detail: string;
   fix?: string;
   /** What a failure of this check exits with. */
@@ -75,10 +81,14 @@ function nodeCheck(): DoctorCheck {
 }
 
 /** The public-good trusted root through TUF, as sigstore-js's own verifier gets it (with a timeout and a retry). */
-async function publicGoodTrust(): Promise<string> {
+async function publicGoodTrust(tufCachePath: string | undefined): Promise<string> {
   try {
     const { createVerifier } = cjsExports(await import('sigstore'), 'createVerifier');
-    await createVerifier({ timeout: PUBLIC_GOOD_TIMEOUT_MS, retry: { retries: 1 } });
+    await createVerifier({
+      timeout: PUBLIC_GOOD_TIMEOUT_MS,
+      retry: { retries: 1 },
+      ...(tufCachePath === undefined ? {} : { tufCachePath }),
+    });
   } catch (e) {
     throw new GhcrBlobError(
       'REGISTRY_UNREACHABLE',
@@ -92,25 +102,49 @@ async function publicGoodTrust(): Promise<string> {
   return 'Sigstore public-good trusted root fetched and checked through TUF';
 }
 
+/** A published advisory of a tool in use: a warning line (and an annotation under Actions), never a failure. */
+function advisoryCheck(tool: ToolVersion): DoctorCheck[] {
+  const report = advisoryReport(tool);
+  if (!report) return [];
+  return [
+    {
+      name: `${tool.tool}-advisories`,
+      ok: true,
+      warning: true,
+      detail: report.summary,
+      notes: report.lines,
+      fix: report.upgrade,
+    },
+  ];
+}
+
 export async function runDoctor(refArg: string | undefined, raw: unknown, deps: Deps): Promise<DoctorCheck[]> {
   const opts: DoctorOptions = parseOptions(doctorOptionsSchema, raw);
   const ref = refArg === undefined ? undefined : parseReference(refArg);
   const checks: DoctorCheck[] = [nodeCheck()];
+  const found: ToolVersion[] = [];
   checks.push(
     await check('oras', async () => {
       const oras = await findOras(opts, deps);
+      found.push({ tool: 'oras', version: oras.version });
       return `oras ${oras.version} at ${oras.path} (generation ${oras.generation}, supported)`;
     }),
   );
   checks.push(
     await check('cosign', async () => {
       const cosign = await findCosign(opts, deps);
-      return `cosign ${cosign.generation} at ${cosign.path} (supported)`;
+      const version = await cosignVersion(cosign, deps.run);
+      found.push({ tool: 'cosign', generation: cosign.generation, ...(version ? { version } : {}) });
+      return `cosign ${version ?? cosign.generation} at ${cosign.path} (supported)`;
     }),
   );
+  checks.push(...found.flatMap(advisoryCheck));
   checks.push(
     await check('sigstore-trust', async () => {
-      if (!opts.trustedRoot) return publicGoodTrust();
+      if (!opts.trustedRoot) {
+        const cache = await useTufCache(opts, deps, ['sigstore-js', 'cosign']);
+        return publicGoodTrust(cache.sigstoreJs);
+      }
       const { loadTrustedRoot } = await import('../verify/trusted-root.js');
       const root = await loadTrustedRoot(resolve(opts.trustedRoot)).catch((e: unknown) => {
         throw new GhcrBlobError('USAGE', isGhcrBlobError(e) ? e.message : String(e), {
@@ -137,9 +171,15 @@ export async function runDoctor(refArg: string | undefined, raw: unknown, deps: 
     );
   }
   const lines = checks.flatMap((c) => [
-    `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`,
+    `${c.ok ? (c.warning ? '!' : '✓') : '✗'} ${c.name}: ${c.detail}`,
+    ...(c.notes ?? []).map((n) => `    - ${n}`),
     ...(c.fix ? [`    fix: ${c.fix}`] : []),
   ]);
+  for (const c of checks.filter((c) => c.warning)) {
+    const message = `warning: ${c.detail}; ${c.fix}`;
+    (deps.warnings ??= []).push(message);
+    (deps.log.warn ?? deps.log.info)(message);
+  }
   const failed = checks.filter((c) => !c.ok);
   printResult(deps, (raw as { json?: boolean }).json, { ok: failed.length === 0, checks }, lines);
   if (failed[0])

@@ -8,7 +8,12 @@ export function printResult(
   result: unknown,
   humanLines: readonly string[],
 ): void {
-  const text = json ? `${JSON.stringify(result, null, 2)}\n` : humanLines.map((l) => `${l}\n`).join('');
+  // Warnings said this run (tool advisories) travel with the --json result too.
+  const document =
+    deps.warnings?.length && typeof result === 'object' && result !== null && !Array.isArray(result)
+      ? { ...result, warnings: [...deps.warnings] }
+      : result;
+  const text = json ? `${JSON.stringify(document, null, 2)}\n` : humanLines.map((l) => `${l}\n`).join('');
   deps.writeOut(forStdout(deps.env, text, Boolean(json)));
   reportToGithub(deps, result);
 }

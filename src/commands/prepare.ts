@@ -20,6 +20,9 @@ import { resolveIdentityToken } from '../secrets/identity-token.js';
 import { resolveCredentials } from '../secrets/registry-token.js';
 import { type CosignTool, detectCosign, type SigstoreServices } from '../tools/cosign.js';
 import { locateTool } from '../tools/locate.js';
+import { createRunner } from '../tools/exec.js';
+import { exposureWarnings, type ToolVersion } from '../tools/advisories.js';
+import { checkTufCache, resolveTufCache, type TufCache, type TufClient } from '../core/tuf-cache.js';
 import type { KmsScheme } from '../tools/kms.js';
 import type { Signer } from '../tools/signer.js';
 import type { VerificationPolicy } from '../verify/policy.js';
@@ -29,6 +32,35 @@ import { maskSecrets } from './github.js';
 
 export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
   return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
+}
+
+/**
+ * A published advisory that still reaches ghcr-blob's use of a tool (tools/advisories.ts): a warning
+ * on stderr (`::warning::` under Actions) and in `--json`'s `warnings`, once per run however many
+ * times the tool is found.
+ */
+export function warnAboutAdvisories(found: ToolVersion, opts: { withCredentials: boolean }, deps: Deps): void {
+  for (const message of exposureWarnings(found, opts)) {
+    deps.warnings ??= [];
+    if (deps.warnings.includes(message)) continue;
+    deps.warnings.push(message);
+    (deps.log.warn ?? deps.log.info)(message);
+  }
+}
+
+/**
+ * The TUF cache the public-good trust goes through (core/tuf-cache.ts), checked writable for the
+ * clients that will use it. A chosen folder reaches cosign as TUF_ROOT (allow-listed in
+ * tools/exec.ts): every later child gets it through a runner with that one variable more.
+ */
+export async function useTufCache(opts: TrustOptions, deps: Deps, clients: readonly TufClient[]): Promise<TufCache> {
+  const cache = resolveTufCache(opts.tufCache, deps.env);
+  await checkTufCache(cache, clients);
+  if (cache.cosign !== undefined && deps.env.TUF_ROOT !== cache.cosign) {
+    const env = { ...deps.env, TUF_ROOT: cache.cosign };
+    Object.assign(deps, { run: createRunner(deps.log, env, deps.deadlines) });
+  }
+  return cache;
 }
 
 export async function findCosign(opts: ToolOptions, deps: Deps): Promise<CosignTool> {
@@ -51,7 +83,9 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
   const transport = await transportFrom(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
   maskSecrets(deps.env, [credentials?.secret]);
-  return openOras(await findOras(opts, deps), deps.run, transport, credentials, {
+  const oras = await findOras(opts, deps);
+  warnAboutAdvisories({ tool: 'oras', version: oras.version }, { withCredentials: credentials !== undefined }, deps);
+  return openOras(oras, deps.run, transport, credentials, {
     authHost: opts.authHost,
     timeoutMs: deps.deadlines.stepMs,
     warn: (message) => deps.log.info(message),
@@ -63,6 +97,9 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
  * instance. Settled before anything is pushed or signed; every secret read is masked at once.
  */
 export async function prepareSigner(opts: SigningOptions & TrustOptions & ToolOptions, deps: Deps): Promise<Signer> {
+  // Without a trusted root, cosign takes public-good's services and keys through TUF (unless a key signs offline).
+  if (!opts.trustedRoot && (opts.key === undefined || opts.tlogUpload !== false))
+    await useTufCache(opts, deps, ['cosign']);
   const cosign = await findCosign(opts, deps);
   if (opts.key !== undefined) return keySigner(opts, opts.key, cosign, deps);
   const token = await resolveIdentityToken(opts, {
@@ -157,12 +194,15 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
       : await (await import('../verify/key-policy.js')).loadKeyPolicy(resolve(opts.key), opts.tlogUpload ?? true);
   for (const warning of policy.warnings) deps.log.info(warning);
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
+  const cache = trustedRootPath
+    ? undefined
+    : await useTufCache(opts, deps, opts.engine === 'sigstore' ? ['sigstore-js'] : ['sigstore-js', 'cosign']);
   // Independent of each other: cosign's detection and the trust material load side by side.
   const [cosign, trustedRoot] = await Promise.all([
     opts.engine === 'sigstore' ? undefined : findCosign(opts, deps),
     trustedRootPath
       ? import('../verify/trusted-root.js').then(({ loadTrustedRoot }) => loadTrustedRoot(trustedRootPath))
-      : publicGoodRoot(deps),
+      : publicGoodRoot(deps, cache?.sigstoreJs),
   ]);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
   return {
@@ -194,26 +234,26 @@ export async function prepareVerificationAndConnect(
 }
 
 /**
- * The public-good root comes over the network (TUF): bounded like every other wait. The TUF
- * client downloads through temp folders of its own under os.tmpdir(); one given up on at the
- * deadline would stay, so TMPDIR points into a private folder, removed whatever happens.
- * Only cosign's detection (`cosign sign-blob --help`, which writes no temp files) runs meanwhile:
- * verification is prepared before the registry is contacted.
+ * A TUF fetch, bounded like every other wait. The TUF client downloads through temp folders of
+ * its own under os.tmpdir(); one given up on at the deadline would stay, so TMPDIR points into a
+ * private folder, removed whatever happens. Only cosign's detection (`cosign sign-blob --help`,
+ * which writes no temp files) runs meanwhile: verification is prepared before the registry is contacted.
  */
-async function publicGoodRoot(deps: Deps) {
-  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
+export async function throughTuf<T>(deps: Deps, work: () => Promise<T>, what: string): Promise<T> {
   const scratch = await privateTempDir();
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = scratch.path;
   try {
     return await withDeadline(
-      loadTrustedRoot(undefined),
+      work(),
       deps.deadlines.stepMs,
       () =>
         new GhcrBlobError(
           'REGISTRY_UNREACHABLE',
-          `getting the Sigstore trusted root did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
-          { recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline` },
+          `${what} did not finish within ${formatDuration(deps.deadlines.stepMs)}`,
+          {
+            recommendation: `${TIMEOUT_HINT}; or pass --trusted-root FILE to verify offline`,
+          },
         ),
     );
   } finally {
@@ -221,4 +261,15 @@ async function publicGoodRoot(deps: Deps) {
     else process.env.TMPDIR = saved;
     await scratch.dispose();
   }
+}
+
+/** The public-good root over the network (TUF), cached where --tuf-cache says (or the client's default). */
+async function publicGoodRoot(deps: Deps, cachePath: string | undefined) {
+  const { loadTrustedRoot } = await import('../verify/trusted-root.js');
+  const { fetchPublicGoodTrustedRoot } = await import('../verify/public-good-root.js');
+  return throughTuf(
+    deps,
+    () => loadTrustedRoot(undefined, () => fetchPublicGoodTrustedRoot(cachePath === undefined ? {} : { cachePath })),
+    'getting the Sigstore trusted root',
+  );
 }

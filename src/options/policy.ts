@@ -124,6 +124,7 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['tlogUpload', '--tlog-upload'],
   ['predicateType', '--predicate-type'],
   ['trustedRoot', '--trusted-root'],
+  ['tufCache', '--tuf-cache'],
   ['engine', '--engine'],
 ];
 

@@ -33,6 +33,16 @@ export async function detectCosign(path: string, run: Runner): Promise<CosignToo
   });
 }
 
+/**
+ * The release a cosign build reports (`GitVersion: v3.1.1`), or undefined when it reports none:
+ * distribution builds print `GitVersion: devel`. Only doctor asks (one more process).
+ */
+export async function cosignVersion(tool: CosignTool, run: Runner): Promise<string | undefined> {
+  const out = await run({ file: tool.path, args: ['version'] });
+  if (out.exitCode !== 0) return undefined;
+  return /^GitVersion:\s*v?(\d+\.\d+\.\d+)\b/m.exec(out.stdout + out.stderr)?.[1];
+}
+
 /** Which Sigstore instance signs: files given by the user (absolute paths), or public-good. */
 export interface SigstoreServices {
   signingConfigPath?: string;

@@ -28,7 +28,8 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 /** What went wrong getting a TUF target, as one of ghcr-blob's errors: bad input, bad metadata, or the network. */
 export function tufFailure(e: unknown, mirror: string): GhcrBlobError {
   const chain = causes(e);
-  const names = chain.map((c) => (c as { name?: string })?.name ?? '');
+  // tuf-js's error classes leave `name` as "Error": their constructors say which they are.
+  const names = chain.map((c) => (c instanceof Error ? c.constructor.name : ''));
   const codes = chain.map((c) => (c as { code?: string })?.code ?? '');
   const detail = chain
     .map(messageOf)

@@ -7,6 +7,7 @@ const parse = (argv: string[]) => parseLine(addTrustOptions, trustOptionsSchema,
 describe('trust options', () => {
   it.each<[string[], object]>([
     [[], {}],
+    [['--tuf-cache', '/var/cache/tuf'], { tufCache: '/var/cache/tuf' }],
     [['--trusted-root', '/etc/sigstore/trusted_root.json'], { trustedRoot: '/etc/sigstore/trusted_root.json' }],
   ])('%j → %o', (argv, expected) => {
     expect(parse(argv)).toEqual(expected);

@@ -26,7 +26,7 @@ const VARS = {
   WORKFLOW: 'octo/tools/.github/workflows/release.yml',
 };
 const PLACEHOLDER_DIGEST = `sha256:${'a'.repeat(64)}`;
-const COMMANDS = ['push', 'pull', 'sign', 'verify', 'doctor'];
+const COMMANDS = ['push', 'pull', 'sign', 'verify', 'doctor', 'trust'];
 
 /** A folder holding the files the examples name. */
 function exampleFolder(command?: string): string {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, env, freshCliDirs, run, trustFlags, useKit } from '../support/kit.js';
+import { EXIT, env, freshCliDirs, run, shQuote, trustFlags, useKit, writeScript } from '../support/kit.js';
 import { REPO_ROOT } from '../support/tools.js';
 import { startTufRepo, type TufRepo } from '../support/tuf-repo.js';
 
@@ -13,6 +13,13 @@ const TRUSTED_ROOT = readFileSync(
   join(REPO_ROOT, 'test/unit/verify/fixtures/github-staging-trusted-root.json'),
   'utf8',
 );
+
+const ANY_SIGNER = [
+  '--certificate-identity',
+  'https://example.com/me',
+  '--certificate-oidc-issuer',
+  'https://example.com',
+];
 
 const kit = useKit({ sigstore: true });
 let repo: TufRepo;
@@ -110,15 +117,29 @@ describe('trust fetch', () => {
   });
 });
 
+describe('--tuf-cache', () => {
+  it('puts both clients under one folder: cosign is run with TUF_ROOT=DIR/cosign', async () => {
+    const dirs = freshCliDirs();
+    const seen = join(dirs.cwd, 'tuf-root-seen');
+    // A stand-in cosign that records the TUF_ROOT it was given and passes detection as cosign 3.
+    const cosign = writeScript(
+      join(dirs.cwd, 'cosign'),
+      `printf '%s\\n' "$TUF_ROOT" >> ${shQuote(seen)}\necho '--identity-token --signing-config'`,
+    );
+    const cache = join(dirs.cwd, 'cache');
+    const r = await run(['verify', '/etc/hostname', '--bundle', '/etc/hostname', ...ANY_SIGNER, '--tuf-cache', cache], {
+      home: dirs.home,
+      env: env({ gen: 'sid', cosign }, { GHCR_BLOB_TIMEOUT: '5s' }),
+    });
+    // Public-good is out of reach here: the run ends at the network, after cosign was found.
+    expect(r.exitCode, r.stderr).toBe(EXIT.REGISTRY_UNREACHABLE);
+    expect(readFileSync(seen, 'utf8')).toBe(`${join(cache, 'cosign')}\n`);
+    expect(existsSync(join(dirs.home, '.sigstore'))).toBe(false);
+  });
+});
+
 // Tests may run as root, which write permissions do not stop: a HOME below a regular file cannot
 // be written by anyone, and stands for a read-only HOME.
-const ANY_SIGNER = [
-  '--certificate-identity',
-  'https://example.com/me',
-  '--certificate-oidc-issuer',
-  'https://example.com',
-];
-
 describe('a TUF cache that cannot be written', () => {
   function unwritableHome(): string {
     const dirs = freshCliDirs();

@@ -52,14 +52,14 @@ export function tufFailure(e: unknown, mirror: string): GhcrBlobError {
       },
     );
   }
-  return new GhcrBlobError(
-    'REGISTRY_UNREACHABLE',
-    `cannot get the trusted root through TUF from ${mirror}: ${detail}`,
-    {
-      cause: e,
-      recommendation: `check network access to ${mirror} (HTTPS_PROXY is honoured), or pass --trusted-root FILE to work offline`,
-    },
-  );
+  const what =
+    mirror === PUBLIC_GOOD_TUF_MIRROR
+      ? `the Sigstore public-good trusted root (${mirror})`
+      : `the trusted root from ${mirror}`;
+  return new GhcrBlobError('REGISTRY_UNREACHABLE', `cannot get ${what} through TUF: ${detail}`, {
+    cause: e,
+    recommendation: `check network access to ${mirror} (HTTPS_PROXY is honoured), or pass --trusted-root FILE to work offline`,
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ Environment:
   GITHUB_ACTIONS=true       masks secrets, errors as ::error:: annotations
   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
                             where --github-output / --github-summary write
+  GHCR_BLOB_TUF_CACHE       where public-good's TUF metadata is cached
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY
                             proxies for the token request, TUF, oras and cosign
   NO_COLOR, TERM=dumb       no progress display
@@ -36,5 +37,7 @@ Run "ghcr-blob help <command>" for a command's options.`;
 
 export function configureHelp(program: Command): void {
   program.addHelpText('after', TOP_LEVEL);
-  for (const cmd of [program, ...program.commands]) cmd.configureHelp({ helpWidth: 80, minWidthToWrap: 30 });
+  // Subcommands too (`trust fetch`).
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.configureHelp({ helpWidth: 80, minWidthToWrap: 30 });
 }

@@ -191,6 +191,12 @@ export class FakeOras implements Oras {
     return { subjectDigest: digest, referrers: this.referrers.get(digest) ?? [] };
   }
 
+  /** Every tag, in the order they were set (a registry's order is its own). */
+  async listTags(repository: string): Promise<string[]> {
+    this.record('listTags', repository);
+    return [...this.tags.keys()];
+  }
+
   async push(req: PushRequest): Promise<Descriptor> {
     this.record('push', req);
     return { mediaType: OCI_MANIFEST, digest: digestOf(req.reference), size: 1 };

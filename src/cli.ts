@@ -59,6 +59,8 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     registerSign,
     registerVerify,
     registerDoctor,
+    registerLs,
+    registerInspect,
     registerGithubIntegration,
     configureHelp,
   } = await import('./commands/all.js');
@@ -88,6 +90,8 @@ export async function buildProgram(deps: Deps): Promise<Command> {
   registerSign(program, deps);
   registerVerify(program, deps);
   registerDoctor(program, deps);
+  registerLs(program, deps);
+  registerInspect(program, deps);
   registerGithubIntegration(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)

@@ -8,7 +8,8 @@ import { addToolOptions, toolOptionsSchema } from './tools.js';
 
 export const lsOptionsSchema = authOptionsSchema
   .extend(remoteOptionsSchema.shape)
-  .extend(toolOptionsSchema.shape)
+  // oras alone: nothing is verified, so cosign is never run.
+  .extend(toolOptionsSchema.pick({ oras: true }).shape)
   .extend(outputOptionsSchema.shape)
   .extend({ all: z.boolean().default(false) });
 export type LsOptions = z.infer<typeof lsOptionsSchema>;

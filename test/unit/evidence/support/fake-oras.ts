@@ -150,8 +150,9 @@ export class FakeOras implements Oras {
     if (bytes.length > maxBytes) throw verificationError(`more than ${maxBytes} bytes arrived`);
   }
 
-  async fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void> {
+  async fetchManifest(reference: string, outputPath: string, maxBytes: number, signal?: AbortSignal): Promise<void> {
     this.record('fetchManifest', reference);
+    signal?.throwIfAborted();
     await this.write(outputPath, this.manifestBytes(reference), maxBytes);
   }
 

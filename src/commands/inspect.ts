@@ -17,7 +17,7 @@ Signers and times are shown as the signatures state them (UNVERIFIED);
 --verify checks each one against the policy and marks which pass.
 
 Examples:
-  ghcr-blob inspect ghcr.io/octo/tools/report.json:v1.2.0
+  ghcr-blob inspect ghcr.io/octo/tools/report.json:v1
   ghcr-blob inspect ghcr.io/octo/tools/report.json:v1.2.0 --verify \\
     --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0`,
   );

@@ -1,8 +1,8 @@
 // `ls` against a registry that will not stop: a tag listing that links to a fresh next page for
 // ever ends at the step budget (exit 7), one of huge pages is refused by size (exit 3) instead of
 // shown in part, and a registry that stalls every manifest still gets its tags listed, undated,
-// within the time limit. Both oras generations, a hostile proxy in front of the real registry;
-// nothing is left behind.
+// within the time limit; a missing repository and a wrong token fail as pull does. Both oras
+// generations, a hostile proxy in front of the real registry; nothing is left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryProxy, startRegistryProxy, TAGS_PATH } from '../support/hostile/registry-proxy.js';
 import { EXIT, expectCleanFailure, useKit } from '../support/kit.js';
@@ -42,8 +42,23 @@ describe.each(GENERATIONS)('ls against a hostile registry, oras from %s', (gen: 
     const r = await ls('--timeout', '60s');
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, kit.secrets(), [r.cwd]);
     expect(r.stderr).toContain('passed 1048576 bytes; refused rather than shown in part');
+    // Stopped at the cap: a few pages of ~250 KB past 1 MiB at most, not read on until the time limit.
+    expect(proxy.bytesServed(TAGS_PATH)).toBeGreaterThan(1024 * 1024);
+    expect(proxy.bytesServed(TAGS_PATH)).toBeLessThan(4 * 1024 * 1024);
     expect(r.stdout).toBe('');
     expect(r.left).toEqual([]);
+  });
+
+  it('a repository that does not exist is NOT_FOUND (exit 5); a wrong token is AUTH_FAILED (exit 4), not shown', async () => {
+    proxy.setRules([]);
+    const missing = await kit.run(['ls', `${kit.reg.host}/octo/nothing-here`, '-u', kit.reg.username]);
+    expectCleanFailure(missing, EXIT.NOT_FOUND, kit.secrets(), [missing.cwd]);
+    const wrong = 'not-the-token-4f1c';
+    const denied = await kit.run(['ls', `${kit.reg.host}/octo/many`, '-u', kit.reg.username], {
+      env: { GHCR_TOKEN: wrong },
+    });
+    expectCleanFailure(denied, EXIT.AUTH_FAILED, [...kit.secrets(), wrong], [denied.cwd]);
+    expect(denied.left).toEqual([]);
   });
 
   it('manifests that stall leave the tags undated, listed by name, within the time limit', async () => {

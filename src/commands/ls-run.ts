@@ -49,8 +49,14 @@ export async function runLs(repositoryArg: string, raw: unknown, deps: Deps): Pr
 
 /** One line a tag: name, created (or -), manifest digest (or -), and with --all what a hidden tag is. */
 export function lsLines(result: LsResult): string[] {
-  const width = Math.max(0, ...result.tags.map((t) => t.tag.length));
+  const width = (values: string[]) => Math.max(0, ...values.map((v) => v.length));
+  const [tagWidth, timeWidth] = [width(result.tags.map((t) => t.tag)), width(result.tags.map((t) => t.created ?? '-'))];
   return result.tags.map((t) =>
-    [t.tag.padEnd(width), t.created ?? '-', t.digest ?? '-', ...(t.hidden ? [`(${t.hidden})`] : [])].join('  '),
+    [
+      t.tag.padEnd(tagWidth),
+      (t.created ?? '-').padEnd(timeWidth),
+      t.digest ?? '-',
+      ...(t.hidden ? [`(${t.hidden})`] : []),
+    ].join('  '),
   );
 }

@@ -60,6 +60,8 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     registerVerify,
     registerDoctor,
     registerTrust,
+    registerLs,
+    registerInspect,
     registerGithubIntegration,
     configureHelp,
   } = await import('./commands/all.js');
@@ -90,6 +92,8 @@ export async function buildProgram(deps: Deps): Promise<Command> {
   registerVerify(program, deps);
   registerDoctor(program, deps);
   registerTrust(program, deps);
+  registerLs(program, deps);
+  registerInspect(program, deps);
   registerGithubIntegration(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)

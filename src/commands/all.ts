@@ -8,6 +8,8 @@ export { registerPush } from './push.js';
 export { registerSign } from './sign.js';
 export { registerVerify } from './verify.js';
 export { registerDoctor } from './doctor.js';
+export { registerInspect } from './inspect.js';
+export { registerLs } from './ls.js';
 export { registerTrust } from './trust.js';
 export { registerGithubIntegration } from './github.js';
 export { configureHelp } from './help.js';

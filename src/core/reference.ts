@@ -10,7 +10,8 @@ import { printableLine } from './printable.js';
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST =
   /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*))(?::[0-9]{1,5})?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
+/** A tag, as the distribution grammar spells it. */
+export const TAG = /^[\w][\w.-]{0,127}$/;
 
 /**
  * --expect-digest: the file's sha256, as `sha256sum` prints it (bare hex) or as OCI spells it
@@ -33,9 +34,11 @@ export interface Reference {
 
 const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG or ghcr.io/OWNER/NAME@sha256:<64 hex>';
 
-export function parseReference(input: string): Reference {
-  // `user:password@host/…` puts a credential in argv and shell history; refuse it without
-  // repeating any of it (the reference itself is the secret's carrier here).
+/**
+ * `user:password@host/…` puts a credential in argv and shell history; refuse it without
+ * repeating any of it (the reference itself is the secret's carrier here).
+ */
+function refuseUserInfo(input: string): void {
   const firstSlash = input.indexOf('/');
   if (input.slice(0, firstSlash < 0 ? input.length : firstSlash).includes('@')) {
     throw usageError(
@@ -43,6 +46,10 @@ export function parseReference(input: string): Reference {
       'drop the user info; give the user with --username and the token with --password-stdin or GHCR_TOKEN',
     );
   }
+}
+
+export function parseReference(input: string): Reference {
+  refuseUserInfo(input);
   const bad = (why: string) => usageError(printableLine(`invalid reference "${input}": ${why}`, 600), `use ${EXAMPLE}`);
   let rest = input;
   let digest: string | undefined;
@@ -55,14 +62,8 @@ export function parseReference(input: string): Reference {
   const slash = rest.indexOf('/');
   if (slash < 0) throw bad('it needs a registry host and a repository');
   const host = rest.slice(0, slash);
+  checkHost(host, bad);
   let path = rest.slice(slash + 1);
-  // A first component without '.' or ':' (and not localhost) is a Docker Hub path, not a host:
-  // refuse it rather than guess where the user meant to send their token.
-  if (!HOST.test(host) || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
-    throw bad(`"${host}" is not a registry host`);
-  }
-  const port = /:(\d+)$/.exec(host)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw bad(`port ${port} is not 1 to 65535`);
   let tag: string | undefined;
   const colon = path.lastIndexOf(':');
   if (colon >= 0) {
@@ -73,6 +74,22 @@ export function parseReference(input: string): Reference {
         `tag "${tag}" may hold only letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')`,
       );
   }
+  checkPath(path, bad);
+  if (!tag && !digest) throw bad('it needs a tag (:v1) or a digest (@sha256:…)');
+  return { host, repository: path, tag, digest };
+}
+
+function checkHost(host: string, bad: (why: string) => Error): void {
+  // A first component without '.' or ':' (and not localhost) is a Docker Hub path, not a host:
+  // refuse it rather than guess where the user meant to send their token.
+  if (!HOST.test(host) || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
+    throw bad(`"${host}" is not a registry host`);
+  }
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw bad(`port ${port} is not 1 to 65535`);
+}
+
+function checkPath(path: string, bad: (why: string) => Error): void {
   if (path.length === 0 || path.length > 255) throw bad('repository name must be 1 to 255 characters');
   for (const component of path.split('/')) {
     if (!COMPONENT.test(component)) {
@@ -81,8 +98,25 @@ export function parseReference(input: string): Reference {
       );
     }
   }
-  if (!tag && !digest) throw bad('it needs a tag (:v1) or a digest (@sha256:…)');
-  return { host, repository: path, tag, digest };
+}
+
+/**
+ * A repository alone (`ls`): `host/path`, no tag and no digest. User info before the host is
+ * refused without repeating it, as for a reference.
+ */
+export function parseRepository(input: string): Reference {
+  refuseUserInfo(input);
+  const firstSlash = input.indexOf('/');
+  const bad = (why: string) =>
+    usageError(printableLine(`invalid repository "${input}": ${why}`, 600), 'use ghcr.io/OWNER/NAME');
+  if (input.includes('@')) throw bad('a repository has no digest; drop the @sha256:…');
+  if (firstSlash < 0) throw bad('it needs a registry host and a repository');
+  const host = input.slice(0, firstSlash);
+  checkHost(host, bad);
+  const path = input.slice(firstSlash + 1);
+  if (path.includes(':')) throw bad('a repository has no tag; drop the :TAG');
+  checkPath(path, bad);
+  return { host, repository: path };
 }
 
 /**

@@ -5,7 +5,8 @@
 import * as z from 'zod';
 import { descriptorDigestSchema } from '../core/digest.js';
 import { descriptorSchema } from './oci.js';
-import { parseUntrustedJson } from '../core/json-input.js';
+import { checkUntrustedJson, parseUntrustedJson } from '../core/json-input.js';
+import { TAG } from '../core/reference.js';
 
 export const pushOutputSchema = z.object({
   mediaType: z.string(),
@@ -36,5 +37,17 @@ export function parseOrasJson<T>(schema: z.ZodType<T>, action: string, stdout: s
     source: `the output of oras ${action}`,
     what: 'what oras 1.2/1.3 print',
     code: 'INTERNAL',
+  });
+}
+
+const tagListingSchema = z.array(z.string().regex(TAG, 'must be a tag (letters, digits, _ . -; at most 128)'));
+
+/** `oras repo tags` (text): one tag a line; anything that is not a tag is refused, not shown. */
+export function parseTagListing(stdout: string): string[] {
+  const lines = stdout.split('\n').filter((line) => line !== '');
+  return checkUntrustedJson(lines, tagListingSchema, {
+    source: 'the output of oras repo tags',
+    what: 'one tag a line',
+    code: 'VERIFICATION_FAILED',
   });
 }

@@ -17,6 +17,7 @@ import {
   attachOutputSchema,
   discoverOutputSchema,
   parseOrasJson,
+  parseTagListing,
   pushOutputSchema,
   type ReferrerListing,
   referrerListingSchema,
@@ -83,7 +84,7 @@ export interface Oras {
    * Writes the manifest's exact bytes to `outputPath` (digests are computed over bytes); more
    * than `maxBytes` arriving stops oras (VERIFICATION_FAILED).
    */
-  fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void>;
+  fetchManifest(reference: string, outputPath: string, maxBytes: number, signal?: AbortSignal): Promise<void>;
   /**
    * Downloads one blob by digest (`host/repo@sha256:…`) into `outputPath`. oras checks the bytes
    * against the digest in the reference while downloading and fails (exit 1) on a mismatch; more
@@ -98,6 +99,11 @@ export interface Oras {
    * resolved to when oras names it (1.3). Bounded like discover; `signal` stops it.
    */
   listReferrers(subject: string, signal?: AbortSignal): Promise<ReferrerListing>;
+  /**
+   * The tags of `repository` (`host/repo`), in the registry's order, every page oras follows.
+   * Capped in size (what oras prints, MAX_TAG_LISTING_BYTES) and in total time (the step budget).
+   */
+  listTags(repository: string): Promise<string[]>;
   /** Stops oras once more than `maxBytes` arrived: the cap is on what is read, not what is claimed. */
   fetchBlob(reference: string, outputPath: string, maxBytes: number): Promise<void>;
   dispose(): Promise<void>;
@@ -117,6 +123,12 @@ export interface FenceSettings {
  * refused (exit 3) rather than parsed: nobody signs one blob tens of thousands of times.
  */
 export const MAX_LISTING_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What oras may print for one tag listing: at least 8,000 tags of the longest name (128), tens of
+ * thousands of usual ones. Past it the listing is refused, not shown in part.
+ */
+export const MAX_TAG_LISTING_BYTES = 1024 * 1024;
 
 const hostOf = (reference: string) => reference.slice(0, reference.indexOf('/'));
 
@@ -210,12 +222,21 @@ export async function openOras(
     async tag(pinnedReference, tag) {
       await invoke('tag', ['tag'], [pinnedReference, tag]);
     },
-    async fetchManifest(reference, outputPath, maxBytes) {
+    async fetchManifest(reference, outputPath, maxBytes, signal) {
       await invoke('manifest fetch', ['manifest', 'fetch', '--output', outputPath], [reference], {
         watch: outputPath,
         maxBytes,
         metadataCapBytes: maxBytes,
+        ...(signal ? { signal } : {}),
       });
+    },
+    async listTags(repository) {
+      // The text form (one tag a line) is the same in 1.2 and 1.3; `--format json` is 1.3 only.
+      const { data } = await invoke('repo tags', ['repo', 'tags'], [repository], {
+        stdoutLimit: MAX_TAG_LISTING_BYTES,
+        bounded: true,
+      });
+      return parseTagListing((data ?? Buffer.alloc(0)).toString('utf8'));
     },
     async fetchLayer(reference, outputPath, maxBytes, signal) {
       // Watching the file's folder: bytes landing there are progress, and are capped.

@@ -11,6 +11,7 @@ export {
   type SignatureBundle,
   type SigstoreBundle,
 } from './bundle.js';
+export { bundleFacts, type BundleFacts } from './bundle-facts.js';
 export { certificateClaims, type CertificateClaims, type FulcioClaims } from './certificate-claims.js';
 export { GITHUB_ACTIONS_ISSUER, parseGitHubWorkflow, type GitHubWorkflow } from './github-workflow.js';
 export {

@@ -2,10 +2,10 @@
 // CLI: its flags parse and pass every check made before any tool runs (policy, references, files,
 // stdin). oras and cosign are pointed at paths that do not exist, so an accepted command ends at the
 // first tool it needs (6) or at the network (7: the public-good trusted root), never at a usage
-// error (2); `--version` succeeds. Then for real, the registry host made a local one: every push and
-// plain pull; every verify and pull --verify (with the local stack's --trusted-root added) over
-// artifacts and bundles signed by the signer the example's policy names; every sign (with the
-// stack's signing config and a token on stdin added).
+// error (2); `--version` succeeds. Then for real, the registry host made a local one: every push,
+// plain pull, ls and inspect; every verify, pull --verify and inspect --verify (with the local
+// stack's --trusted-root added) over artifacts and bundles signed by the signer the example's policy
+// names; every sign (with the stack's signing config and a token on stdin added).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ const VARS = {
   WORKFLOW: 'octo/tools/.github/workflows/release.yml',
 };
 const PLACEHOLDER_DIGEST = `sha256:${'a'.repeat(64)}`;
-const COMMANDS = ['push', 'pull', 'sign', 'verify', 'doctor', 'trust'];
+const COMMANDS = ['push', 'pull', 'sign', 'verify', 'doctor', 'ls', 'inspect', 'trust'];
 
 /** A folder holding the files the examples name. */
 function exampleFolder(command?: string): string {
@@ -106,15 +106,15 @@ describe('the push and pull examples, for real against a local registry', () => 
   });
   afterAll(async () => reg?.stop());
 
-  it('every push, then every pull that needs no signature, from README and --help', async () => {
+  it('every push, then every pull, ls and inspect that needs no signature, from README and --help', async () => {
     const plain = [...readme, ...help].filter(
       (c) =>
-        ['push', 'pull'].includes(c.argv[0]!) &&
+        ['push', 'pull', 'ls', 'inspect'].includes(c.argv[0]!) &&
         !c.argv.some((a) => ['--sign', '--verify'].includes(a)) &&
         c.argv[1]!.startsWith('ghcr.io/'),
     );
-    const ordered = [...plain.filter((c) => c.argv[0] === 'push'), ...plain.filter((c) => c.argv[0] === 'pull')];
-    expect(ordered.length).toBeGreaterThanOrEqual(4);
+    const ordered = [...plain.filter((c) => c.argv[0] === 'push'), ...plain.filter((c) => c.argv[0] !== 'push')];
+    expect(ordered.length).toBeGreaterThanOrEqual(8);
     const fileDigest = `sha256:${createHash('sha256')
       .update(readFileSync(join(cwd, 'report.json')))
       .digest('hex')}`;
@@ -165,9 +165,11 @@ describe('the sign and verify examples, for real against a local registry and Si
   const local = (a: string) => a.replace(/^ghcr\.io\//, `${kit.reg.host}/`);
   const all = () => [...readme, ...help];
   const verifying = () =>
-    all().filter((c) => c.argv[0] === 'verify' || (c.argv[0] === 'pull' && c.argv.includes('--verify')));
+    all().filter(
+      (c) => c.argv[0] === 'verify' || (['pull', 'inspect'].includes(c.argv[0]!) && c.argv.includes('--verify')),
+    );
 
-  it('each verify and pull --verify, over artifacts and files signed by the signer its policy names', async () => {
+  it('each verify, pull --verify and inspect --verify, over artifacts and files signed by the signer its policy names', async () => {
     // Every reference the examples name holds one artifact with a signature by each of their signers.
     const refs = new Set(
       verifying()

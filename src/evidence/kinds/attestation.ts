@@ -7,6 +7,7 @@ import type { DigestAlgorithm } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
 import type { Runner } from '../../tools/exec.js';
 import {
+  bundleFacts,
   type DsseBundle,
   isDsseBundle,
   parseStatement,
@@ -15,7 +16,7 @@ import {
   verifyAttestationInProcess,
 } from '../../verify/index.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
-import type { EvidenceName, VerifiedEvidence, VerifyRequest } from './kind.js';
+import type { EvidenceDescription, EvidenceName, VerifiedEvidence, VerifyRequest } from './kind.js';
 import { bindSubject } from './subject.js';
 
 export interface Attestation {
@@ -46,6 +47,13 @@ export const attestationSubjects = (a: Attestation): string[] =>
 export const attestationDigestsNeeded = (a: Attestation): DigestAlgorithm[] => [
   ...new Set(a.statement.subjects.flatMap((s) => Object.keys(s.digests) as DigestAlgorithm[])),
 ];
+
+export const describeAttestation = (name: EvidenceName, a: Attestation): EvidenceDescription => ({
+  evidence: name,
+  predicateType: a.statement.predicateType,
+  subjects: attestationSubjects(a),
+  bundle: bundleFacts(a.bundle),
+});
 
 export async function verifyAttestation(
   name: EvidenceName,

@@ -11,6 +11,7 @@ import {
   type Attestation,
   attestationDigestsNeeded,
   attestationSubjects,
+  describeAttestation,
   parseAttestation,
   peekPredicateType,
   verifyAttestation,
@@ -24,5 +25,6 @@ export const cosignSignedArtifact: EvidenceKind<Attestation> = {
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
   digestsNeeded: attestationDigestsNeeded,
+  describe: (a) => describeAttestation('cosign-signed-artifact', a),
   verify: (a, req, run) => verifyAttestation('cosign-signed-artifact', a, req, run),
 };

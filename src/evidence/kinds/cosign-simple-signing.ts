@@ -11,6 +11,7 @@ import { ociDigest, sha256Bytes } from '../../core/digest.js';
 import { verificationError } from '../../core/errors.js';
 import { printableLine } from '../../core/printable.js';
 import {
+  bundleFacts,
   isSignatureBundle,
   parseSimpleSigning,
   type SignatureBundle,
@@ -35,6 +36,11 @@ export const cosignSimpleSigning: EvidenceKind<SimpleSigningEvidence> = {
     return { bundle, payload, claim: parseSimpleSigning(payload) };
   },
   subjectDigests: (e) => [e.claim.manifestDigest],
+  describe: (e) => ({
+    evidence: 'cosign-simple-signing',
+    subjects: [e.claim.manifestDigest],
+    bundle: bundleFacts(e.bundle),
+  }),
 
   async verify({ bundle, payload, claim }, { target, bundlePath, check }, run) {
     const art = target.artifact;

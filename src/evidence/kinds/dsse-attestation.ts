@@ -10,6 +10,7 @@ import {
   type Attestation,
   attestationDigestsNeeded,
   attestationSubjects,
+  describeAttestation,
   parseAttestation,
   peekPredicateType,
   verifyAttestation,
@@ -25,6 +26,7 @@ export const dsseAttestation: EvidenceKind<Attestation> = {
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
   digestsNeeded: attestationDigestsNeeded,
+  describe: (a) => describeAttestation('dsse-attestation', a),
   verify(a, req, run) {
     // Why exact: a predicate type is a URI naming what the statement claims; a near one claims something else.
     if (a.statement.predicateType !== req.check.predicateType) {

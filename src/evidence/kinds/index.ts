@@ -5,7 +5,7 @@ import { verificationError } from '../../core/errors.js';
 import type { SigstoreBundle } from '../../verify/index.js';
 import { cosignSignedArtifact } from './cosign-signed-artifact.js';
 import { dsseAttestation } from './dsse-attestation.js';
-import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import type { EvidenceDescription, EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
 import { cosignSimpleSigning } from './cosign-simple-signing.js';
 import { messageSignature } from './message-signature.js';
 
@@ -39,4 +39,10 @@ export async function verifyEvidence(
 ): Promise<VerifiedEvidence> {
   const kind = evidenceKindOf(bundle, payload);
   return kind.verify(kind.parse(bundle, payload), req, run);
+}
+
+/** What a bundle says it is, unverified, read by the kind its data calls for. */
+export function describeEvidence(bundle: SigstoreBundle, payload?: Buffer): EvidenceDescription {
+  const kind = evidenceKindOf(bundle, payload);
+  return kind.describe(kind.parse(bundle, payload));
 }

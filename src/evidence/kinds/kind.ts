@@ -7,7 +7,13 @@
 import type { DigestAlgorithm } from '../../core/digest.js';
 import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
-import type { SigstoreBundle, TrustedRoot, VerificationPolicy, VerifiedSigner } from '../../verify/index.js';
+import type {
+  BundleFacts,
+  SigstoreBundle,
+  TrustedRoot,
+  VerificationPolicy,
+  VerifiedSigner,
+} from '../../verify/index.js';
 
 export type EvidenceName =
   | 'message-signature'
@@ -73,6 +79,17 @@ export interface VerifyRequest {
   check: VerificationCheck;
 }
 
+/** What a candidate says it is, read and NOT verified (inspect shows it before any verification). */
+export interface EvidenceDescription {
+  evidence: EvidenceName;
+  /** The statement's predicate type (attestations and cosign-signed artifacts). */
+  predicateType?: string;
+  /** The `alg:hex` digests it claims to be about. */
+  subjects: string[];
+  /** Signer, log entry and times as the bundle states them. */
+  bundle: BundleFacts;
+}
+
 export interface EvidenceKind<E> {
   readonly name: EvidenceName;
   /**
@@ -86,4 +103,6 @@ export interface EvidenceKind<E> {
   /** The digests of the file (beyond sha256) this evidence can be bound by: hash them in the same read. */
   digestsNeeded?(evidence: E): DigestAlgorithm[];
   verify(evidence: E, req: VerifyRequest, run: Runner): Promise<VerifiedEvidence>;
+  /** What it says about itself, unverified: for showing, never for deciding. */
+  describe(evidence: E): EvidenceDescription;
 }

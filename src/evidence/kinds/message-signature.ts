@@ -1,6 +1,7 @@
 /** What `cosign sign-blob --bundle` and `ghcr-blob sign` write: a signature over a sha256 digest. */
 import type { Runner } from '../../tools/exec.js';
 import {
+  bundleFacts,
   isSignatureBundle,
   messageDigestAlgorithm,
   type SignatureBundle,
@@ -22,6 +23,11 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
   subjectDigests: (bundle) => [
     `${messageDigestAlgorithm(bundle)}:${bundle.content.messageSignature.messageDigest.digest.toString('hex')}`,
   ],
+  describe: (bundle) => ({
+    evidence: 'message-signature',
+    subjects: messageSignature.subjectDigests(bundle),
+    bundle: bundleFacts(bundle),
+  }),
   // cosign signs sha384/sha512 of the file with P-384/P-521 keys.
   digestsNeeded: (bundle) => [messageDigestAlgorithm(bundle)],
 

@@ -31,7 +31,13 @@ export type Fault =
    * `maxPages` answers on one path the Link header is dropped, so a client that follows it forever
    * still ends and the count shows how far it went.
    */
-  | { kind: 'referrersLoop'; maxPages: number; linkTo?: 'self' | 'chain'; manifests?: object[] };
+  | { kind: 'referrersLoop'; maxPages: number; linkTo?: 'self' | 'chain'; manifests?: object[] }
+  /**
+   * Answer `GET /v2/<name>/tags/list` itself: `tagsPerPage` made-up tags (each `nameBytes` long) a
+   * page, and a `Link: <…?page=N+1>; rel="next"` to a fresh URL until `maxPages` pages were served:
+   * an endless list (many pages) or a huge one (long pages).
+   */
+  | { kind: 'tagsLoop'; maxPages: number; tagsPerPage: number; nameBytes?: number };
 
 export interface FaultRule {
   /** Matched against the URL path (no query), e.g. /\/blobs\/sha256:/. */
@@ -69,6 +75,9 @@ export function pickRule(rules: FaultRule[], used: Map<FaultRule, number>, metho
   }
   return undefined;
 }
+
+/** `/v2/<name>/tags/list`; the name may hold slashes. */
+export const TAGS_PATH = /^\/v2\/(.+)\/tags\/list$/;
 
 /** `/v2/<name>/referrers/<digest>`; the name may hold slashes. */
 export const REFERRERS_PATH = /^\/v2\/(.+)\/referrers\/([a-z0-9]+:[a-f0-9]+)$/;

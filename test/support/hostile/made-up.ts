@@ -63,3 +63,30 @@ export function answerReferrersLoop(
   res.end(body);
   rec.finished = true;
 }
+
+export function answerTagsLoop(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rec: ProxiedRequest,
+  fault: Of<'tagsLoop'>,
+  seen: readonly ProxiedRequest[],
+): void {
+  const served = seen.filter((r) => r.path === rec.path && r.fault === 'tagsLoop').length;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (served < fault.maxPages) {
+    const url = new URL(req.url ?? rec.path, 'http://x');
+    url.searchParams.set('page', String(served + 1));
+    headers['link'] = `<${url.pathname}${url.search}>; rel="next"`;
+  }
+  const name = rec.path.replace(/^\/v2\/|\/tags\/list$/g, '');
+  const tags = Array.from({ length: fault.tagsPerPage }, (_, i) => {
+    const tag = `p${served}-${i}-`;
+    return tag.padEnd(Math.max(tag.length, fault.nameBytes ?? 0), 'x').slice(0, 128);
+  });
+  const body = Buffer.from(JSON.stringify({ name, tags }));
+  rec.status = 200;
+  rec.bodyBytes = body.length;
+  res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+  rec.finished = true;
+}

@@ -14,7 +14,7 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { padTo, relayBody } from './body.js';
 import { pickRule, type FaultRule, type ProxiedRequest } from './faults.js';
-import { answerEchoAuthorization, answerReferrersLoop, answerStatus } from './made-up.js';
+import { answerEchoAuthorization, answerReferrersLoop, answerStatus, answerTagsLoop } from './made-up.js';
 
 export * from './faults.js';
 
@@ -108,6 +108,11 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
     if (fault?.kind === 'referrersLoop') {
       req.resume();
       answerReferrersLoop(req, res, rec, fault, requests);
+      return;
+    }
+    if (fault?.kind === 'tagsLoop') {
+      req.resume();
+      answerTagsLoop(req, res, rec, fault, requests);
       return;
     }
     let holding = false;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, parseReference, pinned, referenceOrMissingFile } from '../../../src/core/reference.js';
+import {
+  formatReference,
+  parseReference,
+  parseRepository,
+  pinned,
+  referenceOrMissingFile,
+} from '../../../src/core/reference.js';
 import { GhcrBlobError } from '../../../src/core/errors.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -85,5 +91,35 @@ describe('referenceOrMissingFile (sign/verify when no file of that name exists)'
     const e = refusal('alice:s3cret-token@ghcr.io/octo/tools:v1');
     expect(e.code).toBe('USAGE');
     expect(e.message).not.toContain('s3cret-token');
+  });
+});
+
+describe('parseRepository (ls)', () => {
+  it('takes host/path alone', () => {
+    expect(parseRepository('ghcr.io/octo/tools/report.json')).toEqual({
+      host: 'ghcr.io',
+      repository: 'octo/tools/report.json',
+    });
+    expect(parseRepository('localhost:5000/a/b')).toEqual({ host: 'localhost:5000', repository: 'a/b' });
+  });
+
+  it.each([
+    ['ghcr.io/octo/tools:v1', /has no tag/],
+    [`ghcr.io/octo/tools@${D}`, /has no digest/],
+    ['octo/tools', /not a registry host/],
+    ['ghcr.io', /needs a registry host and a repository/],
+    ['ghcr.io/Octo/tools', /lower-case/],
+  ])('refuses %s', (input, why) => {
+    expect(() => parseRepository(input)).toThrow(why);
+  });
+
+  it('refuses user info before the host without repeating it', () => {
+    try {
+      parseRepository('me:s3cret@ghcr.io/octo/tools');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as GhcrBlobError).code).toBe('USAGE');
+      expect((e as GhcrBlobError).message).not.toContain('s3cret');
+    }
   });
 });

@@ -3,10 +3,12 @@
 import type { SerializedBundle } from '@sigstore/bundle';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
-import { evidenceKindOf } from '../../../src/evidence/kinds/index.js';
+import { describeEvidence, evidenceKindOf } from '../../../src/evidence/kinds/index.js';
 import { bindSubject } from '../../../src/evidence/kinds/subject.js';
 import { parseBundle } from '../../../src/verify/bundle.js';
-import { githubClaims } from '../verify/support/github-claims.js';
+import { sha256Bytes } from '../../../src/core/digest.js';
+import { GITHUB_ACTIONS_ISSUER } from '../../../src/verify/github-workflow.js';
+import { githubClaims, workflowSan } from '../verify/support/github-claims.js';
 import { startMockSigstore } from '../verify/support/mock-sigstore.js';
 
 let signature: SerializedBundle;
@@ -56,6 +58,40 @@ describe('evidenceKindOf: chosen by the bundle', () => {
     ]);
     const bad = dsse('x', 'application/vnd.example+json');
     expect(() => evidenceKindOf(bad).parse(bad)).toThrow(/payload type is not in-toto/);
+  });
+});
+
+describe('describeEvidence: what a candidate says about itself, unverified', () => {
+  it('a message signature: its signed digest and the signer its certificate names, with its times', () => {
+    const d = describeEvidence(parseBundle(JSON.stringify(signature)));
+    expect(d.evidence).toBe('message-signature');
+    expect(d.predicateType).toBeUndefined();
+    expect(d.subjects).toEqual([`sha256:${sha256Bytes(Buffer.from('blob')).toString('hex')}`]);
+    expect(d.bundle.signer).toEqual({ certificate: true, identity: workflowSan(), issuer: GITHUB_ACTIONS_ISSUER });
+    expect(d.bundle.integratedTime ?? d.bundle.signedTimestamps[0]).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('an attestation: its predicate type and subjects', () => {
+    const d = describeEvidence(dsse('https://slsa.dev/provenance/v1'));
+    expect(d).toMatchObject({
+      evidence: 'dsse-attestation',
+      predicateType: 'https://slsa.dev/provenance/v1',
+      subjects: [`sha256:${'ab'.repeat(32)}`],
+    });
+    expect(describeEvidence(dsse('https://sigstore.dev/cosign/sign/v1')).evidence).toBe('cosign-signed-artifact');
+  });
+
+  it('signed with a key: no certificate, only the hint (never an identity)', () => {
+    const copy = structuredClone(signature) as any;
+    delete copy.verificationMaterial.certificate;
+    delete copy.verificationMaterial.x509CertificateChain;
+    copy.verificationMaterial.publicKey = { hint: 'release-key' };
+    const d = describeEvidence(parseBundle(JSON.stringify(copy)));
+    expect(d.bundle.signer).toEqual({ certificate: false, keyHint: 'release-key' });
+  });
+
+  it('a statement that is not in-toto cannot be described: refused like parse()', () => {
+    expect(() => describeEvidence(dsse('x', 'application/vnd.example+json'))).toThrow(/payload type is not in-toto/);
   });
 });
 

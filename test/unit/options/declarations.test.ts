@@ -14,6 +14,8 @@ import { addSigningOptions, signingOptionsSchema } from '../../../src/options/si
 import { addToolOptions, toolOptionsSchema } from '../../../src/options/tools.js';
 import { addTrustOptions, trustOptionsSchema } from '../../../src/options/trust.js';
 import { addVerifyOptions, verifyOptionsSchema } from '../../../src/options/verify.js';
+import { addInspectOptions, inspectOptionsSchema } from '../../../src/options/inspect.js';
+import { addLsOptions, lsOptionsSchema } from '../../../src/options/ls.js';
 import { parseOptions } from '../../../src/options/parse.js';
 import { commandWith, rawOptions } from './support/command-line.js';
 
@@ -32,6 +34,8 @@ const MODULES: Module[] = [
   ['pull', addPullOptions, pullOptionsSchema],
   ['sign', addSignOptions, signOptionsSchema],
   ['verify', addVerifyOptions, verifyOptionsSchema],
+  ['ls', addLsOptions, lsOptionsSchema],
+  ['inspect', addInspectOptions, inspectOptionsSchema],
 ];
 
 describe.each(MODULES)('%s options', (_name, add, schema) => {

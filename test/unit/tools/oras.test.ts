@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRequest } from '../../../src/tools/exec.js';
-import { type Credentials, detectOras, type OrasTool, openOras, type Transport } from '../../../src/tools/oras.js';
+import {
+  type Credentials,
+  detectOras,
+  MAX_TAG_LISTING_BYTES,
+  type OrasTool,
+  openOras,
+  type Transport,
+} from '../../../src/tools/oras.js';
 import { recordingRunner } from './support/recording-runner.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'oras-argv-'));
@@ -323,6 +330,21 @@ describe.each([ORAS_1_2, ORAS_1_3])('oras $version listReferrers', (tool) => {
     expect(listing.referrers.map((d) => d.digest)).toEqual([D2, D3]);
     // 1.2 prints no subject: such a listing can never stand in for one by digest.
     expect(listing.subjectDigest).toBe(tool.generation === '1.3' ? D1 : undefined);
+    await oras.dispose();
+  });
+});
+
+describe.each([ORAS_1_2, ORAS_1_3])('oras $version listTags', (tool) => {
+  it('one bounded `repo tags` (text, the same in both generations), capped in bytes, read one tag a line', async () => {
+    const fake = recordingRunner(() => ({ stdout: '', data: Buffer.from('v1\nsha256-abc\nv2\n') }));
+    const oras = await openOras(tool, fake.run, withoutCredentials);
+    expect(await oras.listTags('localhost:5000/octo/report.json')).toEqual(['v1', 'sha256-abc', 'v2']);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({
+      args: ['repo', 'tags', '--', 'localhost:5000/octo/report.json'],
+      bounded: true,
+      stdoutLimit: MAX_TAG_LISTING_BYTES,
+    });
     await oras.dispose();
   });
 });

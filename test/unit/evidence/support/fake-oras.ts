@@ -150,8 +150,9 @@ export class FakeOras implements Oras {
     if (bytes.length > maxBytes) throw verificationError(`more than ${maxBytes} bytes arrived`);
   }
 
-  async fetchManifest(reference: string, outputPath: string, maxBytes: number): Promise<void> {
+  async fetchManifest(reference: string, outputPath: string, maxBytes: number, signal?: AbortSignal): Promise<void> {
     this.record('fetchManifest', reference);
+    signal?.throwIfAborted();
     await this.write(outputPath, this.manifestBytes(reference), maxBytes);
   }
 
@@ -189,6 +190,12 @@ export class FakeOras implements Oras {
     const digest = at >= 0 ? subject.slice(at + 1) : this.tags.get(subject.slice(subject.lastIndexOf(':') + 1));
     if (!digest) throw new GhcrBlobError('NOT_FOUND', `${subject}: not found`);
     return { subjectDigest: digest, referrers: this.referrers.get(digest) ?? [] };
+  }
+
+  /** Every tag, in the order they were set (a registry's order is its own). */
+  async listTags(repository: string): Promise<string[]> {
+    this.record('listTags', repository);
+    return [...this.tags.keys()];
   }
 
   async push(req: PushRequest): Promise<Descriptor> {

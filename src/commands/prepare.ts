@@ -153,7 +153,7 @@ function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices 
  * environment's policy whole. `repository` (`host/path`; none for a local file) picks a policy
  * file's per-repository signers.
  */
-async function prepareSigners(
+export async function prepareSigners(
   opts: PolicyOptions,
   deps: Deps,
   repository: string | undefined,

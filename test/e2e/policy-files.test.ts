@@ -3,16 +3,21 @@
 // generations), a real registry, the local Sigstore stack: the second signer matching is accepted and
 // named; none matching is exit 3 with nothing landed or left; flags and the environment compose as
 // README says.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  cosignPath,
   EXIT,
   expectCleanFailure,
   freshCliDirs,
   GITHUB_ISSUER,
   RELEASE,
   RELEASE_SAN,
+  runCli,
+  signingFlags,
   useKit,
   workflowSpec,
 } from '../support/kit.js';
@@ -129,5 +134,47 @@ describe.each(GENERATIONS)('policy files with oras and cosign from %s', (gen: Ge
     expect(other.stderr).toMatch(/accepts no signer for localhost:\d+\/octo\/app/);
     expect(other.landed).toBeNull();
     expect(other.left).toEqual([]);
+  });
+});
+
+describe('a key signer in a policy file (cosign 3)', () => {
+  const kit = useKit({ gen: 'sid', sigstore: true, registry: false });
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  let keyDir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    keyDir = freshCliDirs().cwd;
+    // The test's own setup: cosign takes a new key's password from COSIGN_PASSWORD.
+    await execa(cosignPath(3), ['generate-key-pair', '--output-key-prefix', 'release'], {
+      cwd: keyDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: keyDir, COSIGN_PASSWORD: password },
+      extendEnv: false,
+    });
+    file = kit.file('{"signed with":"a key"}\n');
+    const signed = await runCli(
+      ['sign', file, '--key', join(keyDir, 'release.key'), '--key-password-stdin', ...signingFlags(kit.stack)],
+      { stdin: `${password}\n`, env: kit.env() },
+    );
+    expect(signed.exitCode, signed.stderr).toBe(EXIT.OK);
+  });
+
+  it("`key: ./release.pub` is the policy file's neighbour: the key signer after an identity signer accepts", async () => {
+    const path = join(keyDir, 'policy.yaml');
+    writeFileSync(path, `signers:\n  - githubWorkflow: ${workflowSpec(RELEASE)}\n  - key: ./release.pub\n`);
+    // Run elsewhere: ./release.pub is found next to the policy file, not in the working directory.
+    const r = await kit.verify(file, { policy: ['--policy', path], json: true });
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    expect(r.json.publicKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(r.json.signer).toMatchObject({ index: 2, entry: 'signers[1]', policyFile: path });
+    expect(r.json.verifiers).toEqual(['sigstore-js', 'cosign 3']);
+  });
+
+  it('identity signers only: a key signature is refused (exit 3), each signer with its reason', async () => {
+    const path = join(keyDir, 'identities.yaml');
+    writeFileSync(path, TWO_YAML);
+    const r = await kit.verify(file, { policy: ['--policy', path] });
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [password]);
+    expect(r.stderr).toMatch(/an identity signer, and the bundle is signed with a key/);
   });
 });

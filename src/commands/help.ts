@@ -10,6 +10,8 @@ Environment:
   GITHUB_ACTOR              default user name
   GHCR_BLOB_ORAS, GHCR_BLOB_COSIGN
                             the oras / cosign binaries (else PATH)
+  GHCR_BLOB_POLICY          the policy file of verify and pull --verify, when
+                            no signer flag is given
   ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN
                             GitHub Actions: the job's OIDC token service
   GITHUB_ACTIONS=true       masks secrets, errors as ::error:: annotations

@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { formatDuration, TIMEOUT_HINT, withDeadline } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
-import type { VerificationCheck } from '../evidence/verify-file.js';
+import type { PreparedCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
-import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, refuseMixedPolicy } from '../options/policy.js';
+import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, POLICY_ENV, signerFlagsGiven } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
 import type { ToolOptions } from '../options/tools.js';
@@ -25,7 +25,7 @@ import { exposureWarnings, type ToolVersion } from '../tools/advisories.js';
 import { checkTufCache, resolveTufCache, type TufCache, type TufClient } from '../core/tuf-cache.js';
 import type { KmsScheme } from '../tools/kms.js';
 import type { Signer } from '../tools/signer.js';
-import type { VerificationPolicy } from '../verify/policy.js';
+import type { AcceptedSigner } from '../verify/policy.js';
 import { detectOras, type Oras, type OrasTool, openOras, type Transport } from '../tools/oras.js';
 import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
@@ -184,15 +184,56 @@ function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices 
   };
 }
 
-/** Policy, cosign and trust material, settled before anything is downloaded. */
-export async function prepareVerification(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<VerificationCheck> {
-  refuseMixedPolicy(opts);
-  // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
-  const policy: VerificationPolicy =
-    opts.key === undefined
-      ? (await import('../verify/policy.js')).buildIdentityPolicy(opts)
-      : await (await import('../verify/key-policy.js')).loadKeyPolicy(resolve(opts.key), opts.tlogUpload ?? true);
+/**
+ * Who may have signed: --policy FILE, else the signer flags, else the file GHCR_BLOB_POLICY names.
+ * Never a mix: --policy beside a signer flag is a usage error, and signer flags replace the
+ * environment's policy whole. `repository` (`host/path`; none for a local file) picks a policy
+ * file's per-repository signers.
+ */
+export async function prepareSigners(
+  opts: PolicyOptions,
+  deps: Deps,
+  repository: string | undefined,
+): Promise<AcceptedSigner[]> {
+  const flags = signerFlagsGiven(opts);
+  const fromEnv = deps.env[POLICY_ENV] || undefined;
+  // Loaded on demand: the RE2 engine (and a YAML parser) are only needed when verifying.
+  const { buildSignerPolicy, readPolicyFile, signersFromFile } = await import('./policy-file.js');
+  const fromFile = async (path: string, via: string) => {
+    const signers = await signersFromFile(await readPolicyFile(path, via), path, repository, (w) => deps.log.info(w));
+    deps.log.debug(`policy: ${signers.length} signer(s) from ${path} (${via})`);
+    return signers;
+  };
+  if (opts.policy !== undefined) {
+    if (flags.length > 0) {
+      throw usageError(
+        `--policy and ${flags.join(', ')} conflict: with --policy, the file names every accepted signer`,
+        'add that signer to the policy file, or drop --policy',
+      );
+    }
+    return fromFile(opts.policy, '--policy');
+  }
+  if (flags.length === 0) {
+    if (fromEnv !== undefined) return fromFile(fromEnv, POLICY_ENV);
+    throw usageError(
+      "verifying needs the signer's identity: pass --github-workflow, --gitlab-pipeline, or " +
+        `--certificate-identity(-regexp) with an issuer, or --key, or a policy file (--policy FILE or ${POLICY_ENV})`,
+      'e.g. --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0',
+    );
+  }
+  if (fromEnv !== undefined) deps.log.info(`${POLICY_ENV} is not used: the command line names the signer`);
+  const policy = await buildSignerPolicy(opts);
   for (const warning of policy.warnings) deps.log.info(warning);
+  return [{ policy, predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE }];
+}
+
+/** Policy, cosign and trust material, settled before anything is downloaded. */
+export async function prepareVerification(
+  opts: PolicyOptions & ToolOptions,
+  deps: Deps,
+  repository?: string,
+): Promise<PreparedCheck> {
+  const signers = await prepareSigners(opts, deps, repository);
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   const cache = trustedRootPath
     ? undefined
@@ -205,14 +246,7 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
       : publicGoodRoot(deps, cache?.sigstoreJs),
   ]);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
-  return {
-    policy,
-    cosign,
-    trustedRoot,
-    trustedRootPath,
-    engine: opts.engine,
-    predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE,
-  };
+  return { signers, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
 }
 
 /**
@@ -223,8 +257,12 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
 export async function prepareVerificationAndConnect(
   opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions,
   deps: Deps,
-): Promise<{ check: VerificationCheck; oras: Oras }> {
-  const [check, oras] = await Promise.allSettled([prepareVerification(opts, deps), connectRegistry(opts, deps)]);
+  repository: string,
+): Promise<{ check: PreparedCheck; oras: Oras }> {
+  const [check, oras] = await Promise.allSettled([
+    prepareVerification(opts, deps, repository),
+    connectRegistry(opts, deps),
+  ]);
   if (check.status === 'rejected') {
     if (oras.status === 'fulfilled') await oras.value.dispose();
     throw check.reason;

@@ -9,7 +9,7 @@ import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../a
 import { isPlainFileName } from '../artifact/manifest.js';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, type OutputFolder, prepareOutputFolder, privateTempDir, type TempDir } from '../core/fs.js';
-import { formatReference, parseReference } from '../core/reference.js';
+import { formatReference, parseReference, repositoryOf } from '../core/reference.js';
 import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
 import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
@@ -43,7 +43,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   const naming = opts.name !== undefined ? { name: opts.name } : {};
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const { check, oras } = opts.verify
-    ? await prepareVerificationAndConnect(opts, deps)
+    ? await prepareVerificationAndConnect(opts, deps, repositoryOf(ref))
     : { check: undefined, oras: await connectRegistry(opts, deps) };
   let output: OutputFolder | undefined;
   let work: TempDir | undefined;
@@ -62,6 +62,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     if (check) {
       // Loaded only with --verify: the Sigstore stack is heavy to start.
       const { verifyArtifact, verifiedBlobJson, describeSkipped } = await import('../evidence/verify-artifact.js');
+      const { describeMatchedSigner } = await import('../evidence/verify-file.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
       const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
         verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, naming, beforeDownload }),
@@ -69,7 +70,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
       deps.log.info(
-        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeSkipped(done.verified.skippedSignatures)}`,
+        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeMatchedSigner(verification)}${describeSkipped(done.verified.skippedSignatures)}`,
       );
     } else {
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest, naming);

@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
-import { referenceOrMissingFile } from '../core/reference.js';
+import { referenceOrMissingFile, repositoryOf } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
 export { describeSkipped } from '../evidence/verify-artifact.js';
-import { type VerifiedFile, verifiedJson, verifyFile } from '../evidence/verify-file.js';
+import { describeMatchedSigner, verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
@@ -31,7 +31,7 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
     refArg,
     'verify takes a local file (with its bundle) or a reference like ghcr.io/OWNER/NAME:TAG',
   );
-  const { check, oras } = await prepareVerificationAndConnect(opts, deps);
+  const { check, oras } = await prepareVerificationAndConnect(opts, deps, repositoryOf(ref));
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();
@@ -73,7 +73,9 @@ export async function runVerify(target: string, raw: unknown, deps: Deps) {
   return verifyRemote(target, opts, deps);
 }
 
-export function describeVerified(v: Pick<VerifiedFile, 'identity' | 'issuer' | 'verifiers' | 'publicKey'>): string {
-  if (v.publicKey) return `Verified: signed with the key ${v.publicKey}; checked by ${v.verifiers.join(' and ')}`;
-  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); checked by ${v.verifiers.join(' and ')}`;
+export function describeVerified(v: ReturnType<typeof verifiedJson>): string {
+  const matched = describeMatchedSigner(v);
+  if (v.publicKey)
+    return `Verified: signed with the key ${v.publicKey}; checked by ${v.verifiers.join(' and ')}${matched}`;
+  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); checked by ${v.verifiers.join(' and ')}${matched}`;
 }

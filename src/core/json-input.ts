@@ -13,8 +13,16 @@ import { type ErrorCode, GhcrBlobError, isGhcrBlobError, usageError } from './er
  */
 export const MAX_JSON_INPUT_BYTES = 16 * 1024 * 1024;
 
-/** Reads a small input file; a missing, unreadable or oversized file is a USAGE error. */
-export async function readSmallFile(path: string, what: string, maxBytes = MAX_JSON_INPUT_BYTES): Promise<string> {
+/**
+ * Reads a small input file; a missing, unreadable or oversized file is a USAGE error.
+ * `expected` says what size such a file has (for the message).
+ */
+export async function readSmallFile(
+  path: string,
+  what: string,
+  maxBytes = MAX_JSON_INPUT_BYTES,
+  expected = 'a small JSON file',
+): Promise<string> {
   let size: number;
   try {
     const info = await stat(path);
@@ -25,7 +33,7 @@ export async function readSmallFile(path: string, what: string, maxBytes = MAX_J
   }
   if (size > maxBytes) {
     throw usageError(
-      `${what} ${path} is ${size} bytes; a ${what} is a small JSON file`,
+      `${what} ${path} is ${size} bytes; a ${what} is ${expected}`,
       'Check the order of the arguments: was the signed file given in its place?',
     );
   }
@@ -75,10 +83,18 @@ export function checkUntrustedJson<T>(value: unknown, schema: z.ZodType<T>, from
   return checked.data;
 }
 
-/** `tlogs[0].publicKey.validFor.start: Invalid input…`, for at most three zod issues. */
+/**
+ * `tlogs[0].publicKey.validFor.start: Invalid input…`, for at most three zod issues. An unknown
+ * key of a strict object is named by its own path (`signers[0].sourceRf: unknown key`).
+ */
 export function describeZodError(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 3).map((issue) => `${issuePath(issue.path)}: ${plain(issue.message)}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }))
+      : [issue],
+  );
+  const lines = issues.slice(0, 3).map((issue) => `${issuePath(issue.path)}: ${plain(issue.message)}`);
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
   return lines.join('; ') + more;
 }
 

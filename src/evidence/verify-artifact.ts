@@ -16,8 +16,9 @@ import type { Oras } from '../tools/oras.js';
 import { sha256File } from '../core/digest.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { findSignatures, type SourceName, type SourceResult } from './sources/index.js';
+import { describeSigners } from './any-signer.js';
 import {
-  type VerificationCheck,
+  type PreparedCheck,
   type VerifiedFile,
   type VerifyFileRequest,
   verifiedJson,
@@ -82,7 +83,7 @@ export const hasUsable = (f: SourceResult) => f.found.some((c) => !('skipped' in
  */
 export async function verifyCandidates(
   ctx: { blob: ResolvedBlob; file: string; run: Runner; log: Logger },
-  check: VerificationCheck,
+  check: PreparedCheck,
   { found, notExamined }: SourceResult,
   target: () => Promise<Pick<VerifyFileRequest, 'sha256' | 'artifact'>>,
 ): Promise<VerifiedBlob> {
@@ -133,7 +134,7 @@ export async function verifyCandidates(
   const beyond = notExamined ? `; ${notExamined} more not examined (limit ${MAX_CANDIDATES})` : '';
   throw verificationError(
     tried > 0
-      ? `${plural(tried, 'signature')} found${by}; none matches the policy (${check.policy.describe()})${unusable}${beyond}`
+      ? `${plural(tried, 'signature')} found${by}; none matches the policy (${describeSigners(check.signers)})${unusable}${beyond}`
       : `no usable signature is attached to ${ctx.blob.pinnedReference}${unusable}${beyond}`,
     [...rejected, ...skipped.map((s) => `skipped ${label(s)}: ${s.reason}`)],
   );
@@ -165,7 +166,7 @@ export interface VerifiedArtifact {
 export async function verifyArtifact(
   ctx: ArtifactContext,
   ref: Reference,
-  check: VerificationCheck,
+  check: PreparedCheck,
   opts: {
     expectDigest?: string;
     naming?: Omit<NameChoice, 'title'>;

@@ -1,12 +1,14 @@
 /**
  * One verification of one bundle against one file: the bundle's data picks the evidence kind
  * (message signature, DSSE attestation, cosign-signed artifact; see kinds/), and each kind has
- * both verifiers (in-process and cosign) accept. Junk never gets here: bundles are parsed before.
+ * both verifiers (in-process and cosign) accept, for one of the accepted signers (any-signer.ts).
+ * Junk never gets here: bundles are parsed before.
  */
 import { type DigestAlgorithm, type FileDigests, fileDigests } from '../core/digest.js';
 import { verificationError } from '../core/errors.js';
 import type { Runner } from '../tools/exec.js';
-import { readBundle, type SigstoreBundle } from '../verify/index.js';
+import { type AcceptedSigner, readBundle, type SigstoreBundle } from '../verify/index.js';
+import { firstAccepting } from './any-signer.js';
 import {
   digestsNeededBy,
   type Target,
@@ -17,7 +19,12 @@ import {
 
 export type { Engine, VerificationCheck } from './kinds/index.js';
 
-export interface VerifyFileRequest extends VerificationCheck {
+/** What a command prepares: the trust and verifiers, and the signers any one of whom may sign. */
+export interface PreparedCheck extends Omit<VerificationCheck, 'policy' | 'predicateType'> {
+  signers: readonly AcceptedSigner[];
+}
+
+export interface VerifyFileRequest extends PreparedCheck {
   file: string;
   bundlePath: string;
   /** Already parsed, when the caller has it (pull --verify parses candidates first). */
@@ -30,13 +37,20 @@ export interface VerifyFileRequest extends VerificationCheck {
   payload?: Buffer;
 }
 
-export type VerifiedFile = VerifiedEvidence;
+export interface VerifiedFile extends VerifiedEvidence {
+  /** The accepted signer that matched, and its place in the list (0-based). */
+  signer: AcceptedSigner;
+  signerIndex: number;
+}
 
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
   const digests = await digestsOf(req, digestsNeededBy(bundle, req.payload));
   const target: Target = { file: req.file, ...digests, ...(req.artifact ? { artifact: req.artifact } : {}) };
-  return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run, req.payload);
+  return firstAccepting(req.signers, bundle, (signer) => {
+    const check: VerificationCheck = { ...req, policy: signer.policy, predicateType: signer.predicateType };
+    return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check }, run, req.payload);
+  });
 }
 
 /**
@@ -80,5 +94,20 @@ export function verifiedJson(v: VerifiedFile) {
     runnerEnvironment: v.claims.runnerEnvironment,
     publicKey: v.publicKey,
     verifiers: v.verifiers,
+    signer: {
+      index: v.signerIndex + 1,
+      policy: v.signer.policy.describe(),
+      ...(v.signer.from
+        ? {
+            policyFile: v.signer.from.file,
+            entry: v.signer.from.at,
+            ...(v.signer.from.repositories !== undefined ? { repositories: v.signer.from.repositories } : {}),
+          }
+        : {}),
+    },
   };
 }
+
+/** `; accepted as signers[1] of ./policy.yaml` for the line people read; nothing for the flags. */
+export const describeMatchedSigner = (v: Pick<ReturnType<typeof verifiedJson>, 'signer'>): string =>
+  'policyFile' in v.signer ? `; accepted as ${v.signer.entry} of ${v.signer.policyFile}` : '';

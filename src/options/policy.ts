@@ -1,7 +1,8 @@
 /**
  * Who must have signed: an identity (exact, anchored RE2 regexp, --github-workflow or
- * --gitlab-pipeline) and an OIDC issuer. Required for every verification; turned into an IdentityPolicy by commands/prepare.ts
- * (see verify/policy.ts), before any IO.
+ * --gitlab-pipeline) and an OIDC issuer, or a key; or a policy file (--policy, GHCR_BLOB_POLICY)
+ * naming several such signers. Required for every verification; turned into VerificationPolicies by
+ * commands/prepare.ts (see verify/policy.ts), before any IO.
  */
 import { Option, type Command } from 'commander';
 import * as z from 'zod';
@@ -13,6 +14,8 @@ export type Engine = (typeof ENGINES)[number];
 const DEFAULT_ENGINE: Engine = 'both';
 /** What `gh attestation verify` expects by default, and actions/attest-build-provenance writes. */
 export const DEFAULT_PREDICATE_TYPE = 'https://slsa.dev/provenance/v1';
+/** The environment variable naming a policy file, used when the command line names no signer. */
+export const POLICY_ENV = 'GHCR_BLOB_POLICY';
 
 export const policyOptionsSchema = trustOptionsSchema.extend({
   certificateIdentity: z.string().optional(),
@@ -31,6 +34,7 @@ export const policyOptionsSchema = trustOptionsSchema.extend({
   tlogUpload: z.boolean().optional(),
   predicateType: z.url({ error: '--predicate-type must be a URI, e.g. https://slsa.dev/provenance/v1' }).optional(),
   engine: z.enum(ENGINES).default(DEFAULT_ENGINE),
+  policy: z.string().min(1).optional(),
 });
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
 
@@ -101,6 +105,12 @@ export function addPolicyOptions(cmd: Command): Command {
     )
     .addOption(
       new Option(
+        '--policy <file>',
+        `the accepted signers from a JSON or YAML file, in place of the flags above (default: $${POLICY_ENV})`,
+      ),
+    )
+    .addOption(
+      new Option(
         '--engine <engine>',
         `both: cosign and the in-process verifier must accept; sigstore: in-process only (default: ${DEFAULT_ENGINE})`,
       ).choices(ENGINES),
@@ -126,7 +136,18 @@ const POLICY_FLAGS: ReadonlyArray<[keyof PolicyOptions, string]> = [
   ['trustedRoot', '--trusted-root'],
   ['tufCache', '--tuf-cache'],
   ['engine', '--engine'],
+  ['policy', '--policy'],
 ];
+
+/**
+ * The flags that say who signed: one signer. A policy file's signers are spelled with the same
+ * names; --trusted-root and --engine say how to verify, not who, and apply to every signer.
+ */
+export const SIGNER_FLAGS = POLICY_FLAGS.filter(([key]) => !['trustedRoot', 'engine', 'policy'].includes(key));
+
+/** The signer flags given on the command line, e.g. `['--github-workflow']`. */
+export const signerFlagsGiven = (opts: Partial<PolicyOptions>): string[] =>
+  SIGNER_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
 
 /**
  * Policy flags where nothing would be verified are refused: a user who passes

@@ -16,6 +16,7 @@ export { certificateClaims, type CertificateClaims, type FulcioClaims } from './
 export { GITHUB_ACTIONS_ISSUER, parseGitHubWorkflow, type GitHubWorkflow } from './github-workflow.js';
 export {
   buildIdentityPolicy,
+  type AcceptedSigner,
   type IdentityPolicy,
   type IdentityPolicyOptions,
   type PolicyCheck,

@@ -51,6 +51,19 @@ export interface PolicyMismatch {
 /** Who must have signed: an identity (keyless certificate) or a key. Never both, never either. */
 export type VerificationPolicy = IdentityPolicy | KeyPolicy;
 
+/**
+ * One alternative of who may have signed: the flags make one, a policy file (--policy,
+ * GHCR_BLOB_POLICY) one per entry of its signer list. Any one of them may sign; each is checked
+ * whole, by both verifiers, never mixed with another.
+ */
+export interface AcceptedSigner {
+  readonly policy: VerificationPolicy;
+  /** An attestation's statement must have this predicate type (signatures have none). */
+  readonly predicateType: string;
+  /** Where it was named: a policy file and the entry's path in it (`signers[1]`); absent for the flags. */
+  readonly from?: { readonly file: string; readonly at: string; readonly repositories?: string };
+}
+
 export type PolicyResult = { ok: true } | { ok: false; mismatches: PolicyMismatch[] };
 
 /**

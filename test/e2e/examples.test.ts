@@ -6,7 +6,7 @@
 // plain pull, ls and inspect; every verify, pull --verify and inspect --verify (with the local
 // stack's --trusted-root added) over artifacts and bundles signed by the signer the example's policy
 // names; every sign (with the stack's signing config and a token on stdin added).
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,10 +28,23 @@ const VARS = {
 const PLACEHOLDER_DIGEST = `sha256:${'a'.repeat(64)}`;
 const COMMANDS = ['push', 'pull', 'sign', 'verify', 'doctor', 'ls', 'inspect', 'trust'];
 
+/** README's policy file (its "Policy files" block, first line `# policy.yaml…`), as written. */
+const POLICY_FILE = /^```yaml\n(# policy\.yaml[\s\S]*?)^```$/m.exec(
+  readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'),
+)?.[1];
+/** The key its `key: ./release.pub` signer names: any P-256 public key will do. */
+const RELEASE_PUB = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+  type: 'spki',
+  format: 'pem',
+});
+
 /** A folder holding the files the examples name. */
 function exampleFolder(command?: string): string {
   const { cwd } = freshCliDirs();
   writeFileSync(join(cwd, 'report.json'), '{"report":"all green"}\n');
+  if (!POLICY_FILE) throw new Error('README shows no policy file');
+  writeFileSync(join(cwd, 'policy.yaml'), POLICY_FILE);
+  writeFileSync(join(cwd, 'release.pub'), RELEASE_PUB);
   // `sign` would refuse to overwrite the bundle; `verify` needs it.
   const bundles = command === 'sign' ? ['b.json'] : ['report.json.sigstore.json', 'b.json'];
   for (const name of bundles) writeFileSync(join(cwd, name), '{}');
@@ -136,8 +149,15 @@ describe('the push and pull examples, for real against a local registry', () => 
   });
 });
 
-/** Who must have signed for an example's policy to accept: the claims its flags name. */
-function signerOf(argv: string[]): MintTokenClaims {
+/**
+ * Who must have signed for an example's policy to accept: the claims its flags name, or with a
+ * policy file (README's, --policy or GHCR_BLOB_POLICY), the release job its first signer names.
+ */
+function signerOf({ argv, env }: ExampleCommand): MintTokenClaims {
+  if (argv.includes('--policy') || env.GHCR_BLOB_POLICY) {
+    expect(POLICY_FILE).toContain('githubWorkflow: octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0');
+    return { repository: 'octo/tools', workflowPath: '.github/workflows/release.yml', ref: 'refs/tags/v1.2.0' };
+  }
   const flag = (name: string) => {
     const i = argv.indexOf(name);
     return i < 0 ? undefined : argv[i + 1];
@@ -176,7 +196,7 @@ describe('the sign and verify examples, for real against a local registry and Si
         .map((c) => c.argv[1]!)
         .filter((a) => a.startsWith('ghcr.io/')),
     );
-    const signers = [...new Set(verifying().map((c) => JSON.stringify(signerOf(c.argv))))].map(
+    const signers = [...new Set(verifying().map((c) => JSON.stringify(signerOf(c))))].map(
       (j) => JSON.parse(j) as MintTokenClaims,
     );
     for (const ref of refs) {
@@ -190,7 +210,7 @@ describe('the sign and verify examples, for real against a local registry and Si
     expect(refs.size).toBeGreaterThanOrEqual(2);
     for (const cmd of verifying()) {
       const cwd = exampleFolder();
-      const claims = signerOf(cmd.argv);
+      const claims = signerOf(cmd);
       if (!cmd.argv[1]!.startsWith('ghcr.io/')) {
         // A local file: its bundle, where the example looks for it, by the signer it names.
         const bundle = cmd.argv.includes('--bundle')

@@ -155,6 +155,8 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
       runnerEnvironment: 'github-hosted',
       verifiers: ['sigstore-js', `cosign ${verifier}`],
+      // The flags make one accepted signer.
+      signer: { index: 1, policy: `identity "${RELEASE_SAN}", issuer "${GITHUB_ISSUER}"` },
     });
     // Whole seconds, so allow the second the signing started in.
     for (const t of [out.integratedTime, ...out.signedTimestamps]) {

@@ -54,8 +54,15 @@ function readmeBlocks(lang: string): { line: number; text: string }[] {
   }));
 }
 
+/** A ghcr-blob policy file (README "Policy files"), not a workflow: its first line names it. */
+const isPolicyFile = (text: string) => text.startsWith('# policy.yaml');
+
 describe("README's YAML: the rules it states for what users copy", () => {
-  const blocks = readmeBlocks('yaml');
+  const blocks = readmeBlocks('yaml').filter(({ text }) => !isPolicyFile(text));
+
+  it('shows one policy file, not taken for a workflow fragment', () => {
+    expect(readmeBlocks('yaml').filter(({ text }) => isPolicyFile(text))).toHaveLength(1);
+  });
 
   it('has the fragments it shows (headline release and consume, outputs, the action)', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);

@@ -10,8 +10,8 @@ import { GhcrBlobError } from '../../../src/core/errors.js';
 import { privateTempDir } from '../../../src/core/fs.js';
 import type { Logger } from '../../../src/core/log.js';
 import { parseReference } from '../../../src/core/reference.js';
-import type { VerificationCheck } from '../../../src/evidence/kinds/index.js';
 import { verifyArtifact } from '../../../src/evidence/verify-artifact.js';
+import type { PreparedCheck } from '../../../src/evidence/verify-file.js';
 import type { RunRequest, RunResult } from '../../../src/tools/exec.js';
 import { buildIdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
@@ -30,18 +30,32 @@ interface Scenario {
   expectDigest?: string;
   beforeDownload?: () => Promise<void>;
   engine?: 'both' | 'sigstore';
+  /** The accepted signers' --github-workflow specs, as a policy file's (default: the release alone, as the flags give it). */
+  signers?: string[];
 }
 
-async function check(engine: 'both' | 'sigstore' = 'both'): Promise<VerificationCheck> {
+const RELEASE_WORKFLOW = 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0';
+
+/** Signers as a policy file gives them (`from` set); the one signer of the flags otherwise. */
+const signersOf = (workflows?: string[]): PreparedCheck['signers'] =>
+  workflows === undefined
+    ? [{ policy: buildIdentityPolicy({ githubWorkflow: RELEASE_WORKFLOW }), predicateType: PROVENANCE }]
+    : workflows.map((githubWorkflow, i) => ({
+        policy: buildIdentityPolicy({ githubWorkflow }),
+        predicateType: PROVENANCE,
+        from: { file: 'policy.yaml', at: `signers[${i}]` },
+      }));
+const PROVENANCE = 'https://slsa.dev/provenance/v1';
+
+async function check(engine: 'both' | 'sigstore' = 'both', signers?: string[]): Promise<PreparedCheck> {
   const trustedRootPath = join(fx.dir, 'root.json');
   await writeFile(trustedRootPath, JSON.stringify(fx.sigstore.trustedRoot));
   return {
-    policy: buildIdentityPolicy({ githubWorkflow: 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0' }),
+    signers: signersOf(signers),
     trustedRoot: parseTrustedRoot(JSON.stringify(fx.sigstore.trustedRoot), 'test root'),
     trustedRootPath,
     engine,
     cosign: COSIGN,
-    predicateType: 'https://slsa.dev/provenance/v1',
   };
 }
 
@@ -55,7 +69,7 @@ async function verify(s: Scenario) {
     const outcome = await verifyArtifact(
       { oras: s.oras, workDir: work.path, log, run: runner.run },
       parseReference(`${REPO}:v1`),
-      await check(s.engine),
+      await check(s.engine, s.signers),
       {
         ...(s.expectDigest ? { expectDigest: s.expectDigest } : {}),
         ...(s.beforeDownload ? { beforeDownload: s.beforeDownload } : {}),
@@ -147,6 +161,52 @@ describe('verifyArtifact: which candidate wins', () => {
     const r = await verify({ oras });
     expect(r.error?.code).toBe('VERIFICATION_FAILED');
     expect(r.error?.message).toMatch(/^1 signature found/);
+  });
+});
+
+describe('verifyArtifact: a policy of several signers, any one of whom may sign', () => {
+  const OTHER = 'octo/other/.github/workflows/release.yml@refs/tags/v1.2.0';
+
+  it('the second signer matches: accepted, the result names it, and cosign ran only for it', async () => {
+    const oras = new FakeOras();
+    const a = oras.artifact('v1', fx.data);
+    oras.attachBundle(a, good());
+    const r = await verify({ oras, signers: [OTHER, RELEASE_WORKFLOW] });
+    expect(r.error).toBeUndefined();
+    expect(r.ok!.verified.signerIndex).toBe(1);
+    expect(r.ok!.verified.signer.from?.at).toBe('signers[1]');
+    // The first signer cannot match the certificate's SAN: passed over without a cosign run.
+    expect(r.cosignCalls).toHaveLength(1);
+    const flags = r.cosignCalls[0]!.args;
+    expect(flags[flags.indexOf('--certificate-identity') + 1]).toBe(`https://github.com/${RELEASE_WORKFLOW}`);
+  });
+
+  it('no signer matches: exit-3 error, each signer with its reason', async () => {
+    const oras = new FakeOras();
+    const a = oras.artifact('v1', fx.data);
+    oras.attachBundle(a, await bundleBy('evil/tools'));
+    const r = await verify({ oras, signers: [OTHER, RELEASE_WORKFLOW] });
+    expect(r.error?.code).toBe('VERIFICATION_FAILED');
+    expect(r.error?.message).toMatch(/none matches the policy \(any of 2 signers of policy\.yaml\)/);
+    const details = r.error!.details.join('\n');
+    expect(details).toMatch(
+      /signer 1 \(signers\[0\] of policy\.yaml\): the certificate's identity is https:\/\/github\.com\/evil/,
+    );
+    expect(details).toMatch(/signer 2 \(signers\[1\] of policy\.yaml\): the certificate's identity/);
+    expect(r.cosignCalls).toEqual([]);
+  });
+
+  it('cosign refusing for the one signer the claims allow is a refusal: no other signer accepts', async () => {
+    const oras = new FakeOras();
+    const a = oras.artifact('v1', fx.data);
+    oras.attachBundle(a, good());
+    const r = await verify({
+      oras,
+      signers: [RELEASE_WORKFLOW, OTHER],
+      cosign: () => ({ exitCode: 1, stderr: 'Error: none of the expected identities matched' }),
+    });
+    expect(r.error?.code).toBe('VERIFICATION_FAILED');
+    expect(r.error?.details.join('\n')).toMatch(/cosign rejected the signature/);
   });
 });
 

@@ -8,8 +8,9 @@ import { describeFile } from '../artifact/download.js';
 import { verificationError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { printableLine } from '../core/printable.js';
-import { formatReference, parseReference } from '../core/reference.js';
+import { formatReference, parseReference, repositoryOf } from '../core/reference.js';
 import { type InspectedSignature, inspectArtifact } from '../evidence/inspect-artifact.js';
+import { describeSigners } from '../evidence/any-signer.js';
 import { inspectOptionsSchema } from '../options/inspect.js';
 import { parseOptions } from '../options/parse.js';
 import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
@@ -49,7 +50,7 @@ export async function runInspect(refArg: string, raw: unknown, deps: Deps) {
   const ref = parseReference(refArg);
   // The policy, cosign and the trust material are settled before anything is read.
   const { check, oras } = opts.verify
-    ? await prepareVerificationAndConnect(opts, deps)
+    ? await prepareVerificationAndConnect(opts, deps, repositoryOf(ref))
     : { check: undefined, oras: await connectRegistry(opts, deps) };
   let work: TempDir | undefined;
   try {
@@ -65,7 +66,7 @@ export async function runInspect(refArg: string, raw: unknown, deps: Deps) {
       signatures: signatures.map(signatureJson),
       notExamined,
       ...(check
-        ? { policy: check.policy.describe(), verified: signatures.some((s) => s.verdict?.status === 'passed') }
+        ? { policy: describeSigners(check.signers), verified: signatures.some((s) => s.verdict?.status === 'passed') }
         : {}),
     };
   } finally {

@@ -11,7 +11,7 @@ import type { Reference } from '../core/reference.js';
 import { type EvidenceDescription, describeEvidence, digestsNeededBy } from './kinds/index.js';
 import { findSignatures, type Found, type SourceName } from './sources/index.js';
 import type { ArtifactContext } from './verify-artifact.js';
-import { type VerificationCheck, verifyFile } from './verify-file.js';
+import { type PreparedCheck, verifyFile } from './verify-file.js';
 
 export type CandidateVerdict =
   | { status: 'passed'; evidence: string; identity: string; issuer: string; publicKey?: string; verifiers: string[] }
@@ -45,7 +45,7 @@ async function verdictOf(
   ctx: ArtifactContext,
   blob: ResolvedBlob,
   candidate: Exclude<Found, { skipped: string }>,
-  check: VerificationCheck,
+  check: PreparedCheck,
 ): Promise<CandidateVerdict> {
   const { bundle, bundlePath, simpleSigning } = candidate;
   const needed = digestsNeededBy(bundle, simpleSigning);
@@ -85,7 +85,7 @@ async function verdictOf(
 export async function inspectArtifact(
   ctx: ArtifactContext,
   ref: Reference,
-  check?: VerificationCheck,
+  check?: PreparedCheck,
 ): Promise<InspectedArtifact> {
   const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, undefined, { nameless: true });
   const { found, notExamined } = await findSignatures({ ...ctx, blob });

@@ -9,7 +9,7 @@ import { privateTempDir } from '../../../src/core/fs.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { parseReference } from '../../../src/core/reference.js';
 import { inspectArtifact } from '../../../src/evidence/inspect-artifact.js';
-import type { VerificationCheck } from '../../../src/evidence/kinds/index.js';
+import type { PreparedCheck } from '../../../src/evidence/verify-file.js';
 import { buildIdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
 import { recordingRunner } from '../tools/support/recording-runner.js';
@@ -19,16 +19,20 @@ import { FakeOras, REPO } from './support/fake-oras.js';
 
 const fx = useSignedBlob(4096);
 
-async function check(): Promise<VerificationCheck> {
+async function check(): Promise<PreparedCheck> {
   const trustedRootPath = join(fx.dir, 'root.json');
   await writeFile(trustedRootPath, JSON.stringify(fx.sigstore.trustedRoot));
   return {
-    policy: buildIdentityPolicy({ githubWorkflow: 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0' }),
+    signers: [
+      {
+        policy: buildIdentityPolicy({ githubWorkflow: 'octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0' }),
+        predicateType: 'https://slsa.dev/provenance/v1',
+      },
+    ],
     trustedRoot: parseTrustedRoot(JSON.stringify(fx.sigstore.trustedRoot), 'test root'),
     trustedRootPath,
     engine: 'both',
     cosign: { path: '/fake/cosign', generation: 3 },
-    predicateType: 'https://slsa.dev/provenance/v1',
   };
 }
 

@@ -11,6 +11,7 @@ import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import type { VerificationCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
+import type { NameBindingOptions } from '../options/name-binding.js';
 import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, refuseMixedPolicy } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
@@ -148,7 +149,10 @@ function signingServices(opts: SigningOptions & TrustOptions): SigstoreServices 
 }
 
 /** Policy, cosign and trust material, settled before anything is downloaded. */
-export async function prepareVerification(opts: PolicyOptions & ToolOptions, deps: Deps): Promise<VerificationCheck> {
+export async function prepareVerification(
+  opts: PolicyOptions & ToolOptions & Partial<NameBindingOptions>,
+  deps: Deps,
+): Promise<VerificationCheck> {
   refuseMixedPolicy(opts);
   // Loaded on demand: the RE2 engine and the Sigstore stack are only needed when verifying.
   const policy: VerificationPolicy =
@@ -172,6 +176,7 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
     trustedRootPath,
     engine: opts.engine,
     predicateType: opts.predicateType ?? DEFAULT_PREDICATE_TYPE,
+    requireName: opts.requireName === true,
   };
 }
 
@@ -181,7 +186,7 @@ export async function prepareVerification(opts: PolicyOptions & ToolOptions, dep
  * when it ran first, and a registry session opened meanwhile is disposed.
  */
 export async function prepareVerificationAndConnect(
-  opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions,
+  opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions & Partial<NameBindingOptions>,
   deps: Deps,
 ): Promise<{ check: VerificationCheck; oras: Oras }> {
   const [check, oras] = await Promise.allSettled([prepareVerification(opts, deps), connectRegistry(opts, deps)]);

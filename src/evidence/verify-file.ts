@@ -16,6 +16,7 @@ import {
 } from './kinds/index.js';
 
 export type { Engine, VerificationCheck } from './kinds/index.js';
+export { describeName } from './kinds/index.js';
 
 export interface VerifyFileRequest extends VerificationCheck {
   file: string;
@@ -28,6 +29,10 @@ export interface VerifyFileRequest extends VerificationCheck {
   artifact?: Target['artifact'];
   /** The bytes the signature covers, when they travel beside the bundle (a `.sig` layer's payload). */
   payload?: Buffer;
+  /** The repository a signed name must be (pull --verify, verify REF, verify FILE --repository). */
+  repository?: string;
+  /** The artifact's title ('' for none); undefined for a local file. */
+  title?: string;
 }
 
 export type VerifiedFile = VerifiedEvidence;
@@ -35,7 +40,13 @@ export type VerifiedFile = VerifiedEvidence;
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
   const digests = await digestsOf(req, digestsNeededBy(bundle, req.payload));
-  const target: Target = { file: req.file, ...digests, ...(req.artifact ? { artifact: req.artifact } : {}) };
+  const target: Target = {
+    file: req.file,
+    ...digests,
+    ...(req.artifact ? { artifact: req.artifact } : {}),
+    ...(req.repository !== undefined ? { repository: req.repository } : {}),
+    ...(req.title !== undefined ? { title: req.title } : {}),
+  };
   return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check: req }, run, req.payload);
 }
 
@@ -80,5 +91,6 @@ export function verifiedJson(v: VerifiedFile) {
     runnerEnvironment: v.claims.runnerEnvironment,
     publicKey: v.publicKey,
     verifiers: v.verifiers,
+    name: v.name,
   };
 }

@@ -155,6 +155,8 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
       runnerEnvironment: 'github-hosted',
       verifiers: ['sigstore-js', `cosign ${verifier}`],
+      // `sign FILE` signs the bytes; a local file names no repository.
+      name: { bound: false, note: 'not bound to a repository name' },
     });
     // Whole seconds, so allow the second the signing started in.
     for (const t of [out.integratedTime, ...out.signedTimestamps]) {

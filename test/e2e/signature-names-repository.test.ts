@@ -8,15 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUNDLE_TYPE,
-  EXIT,
-  expectCleanFailure,
-  freshCliDirs,
-  release,
-  type Run,
-  useKit,
-} from '../support/kit.js';
+import { BUNDLE_TYPE, EXIT, expectCleanFailure, freshCliDirs, release, type Run, useKit } from '../support/kit.js';
 import { sealedOras, type SealedOras } from '../support/oras.js';
 import { GENERATIONS, type Generation, toolsFor } from '../support/tools.js';
 
@@ -211,7 +203,8 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
       );
     const ok = await cosign('https://ghcr-blob.dev/file/v1');
     expect(ok.exitCode, String(ok.stderr)).toBe(0);
-    // The type is checked: another one is refused.
-    expect((await cosign('https://slsa.dev/provenance/v1')).exitCode).not.toBe(0);
+    // cosign 3 checks the type; cosign 2.5 with --new-bundle-format accepts any --type, so the
+    // README recipe also reads predicateType and predicate.repository from the bundle itself.
+    if (gen === 'sid') expect((await cosign('https://slsa.dev/provenance/v1')).exitCode).not.toBe(0);
   });
 });

@@ -8,12 +8,14 @@ import type { DigestAlgorithm } from '../../core/digest.js';
 import type { CosignTool } from '../../tools/cosign.js';
 import type { Runner } from '../../tools/exec.js';
 import type { SigstoreBundle, TrustedRoot, VerificationPolicy, VerifiedSigner } from '../../verify/index.js';
+import type { NameBinding } from './name.js';
 
 export type EvidenceName =
   | 'message-signature'
   | 'dsse-attestation'
   | 'cosign-signed-artifact'
-  | 'cosign-simple-signing';
+  | 'cosign-simple-signing'
+  | 'ghcr-blob-statement';
 
 /** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
 export type Engine = 'both' | 'sigstore';
@@ -29,6 +31,8 @@ export interface VerificationCheck {
   cosign?: CosignTool;
   /** An attestation's statement must have this predicate type (signatures have none). */
   predicateType: string;
+  /** Refuse evidence that names no repository (--require-name). */
+  requireName?: boolean;
 }
 
 /** The bytes a bundle must be about, with every digest that names them. */
@@ -47,6 +51,13 @@ export interface Target {
     /** `sha256:…` of the one layer, checked by oras while downloading; equals the file's. */
     layerDigest: string;
   };
+  /**
+   * `host/path` the file was pulled from, exactly as resolved (or `verify FILE --repository`):
+   * evidence that names a repository must name this one. undefined: nothing to compare with.
+   */
+  repository?: string;
+  /** The artifact's title as its manifest gives it ('' for none); undefined for a local file. */
+  title?: string;
 }
 
 /** One link of "what the signature names → the file that lands", and who checked it. */
@@ -64,6 +75,8 @@ export interface VerifiedEvidence extends VerifiedSigner {
   sha256: string;
   chain: ChainLink[];
   verifiers: string[];
+  /** Whether the evidence names the repository the file came from (see name.ts). */
+  name: NameBinding;
 }
 
 export interface VerifyRequest {

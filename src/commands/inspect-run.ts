@@ -36,6 +36,7 @@ function signatureJson(s: InspectedSignature) {
       integratedTime: d.bundle.integratedTime,
       signedTimestamps: d.bundle.signedTimestamps,
       rekorLogIndex: d.bundle.rekorLogIndex,
+      ...(d.signedName ? { signedName: d.signedName } : {}),
     },
     unusable: s.unusable,
     verification: s.verdict,
@@ -100,6 +101,11 @@ function signatureLines(s: ReturnType<typeof signatureJson>, i: number): string[
     if (s.predicateType !== undefined) row('predicate type', p(s.predicateType));
     if (u.integratedTime) row('time (UNVERIFIED)', `${u.integratedTime} (Rekor integrated time)`);
     for (const t of u.signedTimestamps) row('time (UNVERIFIED)', `${t} (RFC 3161 timestamp)`);
+    if (u.signedName)
+      row(
+        'names (UNVERIFIED)',
+        `${p(u.signedName.repository)}${u.signedName.title ? ` file ${p(u.signedName.title)}` : ''}`,
+      );
   }
   const v = s.verification;
   if (v?.status === 'passed')

@@ -11,6 +11,7 @@ import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import type { PreparedCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
+import type { NameBindingOptions } from '../options/name-binding.js';
 import { DEFAULT_PREDICATE_TYPE, type PolicyOptions, POLICY_ENV, signerFlagsGiven } from '../options/policy.js';
 import type { RemoteOptions } from '../options/remote.js';
 import type { SigningOptions } from '../options/signing.js';
@@ -229,7 +230,7 @@ export async function prepareSigners(
 
 /** Policy, cosign and trust material, settled before anything is downloaded. */
 export async function prepareVerification(
-  opts: PolicyOptions & ToolOptions,
+  opts: PolicyOptions & ToolOptions & Partial<NameBindingOptions>,
   deps: Deps,
   repository?: string,
 ): Promise<PreparedCheck> {
@@ -246,7 +247,14 @@ export async function prepareVerification(
       : publicGoodRoot(deps, cache?.sigstoreJs),
   ]);
   if (!cosign) deps.log.info('Using the in-process verifier only (--engine sigstore); cosign is not consulted');
-  return { signers, cosign, trustedRoot, trustedRootPath, engine: opts.engine };
+  return {
+    signers,
+    cosign,
+    trustedRoot,
+    trustedRootPath,
+    engine: opts.engine,
+    requireName: opts.requireName === true,
+  };
 }
 
 /**
@@ -255,7 +263,7 @@ export async function prepareVerification(
  * when it ran first, and a registry session opened meanwhile is disposed.
  */
 export async function prepareVerificationAndConnect(
-  opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions,
+  opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions & Partial<NameBindingOptions>,
   deps: Deps,
   repository: string,
 ): Promise<{ check: PreparedCheck; oras: Oras }> {

@@ -36,6 +36,7 @@ async function refuseToClobber(target: string, force: boolean): Promise<void> {
 export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise<PullResult> {
   const opts = parseOptions(pullOptionsSchema, raw);
   if (!opts.verify) refuseUnusedPolicy(raw as Partial<PolicyOptions>, '--verify');
+  if (!opts.verify && opts.requireName) throw usageError('--require-name only takes effect with --verify');
   const ref = parseReference(refArg);
   // Checked before any IO, like a title is checked when the manifest arrives.
   if (opts.name !== undefined && !isPlainFileName(opts.name))
@@ -61,7 +62,9 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     let verification: PullResult['verification'];
     if (check) {
       // Loaded only with --verify: the Sigstore stack is heavy to start.
-      const { verifyArtifact, verifiedBlobJson, describeSkipped } = await import('../evidence/verify-artifact.js');
+      const { verifyArtifact, verifiedBlobJson, describeSkipped, describeName } = await import(
+        '../evidence/verify-artifact.js'
+      );
       const { describeMatchedSigner } = await import('../evidence/verify-file.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
       const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
@@ -70,7 +73,7 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
       deps.log.info(
-        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeMatchedSigner(verification)}${describeSkipped(done.verified.skippedSignatures)}`,
+        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}; ${describeName(verification.name)}${describeMatchedSigner(verification)}${describeSkipped(done.verified.skippedSignatures)}`,
       );
     } else {
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest, naming);

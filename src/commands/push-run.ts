@@ -146,7 +146,10 @@ async function pushSigned(
     // Loaded only when signing: the Sigstore stack is heavy to start.
     const { signBytes, attachSignature } = await import('../evidence/sign-artifact.js');
     deps.log.info(`Signing ${file.name} with cosign ${signer.cosign.generation}`);
-    const signed = await signBytes({ file: file.path, title: file.name, workDir: work.path, run: deps.run }, signer);
+    const signed = await signBytes(
+      { file: file.path, title: file.name, repository: repositoryOf(ref), workDir: work.path, run: deps.run },
+      signer,
+    );
     await checkTagMove(ref, opts, deps, oras);
     deps.log.info(`Pushing ${file.name} (${file.size} bytes) to ${repositoryOf(ref)}, untagged until signed`);
     pushed = await pushUntagged();

@@ -11,16 +11,30 @@ import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { referenceOrMissingFile, repositoryOf } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
 export { describeSkipped } from '../evidence/verify-artifact.js';
-import { describeMatchedSigner, verifiedJson, verifyFile } from '../evidence/verify-file.js';
+import { describeMatchedSigner, describeName, verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
 import { prepareVerification, prepareVerificationAndConnect } from './prepare.js';
 
 async function verifyLocalFile(fileArg: string, opts: VerifyOptions, deps: Deps) {
+  // A local file has no repository of its own: only --repository gives the name to compare with.
+  if (opts.requireName && opts.repository === undefined)
+    throw usageError(
+      '--require-name with a local file needs --repository HOST/PATH: the file has no repository of its own',
+      'e.g. --repository ghcr.io/octo/tools/report.json',
+    );
   const check = await prepareVerification(opts, deps);
   const file = await checkRegularFile(fileArg);
-  const verified = await verifyFile({ file, bundlePath: resolve(opts.bundle!), ...check }, deps.run);
+  const verified = await verifyFile(
+    {
+      file,
+      bundlePath: resolve(opts.bundle!),
+      ...check,
+      ...(opts.repository !== undefined ? { repository: opts.repository } : {}),
+    },
+    deps.run,
+  );
   return verifiedJson(verified);
 }
 
@@ -70,12 +84,13 @@ export async function runVerify(target: string, raw: unknown, deps: Deps) {
       throw usageError('--bundle verifies a local file; registry options do not apply');
     return verifyLocalFile(target, opts, deps);
   }
+  if (opts.repository !== undefined)
+    throw usageError('--repository applies to a local file with --bundle; a reference names its own repository');
   return verifyRemote(target, opts, deps);
 }
 
 export function describeVerified(v: ReturnType<typeof verifiedJson>): string {
-  const matched = describeMatchedSigner(v);
-  if (v.publicKey)
-    return `Verified: signed with the key ${v.publicKey}; checked by ${v.verifiers.join(' and ')}${matched}`;
-  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); checked by ${v.verifiers.join(' and ')}${matched}`;
+  const checked = `checked by ${v.verifiers.join(' and ')}; ${describeName(v.name)}${describeMatchedSigner(v)}`;
+  if (v.publicKey) return `Verified: signed with the key ${v.publicKey}; ${checked}`;
+  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); ${checked}`;
 }

@@ -12,6 +12,7 @@ import { type EvidenceDescription, describeEvidence, digestsNeededBy } from './k
 import { findSignatures, type Found, type SourceName } from './sources/index.js';
 import type { ArtifactContext } from './verify-artifact.js';
 import { type PreparedCheck, verifyFile } from './verify-file.js';
+import { TITLE_ANNOTATION } from '../tools/oci.js';
 
 export type CandidateVerdict =
   | { status: 'passed'; evidence: string; identity: string; issuer: string; publicKey?: string; verifiers: string[] }
@@ -64,6 +65,9 @@ async function verdictOf(
         ...check,
         sha256: blob.layer.digest.slice('sha256:'.length),
         artifact: { manifestDigest: blob.digest, layerDigest: blob.layer.digest },
+        // As pull --verify: evidence that names a repository must name this one, and the manifest's own title.
+        repository: blob.repository,
+        title: blob.layer.annotations?.[TITLE_ANNOTATION] ?? '',
         ...(simpleSigning ? { payload: simpleSigning } : {}),
       },
       ctx.run,

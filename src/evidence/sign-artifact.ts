@@ -8,6 +8,7 @@ import type { ResolvedBlob } from '../artifact/download.js';
 import { attachBundle } from '../artifact/referrers.js';
 import { verificationError } from '../core/errors.js';
 import type { Runner } from '../tools/exec.js';
+import { TITLE_ANNOTATION } from '../tools/oci.js';
 import type { Oras } from '../tools/oras.js';
 import type { Signer } from '../tools/signer.js';
 import { type SignedFile, signFile } from './sign-file.js';
@@ -21,13 +22,17 @@ export interface SignatureAttached {
   /** Signed with a key: the key file or KMS URI. */
   key?: string;
   rekorLogIndex?: number;
+  /** The repository and title the signed statement names. */
+  names?: { repository: string; title?: string };
 }
 
 export interface SigningContext {
   /** The file whose bytes are signed. */
   file: string;
-  /** Names the bundle (`<title>.sigstore.json`). */
+  /** The artifact's title ('' for none); the statement names it, and it names the bundle. */
   title: string;
+  /** `host/path` the file is stored in, exactly as resolved: the statement names it. */
+  repository: string;
   /** A private folder for the bundle. */
   workDir: string;
   run: Runner;
@@ -36,8 +41,9 @@ export interface SigningContext {
 export async function signBytes(ctx: SigningContext, signer: Signer): Promise<SignedFile> {
   return signFile(signer, ctx.run, {
     file: ctx.file,
-    bundlePath: join(ctx.workDir, `${ctx.title}.sigstore.json`),
+    bundlePath: join(ctx.workDir, `${ctx.title || 'content'}.sigstore.json`),
     overwrite: false,
+    names: { repository: ctx.repository, ...(ctx.title ? { title: ctx.title } : {}) },
   });
 }
 
@@ -57,6 +63,7 @@ export async function attachSignature(oras: Oras, blob: ResolvedBlob, signed: Si
     issuer: signed.issuer,
     ...(signed.key ? { key: signed.key } : {}),
     rekorLogIndex: signed.rekorLogIndex,
+    ...(signed.names ? { names: signed.names } : {}),
   };
 }
 
@@ -65,6 +72,8 @@ export async function signAndAttach(
   ctx: { oras: Oras; blob: ResolvedBlob; file: string; workDir: string; run: Runner },
   signer: Signer,
 ): Promise<SignatureAttached> {
-  const signed = await signBytes({ ...ctx, title: ctx.blob.title || 'content' }, signer);
+  // The manifest's own title (not a --name chosen for landing it): what pull compares with.
+  const title = ctx.blob.layer.annotations?.[TITLE_ANNOTATION] ?? '';
+  const signed = await signBytes({ ...ctx, title, repository: ctx.blob.repository }, signer);
   return attachSignature(ctx.oras, ctx.blob, signed);
 }

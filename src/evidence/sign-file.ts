@@ -1,6 +1,8 @@
 /**
- * Keyless signing of one file through cosign: the bundle is written into a private folder next
- * to its destination, checked, and only then moved into place (no half-written bundles).
+ * Signing one file through cosign: the bundle is written into a private folder next to its
+ * destination, checked, and only then moved into place (no half-written bundles). A local file
+ * (`sign FILE`) gets a message signature over its bytes; a file stored in a repository (`push
+ * --sign`, `sign REF`) gets ghcr-blob's statement, which also names the repository and title.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -12,12 +14,20 @@ import { translateForCosign2 } from '../tools/cosign2-trust.js';
 import type { Runner } from '../tools/exec.js';
 import type { Signer } from '../tools/signer.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
-import { loadTrustedRoot, parseSignatureBundle } from '../verify/index.js';
+import { type FileName, loadTrustedRoot, parseSignatureBundle } from '../verify/index.js';
+import { checkStatementBundle, statementRequest } from './sign-statement.js';
+
+function signatureBundle(text: string) {
+  const bundle = parseSignatureBundle(text, 'the bundle cosign wrote');
+  return { bundle, sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex') };
+}
 
 export interface SignFileRequest {
   file: string;
   bundlePath: string;
   overwrite: boolean;
+  /** Where the file is stored: sign a statement naming it (verify/file-statement.ts). */
+  names?: FileName;
 }
 
 export interface SignedFile {
@@ -28,6 +38,8 @@ export interface SignedFile {
   /** Signed with a key: the key file or KMS URI (no identity, no issuer). */
   key?: string;
   rekorLogIndex?: number;
+  /** The repository and title the statement names (push --sign, sign REF). */
+  names?: FileName;
 }
 
 /** cosign 2 has no --signing-config: a private instance becomes URL flags and PEM files. */
@@ -55,6 +67,7 @@ export async function signFile(signer: Signer, run: Runner, req: SignFileRequest
   const work = await privateTempDir(dirname(req.bundlePath));
   try {
     const staged = join(work.path, 'bundle.json');
+    const statement = req.names ? await statementRequest(req.file, req.names, work.path) : undefined;
     await signBlob(cosign, run, {
       file: req.file,
       bundlePath: staged,
@@ -63,9 +76,12 @@ export async function signFile(signer: Signer, run: Runner, req: SignFileRequest
       signingConfigPath: await signingConfigFor(signer, work.path),
       trustedRootPath: services.trustedRootPath,
       cosign2: cosign.generation === 2 ? await cosign2Services(services, work.path) : undefined,
+      ...(statement ? { statement } : {}),
     });
     const text = await readFile(staged, 'utf8');
-    const bundle = parseSignatureBundle(text, 'the bundle cosign wrote');
+    const { bundle, sha256 } = statement
+      ? checkStatementBundle(text, statement.sha256, req.names as FileName)
+      : signatureBundle(text);
     const signedBy = bundleSigner(bundle);
     // cosign writes 0600; the bundle is public, so it gets the mode of any new file (the umask's).
     const placed = join(work.path, 'bundle.out.json');
@@ -74,7 +90,8 @@ export async function signFile(signer: Signer, run: Runner, req: SignFileRequest
     const entry = bundle.verificationMaterial.tlogEntries[0];
     return {
       bundlePath: req.bundlePath,
-      sha256: bundle.content.messageSignature.messageDigest.digest.toString('hex'),
+      sha256,
+      ...(req.names ? { names: req.names } : {}),
       identity: signedBy?.san,
       issuer: signedBy?.issuer,
       ...(signer.credential.kind === 'key' ? { key: signer.credential.key } : {}),

@@ -14,9 +14,11 @@ import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
 import { sha256File } from '../core/digest.js';
+import { TITLE_ANNOTATION } from '../tools/oci.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { findSignatures, type SourceName, type SourceResult } from './sources/index.js';
 import { describeSigners } from './any-signer.js';
+export { describeName } from './verify-file.js';
 import {
   type PreparedCheck,
   type VerifiedFile,
@@ -85,7 +87,7 @@ export async function verifyCandidates(
   ctx: { blob: ResolvedBlob; file: string; run: Runner; log: Logger },
   check: PreparedCheck,
   { found, notExamined }: SourceResult,
-  target: () => Promise<Pick<VerifyFileRequest, 'sha256' | 'artifact'>>,
+  target: () => Promise<ArtifactTarget>,
 ): Promise<VerifiedBlob> {
   const rejected: string[] = [];
   const signers: string[] = [];
@@ -139,6 +141,8 @@ export async function verifyCandidates(
     [...rejected, ...skipped.map((s) => `skipped ${label(s)}: ${s.reason}`)],
   );
 }
+
+type ArtifactTarget = Pick<VerifyFileRequest, 'sha256' | 'artifact' | 'repository' | 'title'>;
 
 export interface ArtifactContext {
   oras: Oras;
@@ -214,13 +218,14 @@ const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
  * the landed bytes independent of oras) and the pinned manifest. A statement may name either;
  * the chain down to the file is in the verification's JSON.
  */
-async function artifactTarget(
-  blob: ResolvedBlob,
-  file: string,
-): Promise<Pick<VerifyFileRequest, 'sha256' | 'artifact'>> {
+async function artifactTarget(blob: ResolvedBlob, file: string): Promise<ArtifactTarget> {
   return {
     sha256: (await sha256File(file)).toString('hex'),
     artifact: { manifestDigest: blob.digest, layerDigest: blob.layer.digest },
+    // Evidence that names a repository must name the one resolved, and the manifest's own title
+    // (not a --name chosen for landing the file).
+    repository: blob.repository,
+    title: blob.layer.annotations?.[TITLE_ANNOTATION] ?? '',
   };
 }
 

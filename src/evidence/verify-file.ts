@@ -18,6 +18,7 @@ import {
 } from './kinds/index.js';
 
 export type { Engine, VerificationCheck } from './kinds/index.js';
+export { describeName } from './kinds/index.js';
 
 /** What a command prepares: the trust and verifiers, and the signers any one of whom may sign. */
 export interface PreparedCheck extends Omit<VerificationCheck, 'policy' | 'predicateType'> {
@@ -35,6 +36,10 @@ export interface VerifyFileRequest extends PreparedCheck {
   artifact?: Target['artifact'];
   /** The bytes the signature covers, when they travel beside the bundle (a `.sig` layer's payload). */
   payload?: Buffer;
+  /** The repository a signed name must be (pull --verify, verify REF, verify FILE --repository). */
+  repository?: string;
+  /** The artifact's title ('' for none); undefined for a local file. */
+  title?: string;
 }
 
 export interface VerifiedFile extends VerifiedEvidence {
@@ -46,7 +51,13 @@ export interface VerifiedFile extends VerifiedEvidence {
 export async function verifyFile(req: VerifyFileRequest, run: Runner): Promise<VerifiedFile> {
   const bundle = req.bundle ?? (await readBundle(req.bundlePath));
   const digests = await digestsOf(req, digestsNeededBy(bundle, req.payload));
-  const target: Target = { file: req.file, ...digests, ...(req.artifact ? { artifact: req.artifact } : {}) };
+  const target: Target = {
+    file: req.file,
+    ...digests,
+    ...(req.artifact ? { artifact: req.artifact } : {}),
+    ...(req.repository !== undefined ? { repository: req.repository } : {}),
+    ...(req.title !== undefined ? { title: req.title } : {}),
+  };
   return firstAccepting(req.signers, bundle, (signer) => {
     const check: VerificationCheck = { ...req, policy: signer.policy, predicateType: signer.predicateType };
     return verifyEvidence(bundle, { target, bundlePath: req.bundlePath, check }, run, req.payload);
@@ -105,6 +116,7 @@ export function verifiedJson(v: VerifiedFile) {
           }
         : {}),
     },
+    name: v.name,
   };
 }
 

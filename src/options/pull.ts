@@ -3,18 +3,22 @@ import { type Command, Option } from 'commander';
 import * as z from 'zod';
 import { expectDigestSchema } from '../core/reference.js';
 import { addCommonOptions, commonOptionsSchema } from './common.js';
+import { addNameBindingOptions, nameBindingOptionsSchema } from './name-binding.js';
 import { addPolicyOptions, policyOptionsSchema } from './policy.js';
 import { addTrustOptions } from './trust.js';
 
 const DEFAULT_OUTPUT_DIR = '.';
 
-export const pullOptionsSchema = commonOptionsSchema.extend(policyOptionsSchema.shape).extend({
-  verify: z.boolean().default(false),
-  output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
-  force: z.boolean().default(false),
-  expectDigest: expectDigestSchema,
-  name: z.string().min(1).optional(),
-});
+export const pullOptionsSchema = commonOptionsSchema
+  .extend(policyOptionsSchema.shape)
+  .extend(nameBindingOptionsSchema.shape)
+  .extend({
+    verify: z.boolean().default(false),
+    output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
+    force: z.boolean().default(false),
+    expectDigest: expectDigestSchema,
+    name: z.string().min(1).optional(),
+  });
 export type PullOptions = z.infer<typeof pullOptionsSchema>;
 
 export function addPullOptions(cmd: Command): Command {
@@ -37,6 +41,7 @@ export function addPullOptions(cmd: Command): Command {
     .addOption(
       new Option('--verify', 'land the file only if an attached Sigstore signature passes the identity policy'),
     );
+  addNameBindingOptions(cmd);
   addPolicyOptions(cmd);
   addTrustOptions(cmd);
   return addCommonOptions(cmd);

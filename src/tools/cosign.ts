@@ -67,6 +67,35 @@ export interface SignBlobRequest {
   signingConfigPath?: string;
   trustedRootPath?: string;
   cosign2?: Cosign2Services;
+  /** Sign an in-toto statement about the file (`cosign attest-blob`) instead of its bytes. */
+  statement?: StatementRequest;
+}
+
+/**
+ * `cosign attest-blob --hash H --predicate P --type URI -- NAME` (cosign 2.5 and 3): cosign builds
+ * the statement itself, subject `{name: basename(NAME), digest: {sha256: H}}`, predicate as given
+ * (a type URI cosign does not know is used as is), and never reads a file: the caller hashed it.
+ * cosign 2.5 has no --statement, so the subject name is a file name and the repository goes in
+ * the predicate.
+ */
+export interface StatementRequest {
+  /** Lower-case hex sha256 of the file, as the caller read it. */
+  sha256: string;
+  /** The subject's name: a plain file name (cosign keeps only the last path component). */
+  subjectName: string;
+  predicatePath: string;
+  predicateType: string;
+}
+
+/** What is signed: the file's bytes (`sign-blob`), or a statement about them (`attest-blob`). */
+export function signedSubjectArgs(req: Pick<SignBlobRequest, 'file' | 'statement'>): { verb: string; tail: string[] } {
+  const s = req.statement;
+  if (!s) return { verb: 'sign-blob', tail: ['--', req.file] };
+  if (!/^[a-f0-9]{64}$/.test(s.sha256)) throw new GhcrBlobError('INTERNAL', 'not a sha256 digest');
+  return {
+    verb: 'attest-blob',
+    tail: ['--hash', s.sha256, '--predicate', s.predicatePath, '--type', s.predicateType, '--', s.subjectName],
+  };
 }
 
 /**
@@ -127,21 +156,21 @@ function serviceArgs(
 const UNREACHABLE =
   /dial tcp|no such host|connection refused|connection reset|network is unreachable|i\/o timeout|TLS handshake|x509:|proxyconnect|context deadline exceeded|Client\.Timeout/i;
 
-function signFailure(stderr: string): GhcrBlobError {
+function signFailure(stderr: string, verb: string): GhcrBlobError {
   const cause = cosignCause(stderr);
   // Fulcio refusing the token is an authentication failure, not a bug.
   if (/\b(401|403)\b|unauthorized|forbidden|invalid identity token|token.*expired/i.test(stderr)) {
-    return new GhcrBlobError('AUTH_FAILED', `cosign sign-blob failed: ${cause}`, {
+    return new GhcrBlobError('AUTH_FAILED', `cosign ${verb} failed: ${cause}`, {
       recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
     });
   }
   if (UNREACHABLE.test(stderr)) {
-    return new GhcrBlobError('REGISTRY_UNREACHABLE', `cosign sign-blob could not reach a Sigstore service: ${cause}`, {
+    return new GhcrBlobError('REGISTRY_UNREACHABLE', `cosign ${verb} could not reach a Sigstore service: ${cause}`, {
       recommendation:
         'check network access to Fulcio, Rekor, the timestamp authority and (without --trusted-root) the TUF repository tuf-repo-cdn.sigstore.dev; HTTPS_PROXY is passed on to cosign',
     });
   }
-  return new GhcrBlobError('INTERNAL', `cosign sign-blob failed: ${cause}`, {
+  return new GhcrBlobError('INTERNAL', `cosign ${verb} failed: ${cause}`, {
     recommendation: 'check the identity token (audience "sigstore", not expired) and the Sigstore services',
   });
 }
@@ -152,8 +181,8 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
   const fifo = await createSecretFifo(token);
   try {
     const services = serviceArgs(tool, req, true);
-    const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path, ...services.args];
-    args.push('--', req.file);
+    const { verb, tail } = signedSubjectArgs(req);
+    const args = [verb, '--yes', '--bundle', req.bundlePath, '--identity-token', fifo.path, ...services.args, ...tail];
     const done = run({
       file: tool.path,
       args,
@@ -162,7 +191,7 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
     });
     await fifo.feed(done);
     const out = await done;
-    if (out.exitCode !== 0) throw signFailure(out.stderr);
+    if (out.exitCode !== 0) throw signFailure(out.stderr, verb);
   } finally {
     await fifo.dispose();
   }
@@ -175,7 +204,8 @@ export async function signBlob(tool: CosignTool, run: Runner, req: SignBlobReque
  */
 async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobRequest, key: KeyCredential): Promise<void> {
   const services = serviceArgs(tool, req, key.tlogUpload);
-  const args = ['sign-blob', '--yes', '--bundle', req.bundlePath, '--key', key.key, ...services.args, '--', req.file];
+  const { verb, tail } = signedSubjectArgs(req);
+  const args = [verb, '--yes', '--bundle', req.bundlePath, '--key', key.key, ...services.args, ...tail];
   const out = await run({
     file: tool.path,
     args,
@@ -200,7 +230,7 @@ async function signBlobWithKey(tool: CosignTool, run: Runner, req: SignBlobReque
       recommendation: "check the provider's credential variables (README: Signing with a key); no bundle was written",
     });
   }
-  throw new GhcrBlobError('INTERNAL', `cosign sign-blob --key failed: ${cosignCause(out.stderr)}`, {
+  throw new GhcrBlobError('INTERNAL', `cosign ${verb} --key failed: ${cosignCause(out.stderr)}`, {
     recommendation: 'check the key file (a cosign private key) and the Sigstore services',
   });
 }

@@ -42,3 +42,4 @@ export * from './statement.js';
 export * from './cosign-legacy.js';
 export { hasBareKeyRekorV2Entry } from './rekor-v2-shape.js';
 export { keyName, requireSupportedKey } from './signing-key.js';
+export * from './file-statement.js';

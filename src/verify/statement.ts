@@ -24,6 +24,7 @@ const statementSchema = z.looseObject({
     .array(z.looseObject({ name: z.string().optional(), digest: z.record(z.string(), z.string()) }))
     .min(1, 'must name at least one subject'),
   predicateType: z.string().min(1),
+  predicate: z.unknown().optional(),
 });
 
 /** The digests of one subject that ghcr-blob can compute (lower-case hex), by algorithm. */
@@ -32,6 +33,8 @@ export type SubjectDigests = Partial<Record<DigestAlgorithm, string>>;
 export interface Statement {
   type: string;
   predicateType: string;
+  /** What the statement claims, as signed (unverified until the envelope is; each predicate type reads its own). */
+  predicate?: unknown;
   /** Each subject with at least one digest ghcr-blob can compute; the others cannot bind to bytes. */
   subjects: Array<{ name?: string; digests: SubjectDigests }>;
   /** Lower-case hex sha256 of each subject that has one. */
@@ -82,5 +85,5 @@ export function parseStatement(envelope: { payloadType: string; payload: Buffer 
   const sha256Subjects = subjects.flatMap(({ name, digests }) =>
     digests.sha256 === undefined ? [] : [{ ...(name === undefined ? {} : { name }), sha256: digests.sha256 }],
   );
-  return { type: s._type, predicateType: s.predicateType, subjects, sha256Subjects };
+  return { type: s._type, predicateType: s.predicateType, predicate: s.predicate, subjects, sha256Subjects };
 }

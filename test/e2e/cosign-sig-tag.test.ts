@@ -65,10 +65,10 @@ async function readSig(art: Pushed): Promise<SigLayer[]> {
 }
 
 /** Writes `layers` as `art`'s `.sig` tag (what anyone who can push to the repository can do). */
-async function writeSig(art: Pushed, layers: SigLayer[]): Promise<void> {
+async function writeSig(art: Pushed, layers: SigLayer[], repo = REPO): Promise<void> {
   await craftArtifact(
     kit.reg,
-    REPO,
+    repo,
     sigTag(art),
     layers.map((l) => ({ content: l.payload, mediaType: SIMPLE_SIGNING, annotations: l.annotations })),
   );
@@ -234,6 +234,24 @@ describe('tampered .sig tags: exit 3, nothing lands', () => {
     const victim = await pushArtifact();
     await writeSig(victim, source.layers);
     await refused(victim, new RegExp(`another manifest[\\s\\S]*docker-manifest-digest:\\s+${source.art.digest}`));
+  });
+
+  it('a .sig copied with the same manifest into another repository: its docker-reference names the first (exit 3)', async () => {
+    const content = `release ${++counter}\n`;
+    const source = await pushArtifact(content);
+    await cosignSign(cosign2, source);
+    // The same bytes and title give the same manifest digest in any repository.
+    const copy = await craftArtifact(kit.reg, `${REPO}-evil`, 'v1', [{ content, title: 'report.txt' }]);
+    expect(copy.digest).toBe(source.digest);
+    await writeSig(copy, await readSig(source), `${REPO}-evil`);
+    const r = await pullVerify({ digest: copy.digest, digestRef: copy.digestRef });
+    expectRefused(r, /names another repository/);
+    expect(r.stderr).toContain(`signed repository:   ${kit.reg.host}/${REPO}\n`);
+    expect(r.stderr).toContain(`pulled from:         ${kit.reg.host}/${REPO}-evil`);
+    // In its own repository the docker-reference is a name: --require-name accepts it.
+    const own = await pullVerify(source, { extra: ['--require-name'] });
+    expect(own.exitCode, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout).verification.name).toEqual({ bound: true, repository: `${kit.reg.host}/${REPO}` });
   });
 
   it('a payload edited to name this artifact no longer matches its signature', async () => {

@@ -157,6 +157,8 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
       verifiers: ['sigstore-js', `cosign ${verifier}`],
       // The flags make one accepted signer.
       signer: { index: 1, policy: `identity "${RELEASE_SAN}", issuer "${GITHUB_ISSUER}"` },
+      // `sign FILE` signs the bytes; a local file names no repository.
+      name: { bound: false, note: 'not bound to a repository name' },
     });
     // Whole seconds, so allow the second the signing started in.
     for (const t of [out.integratedTime, ...out.signedTimestamps]) {

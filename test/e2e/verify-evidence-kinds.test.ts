@@ -401,10 +401,10 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
   const attach = async (
     a: CraftedArtifact,
     digest: string,
-    o: { predicateType?: string; claims?: MintTokenClaims } = {},
+    o: { predicateType?: string; claims?: MintTokenClaims; name?: string } = {},
   ) => {
     const statement = inTotoStatement(
-      [{ name: `${reg.host}/octo/app`, digest }],
+      [{ name: o.name ?? `${reg.host}/octo/app`, digest }],
       o.predicateType ?? SLSA_PROVENANCE_V1,
     );
     const { bundle } = await attestStatement(stack, statement, { claims: o.claims ?? RELEASE });
@@ -435,6 +435,20 @@ describe('pull --verify / verify <ref>: GitHub-shaped attestations and cosign si
       ['layer', `sha256:${sha256(body)}`],
       ['file', `sha256:${sha256(body)}`],
     ]);
+  });
+
+  it('its subject name, read as a repository, is compared exactly: bound here, refused for another repository', async () => {
+    const a = await artifact();
+    await attach(a, a.digest);
+    const { r } = await pull(`v${n}`, ['--require-name']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).verification.name).toEqual({ bound: true, repository: `${reg.host}/octo/app` });
+    const evil = await artifact();
+    await attach(evil, evil.digest, { name: `${reg.host}/octo/app-evil` });
+    const refused = await pull(`v${n}`);
+    expect(refused.r.exitCode, refused.r.stderr).toBe(3);
+    expect(refused.r.stderr).toMatch(/names another repository/);
+    expect(refused.r.landed ?? []).toEqual([]);
   });
 
   it('trixie tools (oras 1.2, cosign 2.5) accept the same attestation: cosign 2.5 is handed the manifest bytes', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../../verify/index.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { EvidenceDescription, EvidenceName, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { bindName, type SignedName, subjectRepository } from './name.js';
 import { bindSubject } from './subject.js';
 
 export interface Attestation {
@@ -55,11 +56,16 @@ export const describeAttestation = (name: EvidenceName, a: Attestation): Evidenc
   bundle: bundleFacts(a.bundle),
 });
 
+/**
+ * `signed`: the name the statement signs, when its predicate says (ghcr-blob's own); otherwise the
+ * bound subject's name counts when it reads as a repository (see name.ts).
+ */
 export async function verifyAttestation(
   name: EvidenceName,
   a: Attestation,
   { target, bundlePath, check }: VerifyRequest,
   run: Runner,
+  signed?: SignedName,
 ): Promise<VerifiedEvidence> {
   const bound = bindSubject(
     a.statement.subjects.map((s) => s.digests),
@@ -73,8 +79,10 @@ export async function verifyAttestation(
     // cosign matches a statement subject against that digest (test/e2e/cosign-digest.test.ts).
     cosignOverDigest(run, bound.digest, bundlePath, check),
   );
-  // The statement that was bound above is the one whose envelope just verified.
+  // The statement that was bound above is the one whose envelope just verified: its name is signed.
+  const named = signed ?? subjectRepository(a.statement.subjects[bound.index]?.name);
   return {
+    name: bindName(named, target),
     ...value.signer,
     evidence: name,
     predicateType: value.statement.predicateType,

@@ -20,6 +20,7 @@ import {
 } from '../../verify/index.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { ChainLink, EvidenceKind } from './kind.js';
+import { bindName } from './name.js';
 import { BY_ORAS, BY_US_MANIFEST, byUsFile } from './subject.js';
 
 export interface SimpleSigningEvidence {
@@ -75,6 +76,8 @@ export const cosignSimpleSigning: EvidenceKind<SimpleSigningEvidence> = {
       { link: 'layer', digest: art.layerDigest, checkedBy: BY_ORAS },
       { link: 'file', digest: art.layerDigest, checkedBy: byUsFile('sha256') },
     ];
-    return { ...value, evidence: 'cosign-simple-signing', sha256: target.sha256, chain, verifiers };
+    // The signed payload's docker-reference is the repository cosign signed the image as.
+    const name = bindName({ repository: claim.dockerReference, namesTitle: false }, target);
+    return { ...value, evidence: 'cosign-simple-signing', sha256: target.sha256, chain, verifiers, name };
   },
 };

@@ -5,7 +5,7 @@
  */
 import { verificationError } from '../../core/errors.js';
 import { printable } from '../../core/printable.js';
-import { COSIGN_SIGN_PREDICATE, isDsseBundle } from '../../verify/index.js';
+import { COSIGN_SIGN_PREDICATE, FILE_PREDICATE_TYPE, isDsseBundle } from '../../verify/index.js';
 import {
   type Attestation,
   attestationDigestsNeeded,
@@ -19,10 +19,12 @@ import type { EvidenceKind } from './kind.js';
 
 export const dsseAttestation: EvidenceKind<Attestation> = {
   name: 'dsse-attestation',
-  // Every DSSE bundle that is not cosign's image signature; a non-in-toto payload lands here and
-  // is refused by parse() with its payload type named.
+  // Every DSSE bundle that is not cosign's image signature nor ghcr-blob's own statement; a
+  // non-in-toto payload lands here and is refused by parse() with its payload type named.
   recognizes: (bundle, payload) =>
-    payload === undefined && isDsseBundle(bundle) && peekPredicateType(bundle) !== COSIGN_SIGN_PREDICATE,
+    payload === undefined &&
+    isDsseBundle(bundle) &&
+    ![COSIGN_SIGN_PREDICATE, FILE_PREDICATE_TYPE].includes(peekPredicateType(bundle) ?? ''),
   parse: parseAttestation,
   subjectDigests: attestationSubjects,
   digestsNeeded: attestationDigestsNeeded,

@@ -5,16 +5,20 @@ import { verificationError } from '../../core/errors.js';
 import type { SigstoreBundle } from '../../verify/index.js';
 import { cosignSignedArtifact } from './cosign-signed-artifact.js';
 import { dsseAttestation } from './dsse-attestation.js';
+import { ghcrBlobStatement } from './ghcr-blob-statement.js';
 import type { EvidenceDescription, EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { NOT_BOUND } from './name.js';
 import { cosignSimpleSigning } from './cosign-simple-signing.js';
 import { messageSignature } from './message-signature.js';
 
 export * from './kind.js';
+export { describeName, NOT_BOUND, type NameBinding } from './name.js';
 
 export const EVIDENCE_KINDS: ReadonlyArray<EvidenceKind<unknown>> = [
   messageSignature,
   cosignSimpleSigning,
   cosignSignedArtifact,
+  ghcrBlobStatement,
   dsseAttestation,
 ];
 
@@ -38,7 +42,14 @@ export async function verifyEvidence(
   payload?: Buffer,
 ): Promise<VerifiedEvidence> {
   const kind = evidenceKindOf(bundle, payload);
-  return kind.verify(kind.parse(bundle, payload), req, run);
+  const verified = await kind.verify(kind.parse(bundle, payload), req, run);
+  if (req.check.requireName && !verified.name.bound) {
+    throw verificationError(`the signature is ${NOT_BOUND} (--require-name)`, [
+      `evidence: ${verified.evidence}, which names ${'repository' in verified.name ? `${verified.name.repository}, not checked` : 'no repository'}`,
+      'ghcr-blob push --sign and sign REF sign a statement that names the repository; re-sign with a current ghcr-blob',
+    ]);
+  }
+  return verified;
 }
 
 /** What a bundle says it is, unverified, read by the kind its data calls for. */

@@ -14,12 +14,14 @@ import type {
   VerificationPolicy,
   VerifiedSigner,
 } from '../../verify/index.js';
+import type { NameBinding } from './name.js';
 
 export type EvidenceName =
   | 'message-signature'
   | 'dsse-attestation'
   | 'cosign-signed-artifact'
-  | 'cosign-simple-signing';
+  | 'cosign-simple-signing'
+  | 'ghcr-blob-statement';
 
 /** both: cosign and the in-process verifier must accept; sigstore: the in-process one alone. */
 export type Engine = 'both' | 'sigstore';
@@ -35,6 +37,8 @@ export interface VerificationCheck {
   cosign?: CosignTool;
   /** An attestation's statement must have this predicate type (signatures have none). */
   predicateType: string;
+  /** Refuse evidence that names no repository (--require-name). */
+  requireName?: boolean;
 }
 
 /** The bytes a bundle must be about, with every digest that names them. */
@@ -53,6 +57,13 @@ export interface Target {
     /** `sha256:…` of the one layer, checked by oras while downloading; equals the file's. */
     layerDigest: string;
   };
+  /**
+   * `host/path` the file was pulled from, exactly as resolved (or `verify FILE --repository`):
+   * evidence that names a repository must name this one. undefined: nothing to compare with.
+   */
+  repository?: string;
+  /** The artifact's title as its manifest gives it ('' for none); undefined for a local file. */
+  title?: string;
 }
 
 /** One link of "what the signature names → the file that lands", and who checked it. */
@@ -70,6 +81,8 @@ export interface VerifiedEvidence extends VerifiedSigner {
   sha256: string;
   chain: ChainLink[];
   verifiers: string[];
+  /** Whether the evidence names the repository the file came from (see name.ts). */
+  name: NameBinding;
 }
 
 export interface VerifyRequest {
@@ -88,6 +101,8 @@ export interface EvidenceDescription {
   subjects: string[];
   /** Signer, log entry and times as the bundle states them. */
   bundle: BundleFacts;
+  /** The repository (and title) it says it signs, when it names one: ghcr-blob's own statement. */
+  signedName?: { repository: string; title?: string };
 }
 
 export interface EvidenceKind<E> {

@@ -11,6 +11,7 @@ import {
 import { verificationError } from '../../core/errors.js';
 import { bothVerifiers, cosignOverDigest } from './both.js';
 import type { EvidenceKind, VerifiedEvidence, VerifyRequest } from './kind.js';
+import { bindName } from './name.js';
 import { bindSubject } from './subject.js';
 
 export const messageSignature: EvidenceKind<SignatureBundle> = {
@@ -40,6 +41,14 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
       async () => verifyMessageInProcess({ bundle, digest, trustedRoot: check.trustedRoot, policy: check.policy }),
       cosignOverDigest(run, bound.digest, bundlePath, check),
     );
-    return { ...value, evidence: 'message-signature', sha256: target.sha256, chain: bound.chain, verifiers };
+    // A signature over a digest names no repository.
+    return {
+      ...value,
+      evidence: 'message-signature',
+      sha256: target.sha256,
+      chain: bound.chain,
+      verifiers,
+      name: bindName(undefined, target),
+    };
   },
 };

@@ -19,6 +19,8 @@ export interface Binding {
   /** `alg:hex`, the strongest digest that matched (what cosign is given). */
   digest: string;
   chain: ChainLink[];
+  /** Which of the named subjects bound (a statement's subject carries its own name). */
+  index: number;
 }
 
 /** `sha512:<hex>` as {sha512: hex}; a digest of another algorithm names nothing we compute. */
@@ -52,8 +54,12 @@ export function bindSubject(
     ]);
   }
   // Why exact: a digest is the only name for "these bytes".
-  if (art && named.some((d) => d.sha256 !== undefined && spell('sha256', d.sha256) === art.manifestDigest)) {
+  const byManifest = art
+    ? named.findIndex((d) => d.sha256 !== undefined && spell('sha256', d.sha256) === art.manifestDigest)
+    : -1;
+  if (art && byManifest >= 0) {
     return {
+      index: byManifest,
       names: 'manifest',
       digest: art.manifestDigest,
       chain: [
@@ -64,7 +70,7 @@ export function bindSubject(
       ],
     };
   }
-  for (const subject of named) {
+  for (const [index, subject] of named.entries()) {
     const matched = fileMatches(subject, target);
     if (matched.length === 0) continue;
     const strongest = matched[matched.length - 1] as [DigestAlgorithm, string];
@@ -78,6 +84,7 @@ export function bindSubject(
     if (!matched.some(([alg]) => alg === 'sha256'))
       fileLinks.push({ link: 'file', digest: file, checkedBy: byUsFile('sha256') });
     return {
+      index,
       names: 'file',
       digest: spell(...strongest),
       chain: [

@@ -7,6 +7,7 @@ import { describeEvidence, evidenceKindOf } from '../../../src/evidence/kinds/in
 import { bindSubject } from '../../../src/evidence/kinds/subject.js';
 import { parseBundle } from '../../../src/verify/bundle.js';
 import { sha256Bytes } from '../../../src/core/digest.js';
+import { FILE_PREDICATE_TYPE as FILE } from '../../../src/verify/file-statement.js';
 import { GITHUB_ACTIONS_ISSUER } from '../../../src/verify/github-workflow.js';
 import { githubClaims, workflowSan } from '../verify/support/github-claims.js';
 import { startMockSigstore } from '../verify/support/mock-sigstore.js';
@@ -22,14 +23,14 @@ beforeAll(async () => {
 });
 
 /** The signature bundle with a DSSE envelope in place of its message signature (never verified here). */
-function dsse(predicateType: string, payloadType = 'application/vnd.in-toto+json') {
+function dsse(predicateType: string, payloadType = 'application/vnd.in-toto+json', predicate: unknown = {}) {
   const copy = structuredClone(signature) as any;
   delete copy.messageSignature;
   const statement = {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'x', digest: { sha256: 'ab'.repeat(32) } }],
     predicateType,
-    predicate: {},
+    predicate,
   };
   copy.dsseEnvelope = {
     payload: Buffer.from(JSON.stringify(statement)).toString('base64'),
@@ -45,6 +46,7 @@ describe('evidenceKindOf: chosen by the bundle', () => {
     ['a SLSA provenance attestation', () => dsse('https://slsa.dev/provenance/v1'), 'dsse-attestation'],
     ['any other predicate', () => dsse('https://example.test/sbom/v1'), 'dsse-attestation'],
     ['cosign sign <ref>', () => dsse('https://sigstore.dev/cosign/sign/v1'), 'cosign-signed-artifact'],
+    ["ghcr-blob's own statement (push --sign, sign REF)", () => dsse(FILE), 'ghcr-blob-statement'],
     // It lands with the attestations, whose parse() refuses it by its payload type.
     ['a DSSE envelope that is not in-toto', () => dsse('x', 'application/vnd.example+json'), 'dsse-attestation'],
   ])('%s → %s', (_name, bundle, kind) => {
@@ -92,6 +94,26 @@ describe('describeEvidence: what a candidate says about itself, unverified', () 
 
   it('a statement that is not in-toto cannot be described: refused like parse()', () => {
     expect(() => describeEvidence(dsse('x', 'application/vnd.example+json'))).toThrow(/payload type is not in-toto/);
+  });
+});
+
+describe("ghcr-blob's statement: the predicate names the repository and title", () => {
+  it('parse reads the signed name (unverified until the envelope is)', () => {
+    const b = dsse(FILE, undefined, { repository: 'ghcr.io/octo/tools/report.json', title: 'report.json' });
+    const kind = evidenceKindOf(b);
+    expect(kind.parse(b)).toMatchObject({
+      signedName: { repository: 'ghcr.io/octo/tools/report.json', title: 'report.json' },
+    });
+  });
+
+  it.each([
+    ['no predicate', undefined],
+    ['no repository', { title: 'report.json' }],
+    ['an empty repository', { repository: '' }],
+    ['a repository that is not a string', { repository: ['ghcr.io/octo/tools'] }],
+  ])('refuses a predicate with %s (exit 3)', (_n, predicate) => {
+    const b = dsse(FILE, undefined, predicate);
+    expect(() => evidenceKindOf(b).parse(b)).toThrow(/predicate is not a https:\/\/ghcr-blob.dev\/file\/v1 predicate/);
   });
 });
 

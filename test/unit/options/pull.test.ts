@@ -15,6 +15,7 @@ const DEFAULTS = {
   verify: false,
   output: '.',
   force: false,
+  requireName: false,
 };
 
 describe('pull options', () => {
@@ -40,6 +41,7 @@ describe('pull options', () => {
         passwordStdin: true,
       },
     ],
+    [['--verify', '--require-name'], { ...DEFAULTS, verify: true, requireName: true }],
   ])('%j', (argv, expected) => {
     expect(parse(argv)).toEqual(expected);
   });

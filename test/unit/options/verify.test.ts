@@ -8,7 +8,7 @@ const DIGEST = `sha256:${'0f'.repeat(32)}`;
 const ID = 'https://github.com/octo/tools/.github/workflows/release.yml@refs/tags/v1.2.0';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
-const DEFAULTS = { engine: 'both', passwordStdin: false, plainHttp: false, json: false };
+const DEFAULTS = { engine: 'both', passwordStdin: false, plainHttp: false, json: false, requireName: false };
 
 describe('verify options', () => {
   it.each<[string[], object]>([
@@ -45,6 +45,11 @@ describe('verify options', () => {
         cosign: '/c',
       },
     ],
+    [
+      ['--bundle', 'b.json', '--repository', 'ghcr.io/octo/tools/report.json', '--require-name'],
+      { ...DEFAULTS, bundle: 'b.json', repository: 'ghcr.io/octo/tools/report.json', requireName: true },
+    ],
+    [['--repository', 'localhost:5000/a/b'], { ...DEFAULTS, repository: 'localhost:5000/a/b' }],
   ])('%j', (argv, expected) => {
     expect(parse(argv)).toEqual(expected);
   });
@@ -68,6 +73,16 @@ describe('verify options', () => {
     [['--engine'], /--engine <engine>' argument missing/, 'commander'],
     [['--bundle='], /^--bundle: /, 'ghcr-blob'],
     [['--verify'], /unknown option '--verify'/, 'commander'],
+    // A repository exactly as pulled: no tag, no digest, no scheme, no trailing slash, lower case.
+    ...[
+      'ghcr.io/octo/tools/report.json:v1',
+      `ghcr.io/octo/tools/report.json@sha256:${'0f'.repeat(32)}`,
+      'https://ghcr.io/octo/tools',
+      'ghcr.io/octo/tools/',
+      'ghcr.io/Octo/tools',
+      'octo/tools',
+      'ghcr.io',
+    ].map((r): [string[], RegExp, 'ghcr-blob'] => [['--repository', r], /^--repository: .*HOST\/PATH/, 'ghcr-blob']),
   ])('refuses %j', (argv, message, source) => {
     expect(rejection(() => parse(argv))).toMatchObject({
       exitCode: 2,

@@ -148,6 +148,86 @@ describe('cosign sign-blob argv', () => {
   });
 });
 
+describe('cosign attest-blob argv (push --sign, sign REF: a statement naming the repository)', () => {
+  const statement = {
+    sha256: 'ab'.repeat(32),
+    subjectName: 'report.json',
+    predicatePath: '/tmp/priv/predicate.json',
+    predicateType: 'https://ghcr-blob.dev/file/v1',
+  };
+  // cosign is handed the digest, never the file; the subject is named after the last argument.
+  const tail = [
+    '--hash',
+    'ab'.repeat(32),
+    '--predicate',
+    '/tmp/priv/predicate.json',
+    '--type',
+    'https://ghcr-blob.dev/file/v1',
+    '--',
+    'report.json',
+  ];
+
+  it.each<[string, CosignTool, Partial<SignBlobRequest>, string[], Record<string, string>]>([
+    [
+      'cosign 3, private instance',
+      COSIGN_3,
+      { signingConfigPath: '/sc.json', trustedRootPath: '/tr.json' },
+      ['--signing-config', '/sc.json', '--trusted-root', '/tr.json'],
+      {},
+    ],
+    [
+      'cosign 2, private instance (the DSSE Rekor entry type is its default)',
+      COSIGN_2,
+      { cosign2: { ...COSIGN2_SERVICES, tsaUrl: undefined } },
+      ['--new-bundle-format', '--fulcio-url', 'http://127.0.0.1:5555', '--rekor-url', 'http://127.0.0.1:5556'],
+      COSIGN2_SERVICES.env,
+    ],
+  ])('%s', async (_name, tool, extra, generationArgs, env) => {
+    const { result, calls, fifo } = await sign(tool, { ...base, ...extra, statement });
+    await result;
+    expect(calls[0]).toEqual({
+      file: tool.path,
+      args: [
+        'attest-blob',
+        '--yes',
+        '--bundle',
+        '/tmp/priv/report.json.sigstore.json',
+        '--identity-token',
+        fifo()?.path,
+        ...generationArgs,
+        ...tail,
+      ],
+      env,
+      secrets: [TOKEN],
+    });
+    expectNoTokenOutsideFifo(calls[0]);
+  });
+
+  it('with a key: the same statement, the password on stdin', async () => {
+    const fake = recordingRunner(() => ({}));
+    await signBlob(COSIGN_3, fake.run, {
+      ...base,
+      statement,
+      credential: { kind: 'key', key: '/keys/cosign.key', password: 'pw', tlogUpload: true },
+    } as SignBlobRequest);
+    expect(fake.calls[0]?.args).toEqual([
+      'attest-blob',
+      '--yes',
+      '--bundle',
+      base.bundlePath,
+      '--key',
+      '/keys/cosign.key',
+      ...tail,
+    ]);
+    expect(fake.calls[0]?.stdin).toBe('pw');
+  });
+
+  it('refuses a digest that is not 64 lower-case hex digits (it becomes an argument)', async () => {
+    const { result } = await sign(COSIGN_3, { ...base, statement: { ...statement, sha256: '--output-file=/x' } });
+    await expect(result).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
 describe('cosign sign-blob failures', () => {
   it.each([
     [

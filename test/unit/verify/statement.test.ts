@@ -31,6 +31,7 @@ describe('parseStatement', () => {
     expect(parseStatement(envelope(statement({ _type: type })))).toEqual({
       type,
       predicateType: 'https://slsa.dev/provenance/v1',
+      predicate: {},
       subjects: [{ name: 'report.json', digests: { sha256: HEX } }],
       sha256Subjects: [{ name: 'report.json', sha256: HEX }],
     });

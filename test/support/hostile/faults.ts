@@ -31,7 +31,12 @@ export type Fault =
    * `maxPages` answers on one path the Link header is dropped, so a client that follows it forever
    * still ends and the count shows how far it went.
    */
-  | { kind: 'referrersLoop'; maxPages: number; linkTo?: 'self' | 'chain'; manifests?: object[] };
+  | { kind: 'referrersLoop'; maxPages: number; linkTo?: 'self' | 'chain'; manifests?: object[] }
+  /**
+   * Ask the registry for `path` instead (same method and headers) and relay its answer: a tag that
+   * names another manifest for this one request, as when it moved between two requests.
+   */
+  | { kind: 'askFor'; path: string };
 
 export interface FaultRule {
   /** Matched against the URL path (no query), e.g. /\/blobs\/sha256:/. */

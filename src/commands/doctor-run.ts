@@ -96,15 +96,17 @@ export async function runDoctor(refArg: string | undefined, raw: unknown, deps: 
   const opts: DoctorOptions = parseOptions(doctorOptionsSchema, raw);
   const ref = refArg === undefined ? undefined : parseReference(refArg);
   const checks: DoctorCheck[] = [nodeCheck()];
+  // The doctor asks the binaries themselves, never the detection cache.
+  const probed = { ...deps, toolCache: undefined };
   checks.push(
     await check('oras', async () => {
-      const oras = await findOras(opts, deps);
+      const oras = await findOras(opts, probed);
       return `oras ${oras.version} at ${oras.path} (generation ${oras.generation}, supported)`;
     }),
   );
   checks.push(
     await check('cosign', async () => {
-      const cosign = await findCosign(opts, deps);
+      const cosign = await findCosign(opts, probed);
       return `cosign ${cosign.generation} at ${cosign.path} (supported)`;
     }),
   );

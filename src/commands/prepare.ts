@@ -28,11 +28,11 @@ import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
 
 export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
-  return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
+  return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run, deps.toolCache);
 }
 
 export async function findCosign(opts: ToolOptions, deps: Deps): Promise<CosignTool> {
-  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run);
+  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run, deps.toolCache);
 }
 
 async function transportFrom(opts: RemoteOptions): Promise<Transport> {

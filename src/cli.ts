@@ -10,6 +10,7 @@ import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
+import { detectionCache } from './tools/detection-cache.js';
 import { createRunner } from './tools/exec.js';
 import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
 import { isActions } from './core/actions.js';
@@ -129,6 +130,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     log,
     deadlines,
     run: createRunner(log, env, deadlines),
+    toolCache: detectionCache(env, version),
     readStdin: () => {
       // A terminal on stdin: say what it waits for instead of sitting silent.
       if (process.stdin.isTTY)

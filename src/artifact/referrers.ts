@@ -90,16 +90,26 @@ export async function fetchCandidateBundle(
 export async function listBundleReferrers(
   oras: Oras,
   blob: ResolvedBlob,
+  signal?: AbortSignal,
 ): Promise<{ candidates: Descriptor[]; skipped: number }> {
+  const started = earlyListings.get(blob);
+  // Stopping the lookup stops the early listing too: no oras outlives the failure that stopped it.
+  const stopEarly = () => started?.stop.abort();
+  signal?.addEventListener('abort', stopEarly, { once: true });
+  if (signal?.aborted) stopEarly();
   // A failed early listing is this registry failing: reported, not tried again; except a refusal
-  // while the manifest fetch beside it was let in (seen once, two oras starting at one instant
-  // through the registry fence): then the digest is listed, and a real refusal shows there.
-  const early = await earlyListings.get(blob)?.catch((e: unknown) => {
-    if (isGhcrBlobError(e) && e.code === 'AUTH_FAILED') return undefined;
-    throw e;
-  });
-  // Why exact: a listing of another digest (the tag moved in between) lists another artifact's signatures.
-  const listing = early?.subjectDigest === blob.digest ? early : await oras.listReferrers(blob.pinnedReference);
+  // while the manifest fetch beside it was let in (two oras starting at one instant through a
+  // registry that refused one): then the digest is listed, and a real refusal shows there.
+  const early = await started?.listing
+    .catch((e: unknown) => {
+      if (isGhcrBlobError(e) && e.code === 'AUTH_FAILED') return undefined;
+      throw e;
+    })
+    .finally(() => signal?.removeEventListener('abort', stopEarly));
+  signal?.throwIfAborted();
+  // Why exact: a listing of another digest (the tag moved in between) lists another artifact's
+  // signatures; then the digest the manifest fetch resolved is listed, by digest.
+  const listing = early?.subjectDigest === blob.digest ? early : await oras.listReferrers(blob.pinnedReference, signal);
   const signatures = listing.referrers.filter(
     (d) => d.artifactType === BUNDLE_MEDIA_TYPE || d.artifactType === OCI_EMPTY_MEDIA_TYPE,
   );
@@ -109,7 +119,7 @@ export async function listBundleReferrers(
   return { candidates: all.slice(0, MAX_CANDIDATES), skipped: Math.max(0, all.length - MAX_CANDIDATES) };
 }
 
-const earlyListings = new WeakMap<ResolvedBlob, Promise<ReferrerListing>>();
+const earlyListings = new WeakMap<ResolvedBlob, { listing: Promise<ReferrerListing>; stop: AbortController }>();
 
 /**
  * Resolves `ref` (with `resolve`, the manifest fetch) while listing its referrers beside it: the
@@ -128,7 +138,7 @@ export async function resolveListingReferrers(
   listing.catch(() => {}); // awaited (and its failure reported) by listBundleReferrers
   try {
     const blob = await resolve();
-    earlyListings.set(blob, listing);
+    earlyListings.set(blob, { listing, stop });
     return blob;
   } catch (e) {
     stop.abort();

@@ -1,6 +1,7 @@
 /** Everything a command needs from the outside world, built once in cli.ts. */
 import type { Deadlines } from '../core/deadlines.js';
 import type { Logger } from '../core/log.js';
+import type { DetectionCache } from '../tools/detection-cache.js';
 import type { Runner } from '../tools/exec.js';
 import type { GithubReporting } from './github.js';
 
@@ -10,6 +11,8 @@ export interface Deps {
   /** Every wait's limit (--timeout / GHCR_BLOB_TIMEOUT); `run` already applies them to children. */
   deadlines: Deadlines;
   run: Runner;
+  /** Where tool detection is remembered (tools/detection-cache.ts); absent: detect every time. */
+  toolCache?: DetectionCache;
   readStdin(): Promise<string>;
   /** Data for scripts (stdout). People's messages go through `log` (stderr). */
   writeOut(text: string): void;

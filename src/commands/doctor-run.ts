@@ -123,16 +123,18 @@ export async function runDoctor(refArg: string | undefined, raw: unknown, deps: 
   const ref = refArg === undefined ? undefined : parseReference(refArg);
   const checks: DoctorCheck[] = [nodeCheck()];
   const found: ToolVersion[] = [];
+  // The doctor asks the binaries themselves, never the detection cache.
+  const probed = { ...deps, toolCache: undefined };
   checks.push(
     await check('oras', async () => {
-      const oras = await findOras(opts, deps);
+      const oras = await findOras(opts, probed);
       found.push({ tool: 'oras', version: oras.version });
       return `oras ${oras.version} at ${oras.path} (generation ${oras.generation}, supported)`;
     }),
   );
   checks.push(
     await check('cosign', async () => {
-      const cosign = await findCosign(opts, deps);
+      const cosign = await findCosign(opts, probed);
       const version = await cosignVersion(cosign, deps.run);
       found.push({ tool: 'cosign', generation: cosign.generation, ...(version ? { version } : {}) });
       return `cosign ${version ?? cosign.generation} at ${cosign.path} (supported)`;

@@ -32,7 +32,7 @@ import type { Deps } from './deps.js';
 import { maskSecrets } from './github.js';
 
 export async function findOras(opts: ToolOptions, deps: Deps): Promise<OrasTool> {
-  return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run);
+  return detectOras(await locateTool('oras', opts.oras, deps.env), deps.run, deps.toolCache);
 }
 
 /**
@@ -65,7 +65,7 @@ export async function useTufCache(opts: TrustOptions, deps: Deps, clients: reado
 }
 
 export async function findCosign(opts: ToolOptions, deps: Deps): Promise<CosignTool> {
-  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run);
+  return detectCosign(await locateTool('cosign', opts.cosign, deps.env), deps.run, deps.toolCache);
 }
 
 async function transportFrom(opts: RemoteOptions): Promise<Transport> {

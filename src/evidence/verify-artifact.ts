@@ -9,7 +9,7 @@ import { isGhcrBlobError, verificationError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
 import type { NameChoice } from '../artifact/manifest.js';
-import { MAX_CANDIDATES } from '../artifact/referrers.js';
+import { MAX_CANDIDATES, resolveListingReferrers } from '../artifact/referrers.js';
 import type { Reference } from '../core/reference.js';
 import type { Runner } from '../tools/exec.js';
 import type { Oras } from '../tools/oras.js';
@@ -177,8 +177,13 @@ export async function verifyArtifact(
     beforeDownload?: (blob: ResolvedBlob) => Promise<void>;
   } = {},
 ): Promise<VerifiedArtifact> {
-  const blob = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest, opts.naming);
-  await opts.beforeDownload?.(blob);
+  // The referrers listing starts beside the manifest fetch and counts only if it names the digest
+  // resolved here; a failure before the download stops it (see resolveListingReferrers).
+  const blob = await resolveListingReferrers(ctx.oras, ref, async () => {
+    const resolved = await resolveBlob(ctx.oras, ref, ctx.workDir, opts.expectDigest, opts.naming);
+    await opts.beforeDownload?.(resolved);
+    return resolved;
+  });
   // The first failure of either stops the other and is the one reported.
   const stop = new AbortController();
   let failure: { reason: unknown } | undefined;

@@ -4,9 +4,11 @@
  * (file paths, never secrets) and needs --new-bundle-format. The identity token reaches cosign
  * only through a FIFO (see fifo.ts), never argv or environment.
  */
+import * as z from 'zod';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
 import { errorLine } from './child-output.js';
+import { cachedDetection, type DetectionCache } from './detection-cache.js';
 import type { Runner } from './exec.js';
 import { createSecretFifo } from './fifo.js';
 import { INSTALL_HINTS } from './locate.js';
@@ -17,7 +19,17 @@ export interface CosignTool {
   generation: 2 | 3;
 }
 
-export async function detectCosign(path: string, run: Runner): Promise<CosignTool> {
+const cosignDetectionSchema = z.object({ generation: z.union([z.literal(2), z.literal(3)]) });
+
+/** `cosign sign-blob --help`, remembered per binary in `cache` (detection-cache.ts). */
+export async function detectCosign(path: string, run: Runner, cache?: DetectionCache): Promise<CosignTool> {
+  const found = await cachedDetection(cache, 'cosign sign-blob --help', path, cosignDetectionSchema, async () => ({
+    generation: (await probeCosign(path, run)).generation,
+  }));
+  return { path, ...found };
+}
+
+async function probeCosign(path: string, run: Runner): Promise<CosignTool> {
   // Debian builds print "GitVersion: devel"; the flags tell the generations apart.
   const help = await run({ file: path, args: ['sign-blob', '--help'] });
   const text = help.stdout + help.stderr;

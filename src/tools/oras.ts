@@ -6,9 +6,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import * as z from 'zod';
 import { GhcrBlobError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { basicAuthEncodings } from '../core/redact.js';
+import { cachedDetection, type DetectionCache } from './detection-cache.js';
 import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
@@ -47,7 +49,21 @@ export interface OrasTool {
   generation: '1.2' | '1.3';
 }
 
-export async function detectOras(path: string, run: Runner): Promise<OrasTool> {
+const orasDetectionSchema = z.object({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  generation: z.enum(['1.2', '1.3']),
+});
+
+/** `oras version`, remembered per binary in `cache` (detection-cache.ts). */
+export async function detectOras(path: string, run: Runner, cache?: DetectionCache): Promise<OrasTool> {
+  const found = await cachedDetection(cache, 'oras version', path, orasDetectionSchema, async () => {
+    const { version, generation } = await probeOras(path, run);
+    return { version, generation };
+  });
+  return { path, ...found };
+}
+
+async function probeOras(path: string, run: Runner): Promise<OrasTool> {
   const out = await run({ file: path, args: ['version'] });
   const m = /Version:\s*v?(\d+)\.(\d+)\.(\d+)/.exec(out.stdout);
   if (out.exitCode !== 0 || !m) {

@@ -41,6 +41,13 @@ export interface Fence {
   close(): Promise<void>;
 }
 
+/**
+ * Each side of the relay may hold this much before it waits for the other: with Node's 16 KiB
+ * default, a blob moved in 64 KiB reads stops and starts both sockets on every read, and each
+ * stop waits for oras (or the registry) to be scheduled; on a busy machine that was most of the
+ * relay's cost. Memory stays bounded: at most this much per direction per connection.
+ */
+const RELAY_BUFFER_BYTES = 1024 * 1024;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 const REPOSITORY = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//;
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -124,7 +131,9 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
       for (const h of [...HOP_BY_HOP, 'authorization']) delete headers[h];
       if (req.headers['transfer-encoding']) headers['transfer-encoding'] = req.headers['transfer-encoding'];
       if (auth) headers.authorization = auth;
-      const out = agent.request(new URL(req.url ?? '/', origin), { method: req.method, headers }, resolve);
+      // highWaterMark reaches the socket Node's agent makes (its type does not list it).
+      const options = { method: req.method, headers, highWaterMark: RELAY_BUFFER_BYTES };
+      const out = agent.request(new URL(req.url ?? '/', origin), options, resolve);
       out.on('error', reject);
       if (withBody) req.pipe(out);
       else out.end();
@@ -174,7 +183,7 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     res.on('close', () => up.destroy());
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ highWaterMark: RELAY_BUFFER_BYTES }, (req, res) => {
     res.on('error', () => {});
     if (req.headers.authorization !== expected) {
       req.resume();

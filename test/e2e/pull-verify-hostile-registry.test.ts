@@ -4,8 +4,8 @@
 // that never ends is stopped. Real registry behind the hostile proxy, real oras and cosign of both
 // generations, the local Sigstore stack.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERRERS_PATH, startRegistryProxy, type RegistryProxy } from '../support/hostile/registry-proxy.js';
 import { startSilentServer, type SilentServer } from '../support/hostile/silent-server.js';
@@ -148,6 +148,56 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
     expect(out.verification.skippedSignatures[0]!.reason).toMatch(/not found|404/i);
     expect(out.verification.skippedSignatures[1]!.reason).toMatch(/not a Sigstore (signature )?bundle|not valid JSON/);
     proxy.setRules([]);
+  });
+
+  /**
+   * The tag moves between pull --verify's two first requests: the manifest fetch (GET) sees `fetched`,
+   * the referrers listing started beside it (oras 1.3 resolves the tag with HEAD) sees `listed`.
+   */
+  async function pullWhileTagMoves(fetched: string, listed: string) {
+    proxy.setRules([
+      {
+        path: new RegExp(`^/v2/${REPO}/manifests/${fetched}$`),
+        method: 'HEAD',
+        fault: { kind: 'askFor', path: `/v2/${REPO}/manifests/${listed}` },
+      },
+    ]);
+    proxy.clearLog();
+    try {
+      const out = join(freshCliDirs().cwd, 'out');
+      const r = await kit.pull(ref(fetched), { out, verify: true, extra: ['--json'] });
+      const listedMoved = proxy.requests.some((q) => q.fault === 'askFor');
+      return { r, out, listedMoved };
+    } finally {
+      proxy.setRules([]);
+    }
+  }
+
+  it('the tag moves to unsigned bytes between the manifest fetch and the listing beside it: the fetched digest is listed again and verified; its bytes land', async () => {
+    const a = await push('moving-a', 'signed content the tag named first', token);
+    expect(a.exitCode, a.stderr).toBe(EXIT.OK);
+    const b = await kit.push(ref('moving-b'), kit.file('unsigned content the tag moved to'));
+    expect(b.exitCode, b.stderr).toBe(EXIT.OK);
+    const { r, out, listedMoved } = await pullWhileTagMoves('moving-a', 'moving-b');
+    expect(r.exitCode, r.stderr).toBe(EXIT.OK);
+    // oras 1.3 lists beside the manifest fetch (and saw the moved tag); 1.2 lists by digest only.
+    expect(listedMoved).toBe(gen === 'sid');
+    const pulled = JSON.parse(r.stdout) as { digest: string; file: { path: string } };
+    expect(pulled.digest).toBe(JSON.parse(a.stdout).digest);
+    expect(readFileSync(pulled.file.path, 'utf8')).toBe('signed content the tag named first');
+    expect(readdirSync(out)).toEqual([basename(pulled.file.path)]);
+  });
+
+  it('evil: the listing beside the manifest fetch sees the tag on signed bytes, the fetch got unsigned ones: exit 3, nothing lands', async () => {
+    const signed = await push('evil-signed', 'signed content elsewhere', token);
+    expect(signed.exitCode, signed.stderr).toBe(EXIT.OK);
+    const unsigned = await kit.push(ref('evil-unsigned'), kit.file('unsigned content the tag names'));
+    expect(unsigned.exitCode, unsigned.stderr).toBe(EXIT.OK);
+    const { r, out, listedMoved } = await pullWhileTagMoves('evil-unsigned', 'evil-signed');
+    expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
+    expect(listedMoved).toBe(gen === 'sid');
+    expect(r.stderr).toMatch(new RegExp(`no signature is attached to .*@${JSON.parse(unsigned.stdout).digest}`));
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it('a referrers listing whose next page is itself: stopped at the step budget, exit 7, nothing landed', async () => {

@@ -64,9 +64,26 @@ export function freshCliDirs(): CliDirs {
   return dirs;
 }
 
-/** The whole environment of a CLI run: PATH, HOME, DOCKER_CONFIG, then `extra`; nothing inherited. */
+/**
+ * ghcr-blob remembers tool detection under XDG_CACHE_HOME (else ~/.cache): one cache per test
+ * process, shared by its runs and outside every HOME, so "nothing was written to HOME" still holds.
+ */
+function toolCacheHome(): string {
+  scratch();
+  const dir = join(scratchRoot!, 'xdg-cache');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The whole environment of a CLI run: PATH, HOME, DOCKER_CONFIG, XDG_CACHE_HOME, then `extra`; nothing inherited. */
 export function sealedEnv(dirs: Pick<CliDirs, 'home' | 'dockerConfig'>, extra: Record<string, string> = {}) {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dirs.home, DOCKER_CONFIG: dirs.dockerConfig, ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dirs.home,
+    DOCKER_CONFIG: dirs.dockerConfig,
+    XDG_CACHE_HOME: toolCacheHome(),
+    ...extra,
+  };
 }
 
 export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliResult> {

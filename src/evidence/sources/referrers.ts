@@ -7,7 +7,7 @@ import { type Found, type SignatureSource, tryCandidate } from './source.js';
 export const referrerSource: SignatureSource = {
   name: 'referrer',
   async find(ctx, signal) {
-    const listed = await listBundleReferrers(ctx.oras, ctx.blob);
+    const listed = await listBundleReferrers(ctx.oras, ctx.blob, signal);
     const found: Found[] = [];
     for (const [i, referrer] of listed.candidates.entries()) {
       signal?.throwIfAborted();

@@ -37,7 +37,12 @@ export type Fault =
    * page, and a `Link: <…?page=N+1>; rel="next"` to a fresh URL until `maxPages` pages were served:
    * an endless list (many pages) or a huge one (long pages).
    */
-  | { kind: 'tagsLoop'; maxPages: number; tagsPerPage: number; nameBytes?: number };
+  | { kind: 'tagsLoop'; maxPages: number; tagsPerPage: number; nameBytes?: number }
+  /**
+   * Ask the registry for `path` instead (same method and headers) and relay its answer: a tag that
+   * names another manifest for this one request, as when it moved between two requests.
+   */
+  | { kind: 'askFor'; path: string };
 
 export interface FaultRule {
   /** Matched against the URL path (no query), e.g. /\/blobs\/sha256:/. */

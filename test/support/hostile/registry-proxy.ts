@@ -115,6 +115,7 @@ export async function startRegistryProxy(upstream: { url: string }, rules: Fault
       answerTagsLoop(req, res, rec, fault, requests);
       return;
     }
+    if (fault?.kind === 'askFor') req.url = fault.path;
     let holding = false;
     forward(
       req,

@@ -132,6 +132,26 @@ describe('resolveListingReferrers', () => {
     await expect(listBundleReferrers(oras, resolved)).rejects.toMatchObject({ code: 'REGISTRY_UNREACHABLE' });
   });
 
+  it('stopping the lookup (the download failed) stops the early listing and reports no listing', async () => {
+    let aborted = false;
+    const oras = {
+      tool: { path: '/bin/oras', version: '1.3.3', generation: '1.3' },
+      listReferrers: (_s: string, signal?: AbortSignal) =>
+        new Promise<ReferrerListing>((_, reject) =>
+          signal?.addEventListener('abort', () => {
+            aborted = true;
+            reject(new GhcrBlobError('REGISTRY_UNREACHABLE', 'oras discover stopped'));
+          }),
+        ),
+    } as unknown as Oras;
+    const resolved = await resolveListingReferrers(oras, tagRef, async () => blob());
+    const stop = new AbortController();
+    const listing = listBundleReferrers(oras, resolved, stop.signal);
+    stop.abort(new Error('the download failed'));
+    await expect(listing).rejects.toThrow();
+    expect(aborted).toBe(true);
+  });
+
   it('when resolving fails, the early listing is stopped and awaited before the failure is reported', async () => {
     let aborted = false;
     let settled = false;

@@ -284,8 +284,8 @@ describe('verifyArtifact: referrers that cannot be tried are skipped, with the r
     const cosigned = oras.attachBundle(a, good(), { listedAs: 'application/vnd.oci.empty.v1+json' });
     const r = await verify({ oras });
     expect(r.ok?.verified.signatureDigest).toBe(cosigned.digest);
-    // One listing (of the pinned digest), filtered here for both types.
-    expect(oras.callsTo('listReferrers')).toEqual([[`${REPO}@${a.digest}`]]);
+    // One listing (of the tag, beside the manifest fetch), filtered here for both types.
+    expect(oras.callsTo('listReferrers')).toEqual([[`${REPO}:v1`]]);
     expect(oras.callsTo('discover')).toEqual([]);
   });
 });
@@ -350,7 +350,8 @@ describe('verifyArtifact: before any download', () => {
     const r = await verify({ oras, expectDigest: `sha256:${'f'.repeat(64)}` });
     expect(r.error?.code).toBe('VERIFICATION_FAILED');
     expect(r.error?.message).toMatch(/content digest mismatch/);
-    expect(oras.calls.map((c) => c.method)).toEqual(['fetchManifest']);
+    // Only the tag's referrer listing ran beside the manifest fetch: no layer, no bundle.
+    expect(oras.calls.map((c) => c.method).sort()).toEqual(['fetchManifest', 'listReferrers']);
   });
 
   it('beforeDownload runs once the tag is resolved, and its refusal stops everything', async () => {
@@ -364,7 +365,8 @@ describe('verifyArtifact: before any download', () => {
       },
     });
     expect(r.error?.code).toBe('USAGE');
-    expect(oras.calls.map((c) => c.method)).toEqual(['fetchManifest']);
+    // Only the tag's referrer listing ran beside the manifest fetch: no layer, no bundle.
+    expect(oras.calls.map((c) => c.method).sort()).toEqual(['fetchManifest', 'listReferrers']);
   });
 
   it('the tag is resolved once; everything after works by digest (cosign tags are named by it)', async () => {
@@ -373,13 +375,16 @@ describe('verifyArtifact: before any download', () => {
     oras.attachBundle(a, good());
     const r = await verify({ oras });
     expect(r.error).toBeUndefined();
-    const refs = oras.calls.map((c) => String(c.args[0]));
-    expect(refs[0]).toBe(`${REPO}:v1`);
+    // The tag is named by the manifest fetch and by the referrer listing beside it (used only
+    // when it names the fetched digest); everything after works by digest.
+    const byTag = oras.calls.filter((c) => String(c.args[0]) === `${REPO}:v1`).map((c) => c.method);
+    expect(byTag.sort()).toEqual(['fetchManifest', 'listReferrers']);
     const cosignTag = `${REPO}:${a.digest.replace(':', '-')}`;
-    for (const ref of refs.slice(1).filter((r) => !r.startsWith(cosignTag)))
+    const rest = oras.calls.map((c) => String(c.args[0])).filter((r) => r !== `${REPO}:v1`);
+    for (const ref of rest.filter((r) => !r.startsWith(cosignTag)))
       expect(ref).toMatch(new RegExp(`^${REPO.replace(/\./g, '\\.')}@sha256:[a-f0-9]{64}$`));
     // cosign's `.sig` / `.att` tags are looked up by the name the pinned digest gives them.
-    expect(refs.filter((r) => r.startsWith(cosignTag)).sort()).toEqual([`${cosignTag}.att`, `${cosignTag}.sig`]);
+    expect(rest.filter((r) => r.startsWith(cosignTag)).sort()).toEqual([`${cosignTag}.att`, `${cosignTag}.sig`]);
     expect(r.ok?.blob.pinnedReference).toBe(`${REPO}@${a.digest}`);
   });
 });

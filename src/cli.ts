@@ -9,6 +9,7 @@ import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/e
 import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
+import { COMMANDS } from './commands/table.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
 import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
@@ -51,17 +52,10 @@ function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): voi
  * `--version` needs neither, and each is a few tens of milliseconds to evaluate.
  */
 export async function buildProgram(deps: Deps): Promise<Command> {
-  const {
-    Command,
-    Option,
-    registerPush,
-    registerPull,
-    registerSign,
-    registerVerify,
-    registerDoctor,
-    registerGithubIntegration,
-    configureHelp,
-  } = await import('./commands/all.js');
+  const [{ Command, Option, registerGithubIntegration, configureHelp }, modules] = await Promise.all([
+    import('./commands/all.js'),
+    Promise.all(COMMANDS.map((entry) => entry.load())),
+  ]);
   const program = new Command('ghcr-blob')
     .description(
       'Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.',
@@ -78,16 +72,17 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) })
     .showHelpAfterError('(run with --help for usage)');
-  // The deadlines are known once the options are: every command's children and requests get them.
+  // The deadlines are known once the options are: filled into the one Deadlines object the runner
+  // (built once, with deps) already holds, so every child and request gets them.
   program.hook('preAction', () => {
-    const deadlines = resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env);
-    Object.assign(deps, { deadlines, run: createRunner(deps.log, deps.env, deadlines) });
+    Object.assign(deps.deadlines, resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env));
   });
-  registerPush(program, deps);
-  registerPull(program, deps);
-  registerSign(program, deps);
-  registerVerify(program, deps);
-  registerDoctor(program, deps);
+  COMMANDS.forEach((entry, i) => {
+    modules[i]!.register(program, deps);
+    const cmd = program.commands.find((c) => c.name() === entry.name);
+    if (!cmd) throw new Error(`the table's ${entry.name} registered no command of that name`);
+    cmd.summary(entry.summary);
+  });
   registerGithubIntegration(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)

@@ -1,9 +1,9 @@
 /** `doctor [REF]`: registration only; the checks are in doctor-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addDoctorOptions } from '../options/doctor.js';
+import { addDoctorOptions, doctorOptionsSchema } from '../options/doctor.js';
 import type { Deps } from './deps.js';
 
-export function registerDoctor(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('doctor')
     .description('check Node, oras, cosign, Sigstore trust and (with REF) registry access; a fix for each ✗')
@@ -20,4 +20,7 @@ Examples:
     const { runDoctor } = await import('./doctor-run.js');
     await runDoctor(ref, raw, deps);
   });
+  return cmd;
 }
+
+export const options = { add: addDoctorOptions, schema: doctorOptionsSchema };

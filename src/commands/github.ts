@@ -13,6 +13,7 @@ import { printableLine } from '../core/printable.js';
 import { addGithubOptions, githubOptionsSchema } from '../options/github.js';
 import { parseOptions } from '../options/parse.js';
 import type { Deps } from './deps.js';
+import { commandNamed } from './table.js';
 
 /** Where this run's outputs and summary go, opened before the command runs. */
 export interface GithubReporting {
@@ -84,10 +85,10 @@ function requireEnvFile(env: NodeJS.ProcessEnv, name: string, flag: string): str
 
 /** Adds --github-output/--github-summary to the commands that produce a result, and checks them first. */
 export function registerGithubIntegration(program: Command, deps: Deps): void {
-  for (const cmd of program.commands)
-    if (['push', 'pull', 'sign', 'verify'].includes(cmd.name())) addGithubOptions(cmd);
+  const reporting = (cmd: Command) => commandNamed(cmd.name())?.reportsResult === true;
+  for (const cmd of program.commands) if (reporting(cmd)) addGithubOptions(cmd);
   program.hook('preAction', (_program, action) => {
-    if (!['push', 'pull', 'sign', 'verify'].includes(action.name())) return;
+    if (!reporting(action)) return;
     const opts = parseOptions(githubOptionsSchema, action.opts());
     deps.github = {
       command: action.name(),

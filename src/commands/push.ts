@@ -1,10 +1,10 @@
 /** `push`: registration only; the work is in push-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addPushOptions } from '../options/push.js';
+import { addPushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Deps } from './deps.js';
 import { printResult } from './output.js';
 
-export function registerPush(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('push')
     .description('push one file as an OCI artifact (and sign it with --sign)')
@@ -31,4 +31,7 @@ Examples:
       );
     printResult(deps, (raw as { json?: boolean }).json, result, [result.pinnedReference]);
   });
+  return cmd;
 }
+
+export const options = { add: addPushOptions, schema: pushOptionsSchema };

@@ -1,10 +1,10 @@
 /** `sign`: registration only; the work is in sign-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addSignOptions } from '../options/sign.js';
+import { addSignOptions, signOptionsSchema } from '../options/sign.js';
 import type { Deps } from './deps.js';
 import { printResult } from './output.js';
 
-export function registerSign(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('sign')
     .description('sign a file (writing a bundle) or a pushed artifact (attaching the bundle), keyless with Sigstore')
@@ -36,4 +36,7 @@ Examples:
       printResult(deps, (raw as { json?: boolean }).json, json, [result.signature.digest]);
     }
   });
+  return cmd;
 }
+
+export const options = { add: addSignOptions, schema: signOptionsSchema };

@@ -1,10 +1,10 @@
 /** `verify`: registration only; the work is in verify-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addVerifyOptions } from '../options/verify.js';
+import { addVerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
 import { printResult } from './output.js';
 
-export function registerVerify(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('verify')
     .description(
@@ -35,4 +35,7 @@ Examples:
     deps.log.info(`${describeVerified(verified)}${skipped}`);
     printResult(deps, (raw as { json?: boolean }).json, result, [verified.identity]);
   });
+  return cmd;
 }
+
+export const options = { add: addVerifyOptions, schema: verifyOptionsSchema };

@@ -9,7 +9,6 @@ import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/e
 import { removeLiveTempDirsSync } from './core/fs.js';
 import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
-import { COMMANDS } from './commands/table.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
 import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
@@ -52,10 +51,9 @@ function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): voi
  * `--version` needs neither, and each is a few tens of milliseconds to evaluate.
  */
 export async function buildProgram(deps: Deps): Promise<Command> {
-  const [{ Command, Option, registerGithubIntegration, configureHelp }, modules] = await Promise.all([
-    import('./commands/all.js'),
-    Promise.all(COMMANDS.map((entry) => entry.load())),
-  ]);
+  const { Command, Option, COMMANDS, registerGithubIntegration, settleOutput, configureHelp } = await import(
+    './commands/all.js'
+  );
   const program = new Command('ghcr-blob')
     .description(
       'Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.',
@@ -77,13 +75,18 @@ export async function buildProgram(deps: Deps): Promise<Command> {
   program.hook('preAction', () => {
     Object.assign(deps.deadlines, resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env));
   });
-  COMMANDS.forEach((entry, i) => {
-    modules[i]!.register(program, deps);
+  for (const entry of COMMANDS) {
+    entry.module.register(program, deps);
     const cmd = program.commands.find((c) => c.name() === entry.name);
     if (!cmd) throw new Error(`the table's ${entry.name} registered no command of that name`);
     cmd.summary(entry.summary);
-  });
-  registerGithubIntegration(program, deps);
+  }
+  registerGithubIntegration(
+    program,
+    deps,
+    COMMANDS.filter((c) => c.reportsResult).map((c) => c.name),
+  );
+  settleOutput(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });

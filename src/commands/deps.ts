@@ -3,6 +3,7 @@ import type { Deadlines } from '../core/deadlines.js';
 import type { Logger } from '../core/log.js';
 import type { Runner } from '../tools/exec.js';
 import type { GithubReporting } from './github.js';
+import type { OutputMode } from './output.js';
 
 export interface Deps {
   env: NodeJS.ProcessEnv;
@@ -15,4 +16,6 @@ export interface Deps {
   writeOut(text: string): void;
   /** --github-output / --github-summary, settled before the command runs (commands/github.ts). */
   github?: GithubReporting;
+  /** The running command and whether it prints --json, settled before it runs (commands/output.ts). */
+  output?: OutputMode;
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { addDoctorOptions, doctorOptionsSchema } from '../options/doctor.js';
 import type { Deps } from './deps.js';
+import { show } from './output.js';
 
 export function register(program: Command, deps: Deps): Command {
   const cmd = program
@@ -17,8 +18,12 @@ Examples:
   GHCR_TOKEN=… ghcr-blob doctor ghcr.io/octo/tools/report.json:v1 --json`,
   );
   cmd.action(async (ref: string | undefined, raw: unknown) => {
-    const { runDoctor } = await import('./doctor-run.js');
-    await runDoctor(ref, raw, deps);
+    const { runDoctor, doctorFailure } = await import('./doctor-run.js');
+    const { presentDoctor } = await import('./present/doctor.js');
+    const checks = await runDoctor(ref, raw, deps);
+    show(deps, presentDoctor(checks));
+    const failed = doctorFailure(checks);
+    if (failed) throw failed;
   });
   return cmd;
 }

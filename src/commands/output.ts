@@ -1,14 +1,38 @@
-/** What a command prints on stdout: the --json document, or its human lines (data only). */
+/**
+ * Prints what a command's presenter (present/) decided: messages to stderr, then the --json
+ * document or the data lines to stdout, then the step outputs and job summary. `--json` is read
+ * here once, before the command runs, for the command and for cli.ts (errors as JSON too).
+ */
+import type { Command } from 'commander';
+import { outputOptionsSchema } from '../options/output.js';
+import { parseOptions } from '../options/parse.js';
+import { forStdout } from './actions-log.js';
 import type { Deps } from './deps.js';
-import { forStdout, reportToGithub } from './github.js';
+import { reportToGithub } from './github.js';
+import type { Presentation } from './present/presentation.js';
 
-export function printResult(
-  deps: Deps,
-  json: boolean | undefined,
-  result: unknown,
-  humanLines: readonly string[],
-): void {
-  const text = json ? `${JSON.stringify(result, null, 2)}\n` : humanLines.map((l) => `${l}\n`).join('');
-  deps.writeOut(forStdout(deps.env, text, Boolean(json)));
-  reportToGithub(deps, result);
+/** Every --json document's shape version: a script checks it before reading the rest. */
+export const SCHEMA_VERSION = 1;
+
+/** How the running command prints, settled before its action runs. */
+export interface OutputMode {
+  command: string;
+  json: boolean;
+}
+
+export function settleOutput(program: Command, deps: Deps): void {
+  program.hook('preAction', (_program, action) => {
+    const { json } = parseOptions(outputOptionsSchema.partial(), { json: action.opts().json });
+    deps.output = { command: action.name(), json: json ?? false };
+  });
+}
+
+export function show(deps: Deps, p: Presentation): void {
+  for (const message of p.messages) deps.log.info(message);
+  const json = deps.output?.json ?? false;
+  const text = json
+    ? `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...p.json }, null, 2)}\n`
+    : p.lines.map((l) => `${l}\n`).join('');
+  deps.writeOut(forStdout(deps.env, text, json));
+  reportToGithub(deps, p.outputs);
 }

@@ -61,16 +61,13 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
     let verification: PullResult['verification'];
     if (check) {
       // Loaded only with --verify: the Sigstore stack is heavy to start.
-      const { verifyArtifact, verifiedBlobJson, describeSkipped } = await import('../evidence/verify-artifact.js');
+      const { verifyArtifact, verifiedBlobJson } = await import('../evidence/verify-artifact.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
       const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
         verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, naming, beforeDownload }),
       );
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
-      deps.log.info(
-        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}${describeSkipped(done.verified.skippedSignatures)}`,
-      );
     } else {
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest, naming);
       await beforeDownload(blob);

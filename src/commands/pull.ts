@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addPullOptions, pullOptionsSchema } from '../options/pull.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
 export function register(program: Command, deps: Deps): Command {
   const cmd = program
@@ -26,9 +26,8 @@ Examples:
   );
   cmd.action(async (ref: string, raw: unknown) => {
     const { runPull } = await import('./pull-run.js');
-    const result = await runPull(ref, raw, deps);
-    deps.log.info(`Pulled ${result.pinnedReference} → ${result.file.path}`);
-    printResult(deps, (raw as { json?: boolean }).json, result, [result.file.path]);
+    const { presentPull } = await import('./present/pull.js');
+    show(deps, presentPull(await runPull(ref, raw, deps)));
   });
   return cmd;
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addPushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
 export function register(program: Command, deps: Deps): Command {
   const cmd = program
@@ -23,13 +23,8 @@ Examples:
   );
   cmd.action(async (ref: string, file: string, raw: unknown) => {
     const { runPush } = await import('./push-run.js');
-    const result = await runPush(ref, file, raw, deps);
-    deps.log.info(`Pushed ${result.pinnedReference}`);
-    if (result.signature)
-      deps.log.info(
-        `${result.signature.key ? `Signed with the key ${result.signature.key}` : `Signed as ${result.signature.identity ?? 'unknown identity'}`}; signature ${result.signature.digest}`,
-      );
-    printResult(deps, (raw as { json?: boolean }).json, result, [result.pinnedReference]);
+    const { presentPush } = await import('./present/push.js');
+    show(deps, presentPush(await runPush(ref, file, raw, deps)));
   });
   return cmd;
 }

@@ -1,15 +1,22 @@
 /**
- * The one list of commands. cli.ts registers them from it, github.ts adds its flags to those that
- * report a result, completion and `help <topic>` read it, and the option declarations test checks
- * every options module it names. Light on purpose (types only at load time): `--version` reads
- * nothing of it, and a command's module is imported only when the program is built.
+ * The one list of commands. cli.ts registers them from it, --github-output / --github-summary go
+ * to those that report a result, completion and `help <topic>` read it, and the option
+ * declarations test checks every options module it names. cli.ts loads it (through all.ts) after
+ * the `--version` fast path, in the one chunk that holds every registration module: each is light
+ * (the work is in its `-run` module, imported when the command runs).
  *
- * Adding a command is one line here: its name, a one-line summary (the top-level help's list) and
- * `load`, which imports its registration module: `{ register(program, deps), options? }`.
+ * Adding a command: import its registration module below and add its row (name, one-line summary
+ * for the top-level help, `module`). A module written the older way, `registerLs(program, deps)`,
+ * fits as `module: { register: registerLs }`.
  */
 import type { Command } from 'commander';
 import type * as z from 'zod';
 import type { Deps } from './deps.js';
+import * as doctor from './doctor.js';
+import * as pull from './pull.js';
+import * as push from './push.js';
+import * as sign from './sign.js';
+import * as verify from './verify.js';
 
 /** What a command's registration module gives the program. */
 export interface CommandModule {
@@ -24,30 +31,13 @@ export interface CommandEntry {
   summary: string;
   /** It produces a result: --github-output / --github-summary apply (commands/github.ts). */
   reportsResult?: boolean;
-  load(): Promise<CommandModule>;
+  module: CommandModule;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'push', summary: 'push one file as an OCI artifact', reportsResult: true, load: () => import('./push.js') },
-  {
-    name: 'pull',
-    summary: 'pull the file of an artifact, checked (--verify)',
-    reportsResult: true,
-    load: () => import('./pull.js'),
-  },
-  {
-    name: 'sign',
-    summary: 'sign a file or a pushed artifact, keyless',
-    reportsResult: true,
-    load: () => import('./sign.js'),
-  },
-  {
-    name: 'verify',
-    summary: 'verify a file or an artifact against its signer',
-    reportsResult: true,
-    load: () => import('./verify.js'),
-  },
-  { name: 'doctor', summary: 'check oras, cosign, trust and registry access', load: () => import('./doctor.js') },
+  { name: 'push', summary: 'push one file as an OCI artifact', reportsResult: true, module: push },
+  { name: 'pull', summary: 'pull the file of an artifact, checked', reportsResult: true, module: pull },
+  { name: 'sign', summary: 'sign a file or a pushed artifact', reportsResult: true, module: sign },
+  { name: 'verify', summary: 'verify a file or an artifact: who signed it', reportsResult: true, module: verify },
+  { name: 'doctor', summary: 'check oras, cosign, trust and registry access', module: doctor },
 ];
-
-export const commandNamed = (name: string): CommandEntry | undefined => COMMANDS.find((c) => c.name === name);

@@ -30,7 +30,7 @@ const MODULES: Module[] = [
 
 const COMMAND_MODULES: Module[] = [];
 for (const entry of COMMANDS) {
-  const { options } = await entry.load();
+  const { options } = entry.module;
   if (options) COMMAND_MODULES.push([entry.name, options.add, options.schema]);
 }
 

@@ -2,7 +2,9 @@
  * The program: builds dependencies once, registers the commands, and is the ONLY place that
  * turns an error into an exit status and a message (see EXIT_CODES in core/errors.ts).
  */
+import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { resolveDeadlines, TIMEOUT_ENV } from './core/deadlines.js';
 import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
@@ -11,7 +13,8 @@ import { createLogger } from './core/log.js';
 import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { createRunner } from './tools/exec.js';
-import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
+import { actionsLogger, annotateError, forLog, forStdout } from './commands/actions-log.js';
+import { asksForJson, errorDocument } from './commands/present/error.js';
 import { isActions } from './core/actions.js';
 import { honourProxyEnvironment } from './core/proxy.js';
 
@@ -44,6 +47,12 @@ function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): voi
   if (err.recommendation) lines.push(`hint: ${err.recommendation}`);
   if (debug && err.stack) lines.push(err.stack);
   process.stderr.write(`${forLog(env, lines.join('\n'))}\n`);
+}
+
+/** Under --json the failure is also a JSON document on stdout (present/error.ts). */
+function reportJson(err: GhcrBlobError, deps: Deps): void {
+  const text = `${JSON.stringify(errorDocument(err, deps.output?.command), null, 2)}\n`;
+  deps.writeOut(forStdout(deps.env, text, true));
 }
 
 /**
@@ -128,13 +137,20 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return readAllStdin();
     },
     writeOut: (text) => process.stdout.write(text),
+    pipeOut: (path) => pipeline(createReadStream(path), process.stdout, { end: false }),
   };
   // What commander would print for exactly these arguments, without loading it.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${version}\n`);
     return 0;
   }
+  const json = () => (deps.output ? deps.output.json && !deps.output.shown : asksForJson(args));
   try {
+    if (args.length === 2 && args.includes('--json') && (args.includes('--version') || args.includes('-V'))) {
+      const { versionReport } = await import('./commands/version-run.js');
+      deps.writeOut(forStdout(env, `${JSON.stringify(await versionReport(version, deps), null, 2)}\n`, true));
+      return 0;
+    }
     refuseSecretFlags(args);
     await honourProxyEnvironment(env);
     await (await buildProgram(deps)).parseAsync(argv);
@@ -142,13 +158,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   } catch (err) {
     const { CommanderError } = await import('./commands/all.js');
     if (err instanceof CommanderError) {
-      // Help and --version end here too; commander has printed them already.
-      return err.exitCode === 0 ? 0 : EXIT_CODES.USAGE;
+      // Help and --version end here too; commander has printed them already (errors to stderr).
+      if (err.exitCode === 0) return 0;
+      if (json()) reportJson(usageError(scrubCommanderText(err.message.replace(/^error: /, ''))), deps);
+      return EXIT_CODES.USAGE;
     }
     const known = isGhcrBlobError(err)
       ? err
       : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     report(known, debug, env);
+    if (json()) reportJson(known, deps);
     return EXIT_CODES[known.code];
   }
 }

@@ -14,6 +14,8 @@ export interface Deps {
   readStdin(): Promise<string>;
   /** Data for scripts (stdout). People's messages go through `log` (stderr). */
   writeOut(text: string): void;
+  /** A file's bytes to stdout (pull -o -), resolved once all were handed over. */
+  pipeOut(path: string): Promise<void>;
   /** --github-output / --github-summary, settled before the command runs (commands/github.ts). */
   github?: GithubReporting;
   /** The running command and whether it prints --json, settled before it runs (commands/output.ts). */

@@ -9,15 +9,14 @@ import { parseOptions } from '../options/parse.js';
 import { forStdout } from './actions-log.js';
 import type { Deps } from './deps.js';
 import { reportToGithub } from './github.js';
-import type { Presentation } from './present/presentation.js';
-
-/** Every --json document's shape version: a script checks it before reading the rest. */
-export const SCHEMA_VERSION = 1;
+import { type Presentation, SCHEMA_VERSION } from './present/presentation.js';
 
 /** How the running command prints, settled before its action runs. */
 export interface OutputMode {
   command: string;
   json: boolean;
+  /** A result was printed (doctor prints its checks, then fails): no second document on stdout. */
+  shown?: boolean;
 }
 
 export function settleOutput(program: Command, deps: Deps): void {
@@ -34,5 +33,6 @@ export function show(deps: Deps, p: Presentation): void {
     ? `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...p.json }, null, 2)}\n`
     : p.lines.map((l) => `${l}\n`).join('');
   deps.writeOut(forStdout(deps.env, text, json));
+  if (deps.output) deps.output.shown = true;
   reportToGithub(deps, p.outputs);
 }

@@ -3,6 +3,9 @@
  * output.ts: people's messages (stderr), the data lines (stdout without --json), the --json
  * document, and the step outputs --github-output / --github-summary write.
  */
+/** Every --json document's shape version: a script checks it before reading the rest. */
+export const SCHEMA_VERSION = 1;
+
 export interface Presentation {
   /** For people, in order (stderr; --quiet drops them). */
   messages: readonly string[];

@@ -10,6 +10,7 @@ export function quietDeps(out: string[] = []): Deps {
     deadlines: resolveDeadlines(undefined, {}),
     run: () => Promise.reject(new Error('no processes in unit tests')),
     readStdin: () => Promise.resolve(''),
+    pipeOut: () => Promise.reject(new Error('no files to stdout in unit tests')),
     writeOut: (text: string) => {
       out.push(text);
     },

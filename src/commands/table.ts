@@ -12,7 +12,9 @@
 import type { Command } from 'commander';
 import type * as z from 'zod';
 import type { Deps } from './deps.js';
+import * as completion from './completion.js';
 import * as doctor from './doctor.js';
+import * as help from './help-topics.js';
 import * as pull from './pull.js';
 import * as push from './push.js';
 import * as sign from './sign.js';
@@ -40,4 +42,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sign', summary: 'sign a file or a pushed artifact', reportsResult: true, module: sign },
   { name: 'verify', summary: 'verify a file or an artifact: who signed it', reportsResult: true, module: verify },
   { name: 'doctor', summary: 'check oras, cosign, trust and registry access', module: doctor },
+  { name: 'completion', summary: 'print a bash, zsh or fish completion script', module: completion },
+  { name: 'help', summary: 'help for a command or a topic (exit-codes, …)', module: help },
 ];

@@ -17,11 +17,14 @@ import {
 } from '../support/kit.js';
 
 describe('help', () => {
-  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor'])('%s --help: every line fits 80 columns', async (cmd) => {
-    const r = await run([...(cmd ? [cmd] : []), '--help']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
-  });
+  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor', 'completion', 'help'])(
+    '%s --help: every line fits 80 columns',
+    async (cmd) => {
+      const r = await run([...(cmd ? [cmd] : []), '--help']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+    },
+  );
 
   it('the top level lists environment variables, exit codes and examples', async () => {
     const r = await run(['--help']);

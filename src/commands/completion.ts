@@ -13,7 +13,8 @@ export function register(program: Command, deps: Deps): Command {
       'after',
       `
 Install (one of):
-  ghcr-blob completion bash > ~/.local/share/bash-completion/completions/ghcr-blob
+  ghcr-blob completion bash \\
+    > ~/.local/share/bash-completion/completions/ghcr-blob
   ghcr-blob completion zsh > "\${fpath[1]}/_ghcr-blob"
   ghcr-blob completion fish > ~/.config/fish/completions/ghcr-blob.fish`,
     )

@@ -2,6 +2,7 @@
 // step outputs all come from the same result, so they cannot disagree.
 import { describe, expect, it } from 'vitest';
 import { presentDoctor } from '../../../src/commands/present/doctor.js';
+import { asksForJson, errorDocument } from '../../../src/commands/present/error.js';
 import { presentPull } from '../../../src/commands/present/pull.js';
 import { presentPush } from '../../../src/commands/present/push.js';
 import { presentSign } from '../../../src/commands/present/sign.js';
@@ -9,6 +10,7 @@ import { presentVerify } from '../../../src/commands/present/verify.js';
 import { describeVerified } from '../../../src/commands/present/verified.js';
 import type { PullResult } from '../../../src/commands/pull-run.js';
 import type { VerifyResult } from '../../../src/commands/verify-run.js';
+import { GhcrBlobError } from '../../../src/core/errors.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const S = `sha256:${'b'.repeat(64)}`;
@@ -145,5 +147,38 @@ describe('step outputs, stdout and --json from one result', () => {
     expect(p.lines).toEqual(['✓ node: Node 22', '✗ oras: not found', '    fix: install oras']);
     expect(p.json).toMatchObject({ ok: false });
     expect(p.outputs).toEqual([]);
+  });
+});
+
+describe('a failure under --json', () => {
+  const failure = new GhcrBlobError('VERIFICATION_FAILED', 'no signature matches', {
+    recommendation: 'check the policy',
+    details: ['expected X, got Y'],
+  });
+
+  it('is the error with its exit code and hints; verify adds verified:false and the reasons', () => {
+    expect(errorDocument(failure, 'pull')).toEqual({
+      schemaVersion: 1,
+      error: {
+        code: 'VERIFICATION_FAILED',
+        exitCode: 3,
+        message: 'no signature matches',
+        details: ['expected X, got Y'],
+        hints: ['check the policy'],
+      },
+    });
+    expect(errorDocument(failure, 'verify')).toMatchObject({
+      schemaVersion: 1,
+      verified: false,
+      reasons: ['no signature matches', 'expected X, got Y'],
+    });
+    // Not a verification failure: verify says nothing about `verified`.
+    expect(errorDocument(new GhcrBlobError('NOT_FOUND', 'gone'), 'verify')).not.toHaveProperty('verified');
+  });
+
+  it('is asked for by --json anywhere before `--`', () => {
+    expect(asksForJson(['pull', 'r', '--json'])).toBe(true);
+    expect(asksForJson(['pull', 'r', '--', '--json'])).toBe(false);
+    expect(asksForJson(['pull', 'r'])).toBe(false);
   });
 });

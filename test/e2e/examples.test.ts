@@ -96,7 +96,7 @@ describe('each is accepted as written: it ends at a missing tool or the network,
   it('and every --help example', async () => {
     expect(help.length).toBeGreaterThan(8);
     for (const example of help) await expectAccepted(example);
-  });
+  }, 180_000); // one after another: a few seconds each on a busy 2-core machine
 });
 
 describe('the push and pull examples, for real against a local registry', () => {
@@ -135,7 +135,7 @@ describe('the push and pull examples, for real against a local registry', () => 
       expect(r.exitCode, `${cmd.where}: ${cmd.text}\n${r.stderr}`).toBe(0);
       if (cmd.argv[0] === 'push') manifestDigest = /@(sha256:[0-9a-f]{64})/.exec(r.stdout)![1]!;
     }
-  });
+  }, 180_000);
 });
 
 /** Who must have signed for an example's policy to accept: the claims its flags name. */

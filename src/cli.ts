@@ -2,9 +2,7 @@
  * The program: builds dependencies once, registers the commands, and is the ONLY place that
  * turns an error into an exit status and a message (see EXIT_CODES in core/errors.ts).
  */
-import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { resolveDeadlines, TIMEOUT_ENV } from './core/deadlines.js';
 import { EXIT_CODES, GhcrBlobError, isGhcrBlobError, usageError } from './core/errors.js';
@@ -137,7 +135,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return readAllStdin();
     },
     writeOut: (text) => process.stdout.write(text),
-    pipeOut: (path) => pipeline(createReadStream(path), process.stdout, { end: false }),
+    pipeOut: async (path) => {
+      // Loaded when used (pull -o -): --version loads nothing it does not print.
+      const [{ createReadStream }, { pipeline }] = await Promise.all([
+        import('node:fs'),
+        import('node:stream/promises'),
+      ]);
+      await pipeline(createReadStream(path), process.stdout, { end: false });
+    },
   };
   // What commander would print for exactly these arguments, without loading it.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {

@@ -12,7 +12,8 @@ import type { Deps } from './commands/deps.js';
 import { readAllStdin } from './secrets/stdin.js';
 import { detectionCache } from './tools/detection-cache.js';
 import { createRunner } from './tools/exec.js';
-import { actionsLogger, annotateError, forLog } from './commands/actions-log.js';
+import { actionsLogger, annotateError, forLog, forStdout } from './commands/actions-log.js';
+import { asksForJson, errorDocument } from './commands/present/error.js';
 import { isActions } from './core/actions.js';
 import { honourProxyEnvironment } from './core/proxy.js';
 
@@ -47,25 +48,20 @@ function report(err: GhcrBlobError, debug: boolean, env: NodeJS.ProcessEnv): voi
   process.stderr.write(`${forLog(env, lines.join('\n'))}\n`);
 }
 
+/** Under --json the failure is also a JSON document on stdout (present/error.ts). */
+function reportJson(err: GhcrBlobError, deps: Deps): void {
+  const text = `${JSON.stringify(errorDocument(err, deps.output?.command), null, 2)}\n`;
+  deps.writeOut(forStdout(deps.env, text, true));
+}
+
 /**
  * Commander and the commands (with their zod option schemas) are loaded here, not at the top:
  * `--version` needs neither, and each is a few tens of milliseconds to evaluate.
  */
 export async function buildProgram(deps: Deps): Promise<Command> {
-  const {
-    Command,
-    Option,
-    registerPush,
-    registerPull,
-    registerSign,
-    registerVerify,
-    registerDoctor,
-    registerTrust,
-    registerLs,
-    registerInspect,
-    registerGithubIntegration,
-    configureHelp,
-  } = await import('./commands/all.js');
+  const { Command, Option, COMMANDS, registerGithubIntegration, settleOutput, configureHelp } = await import(
+    './commands/all.js'
+  );
   const program = new Command('ghcr-blob')
     .description(
       'Store single files in GitHub Container Registry (or any OCI registry), signed keyless with Sigstore and verified before use.',
@@ -82,20 +78,23 @@ export async function buildProgram(deps: Deps): Promise<Command> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) })
     .showHelpAfterError('(run with --help for usage)');
-  // The deadlines are known once the options are: every command's children and requests get them.
+  // The deadlines are known once the options are: filled into the one Deadlines object the runner
+  // (built once, with deps) already holds, so every child and request gets them.
   program.hook('preAction', () => {
-    const deadlines = resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env);
-    Object.assign(deps, { deadlines, run: createRunner(deps.log, deps.env, deadlines) });
+    Object.assign(deps.deadlines, resolveDeadlines(program.opts<{ timeout?: string }>().timeout, deps.env));
   });
-  registerPush(program, deps);
-  registerPull(program, deps);
-  registerSign(program, deps);
-  registerVerify(program, deps);
-  registerDoctor(program, deps);
-  registerTrust(program, deps);
-  registerLs(program, deps);
-  registerInspect(program, deps);
-  registerGithubIntegration(program, deps);
+  for (const entry of COMMANDS) {
+    entry.module.register(program, deps);
+    const cmd = program.commands.find((c) => c.name() === entry.name);
+    if (!cmd) throw new Error(`the table's ${entry.name} registered no command of that name`);
+    cmd.summary(entry.summary);
+  }
+  registerGithubIntegration(
+    program,
+    deps,
+    COMMANDS.filter((c) => c.reportsResult).map((c) => c.name),
+  );
+  settleOutput(program, deps);
   configureHelp(program);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(scrubCommanderText(text)) });
@@ -138,13 +137,27 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return readAllStdin();
     },
     writeOut: (text) => process.stdout.write(text),
+    pipeOut: async (path) => {
+      // Loaded when used (pull -o -): --version loads nothing it does not print.
+      const [{ createReadStream }, { pipeline }] = await Promise.all([
+        import('node:fs'),
+        import('node:stream/promises'),
+      ]);
+      await pipeline(createReadStream(path), process.stdout, { end: false });
+    },
   };
   // What commander would print for exactly these arguments, without loading it.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${version}\n`);
     return 0;
   }
+  const json = () => (deps.output ? deps.output.json && !deps.output.shown : asksForJson(args));
   try {
+    if (args.length === 2 && args.includes('--json') && (args.includes('--version') || args.includes('-V'))) {
+      const { versionReport } = await import('./commands/version-run.js');
+      deps.writeOut(forStdout(env, `${JSON.stringify(await versionReport(version, deps), null, 2)}\n`, true));
+      return 0;
+    }
     refuseSecretFlags(args);
     await honourProxyEnvironment(env);
     await (await buildProgram(deps)).parseAsync(argv);
@@ -152,13 +165,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   } catch (err) {
     const { CommanderError } = await import('./commands/all.js');
     if (err instanceof CommanderError) {
-      // Help and --version end here too; commander has printed them already.
-      return err.exitCode === 0 ? 0 : EXIT_CODES.USAGE;
+      // Help and --version end here too; commander has printed them already (errors to stderr).
+      if (err.exitCode === 0) return 0;
+      if (json()) reportJson(usageError(scrubCommanderText(err.message.replace(/^error: /, ''))), deps);
+      return EXIT_CODES.USAGE;
     }
     const known = isGhcrBlobError(err)
       ? err
       : new GhcrBlobError('INTERNAL', `unexpected error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     report(known, debug, env);
+    if (json()) reportJson(known, deps);
     return EXIT_CODES[known.code];
   }
 }

@@ -29,3 +29,10 @@ export function actionsLogger(env: NodeJS.ProcessEnv, opts: { debug?: boolean; q
       ),
   };
 }
+
+/**
+ * stdout under Actions. JSON keeps its meaning: `##[` can only sit inside a JSON string, where
+ * `##\u005b` decodes to the same text; a JSON line never starts with `::`.
+ */
+export const forStdout = (env: NodeJS.ProcessEnv, text: string, json: boolean): string =>
+  !isActions(env) ? text : json ? text.replace(/##\[/g, '##\\u005b') : neutralizeWorkflowCommands(text);

@@ -1,5 +1,5 @@
 /**
- * `doctor [REF]`: is this machine ready? One line per check, ✓ or ✗, and a fix for every ✗.
+ * `doctor [REF]`: is this machine ready? One check each (present/doctor.ts prints ✓ or ✗, and a fix for every ✗).
  * Nothing is written anywhere (the registry check reads one manifest into a private folder).
  * Exits non-zero, with the code of the first failed check, when anything needed is missing.
  */
@@ -14,7 +14,6 @@ import { formatReference, parseReference } from '../core/reference.js';
 import { type DoctorOptions, doctorOptionsSchema } from '../options/doctor.js';
 import { parseOptions } from '../options/parse.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
 import { connectRegistry, findCosign, findOras, useTufCache } from './prepare.js';
 import { advisoryReport, type ToolVersion } from '../tools/advisories.js';
 import { cosignVersion } from '../tools/cosign.js';
@@ -172,22 +171,20 @@ export async function runDoctor(refArg: string | undefined, raw: unknown, deps: 
       }),
     );
   }
-  const lines = checks.flatMap((c) => [
-    `${c.ok ? (c.warning ? '!' : '✓') : '✗'} ${c.name}: ${c.detail}`,
-    ...(c.notes ?? []).map((n) => `    - ${n}`),
-    ...(c.fix ? [`    fix: ${c.fix}`] : []),
-  ]);
   for (const c of checks.filter((c) => c.warning)) {
     const message = `warning: ${c.detail}; ${c.fix}`;
     (deps.warnings ??= []).push(message);
     (deps.log.warn ?? deps.log.info)(message);
   }
-  const failed = checks.filter((c) => !c.ok);
-  printResult(deps, (raw as { json?: boolean }).json, { ok: failed.length === 0, checks }, lines);
-  if (failed[0])
-    throw new GhcrBlobError(
-      failed[0].code ?? 'INTERNAL',
-      `doctor: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((c) => c.name).join(', ')})`,
-    );
   return checks;
+}
+
+/** What doctor exits with: the code of the first failed check (none when all passed). */
+export function doctorFailure(checks: readonly DoctorCheck[]): GhcrBlobError | undefined {
+  const failed = checks.filter((c) => !c.ok);
+  if (!failed[0]) return undefined;
+  return new GhcrBlobError(
+    failed[0].code ?? 'INTERNAL',
+    `doctor: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((c) => c.name).join(', ')})`,
+  );
 }

@@ -1,9 +1,10 @@
 /** `doctor [REF]`: registration only; the checks are in doctor-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addDoctorOptions } from '../options/doctor.js';
+import { addDoctorOptions, doctorOptionsSchema } from '../options/doctor.js';
 import type { Deps } from './deps.js';
+import { show } from './output.js';
 
-export function registerDoctor(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('doctor')
     .description('check Node, oras, cosign, Sigstore trust and (with REF) registry access; a fix for each ✗')
@@ -17,7 +18,14 @@ Examples:
   GHCR_TOKEN=… ghcr-blob doctor ghcr.io/octo/tools/report.json:v1 --json`,
   );
   cmd.action(async (ref: string | undefined, raw: unknown) => {
-    const { runDoctor } = await import('./doctor-run.js');
-    await runDoctor(ref, raw, deps);
+    const { runDoctor, doctorFailure } = await import('./doctor-run.js');
+    const { presentDoctor } = await import('./present/doctor.js');
+    const checks = await runDoctor(ref, raw, deps);
+    show(deps, presentDoctor(checks));
+    const failed = doctorFailure(checks);
+    if (failed) throw failed;
   });
+  return cmd;
 }
+
+export const options = { add: addDoctorOptions, schema: doctorOptionsSchema };

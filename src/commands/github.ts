@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { isActions, neutralizeWorkflowCommands, workflowCommand } from '../core/actions.js';
+import { isActions, workflowCommand } from '../core/actions.js';
 import { usageError } from '../core/errors.js';
 import { printableLine } from '../core/printable.js';
 import { addGithubOptions, githubOptionsSchema } from '../options/github.js';
@@ -68,13 +67,6 @@ export function maskSecrets(env: NodeJS.ProcessEnv, secrets: Iterable<string | u
   }
 }
 
-/**
- * stdout under Actions. JSON keeps its meaning: `##[` can only sit inside a JSON string, where
- * `##\u005b` decodes to the same text; a JSON line never starts with `::`.
- */
-export const forStdout = (env: NodeJS.ProcessEnv, text: string, json: boolean): string =>
-  !isActions(env) ? text : json ? text.replace(/##\[/g, '##\\u005b') : neutralizeWorkflowCommands(text);
-
 function requireEnvFile(env: NodeJS.ProcessEnv, name: string, flag: string): string {
   const path = env[name];
   if (!path)
@@ -83,11 +75,11 @@ function requireEnvFile(env: NodeJS.ProcessEnv, name: string, flag: string): str
 }
 
 /** Adds --github-output/--github-summary to the commands that produce a result, and checks them first. */
-export function registerGithubIntegration(program: Command, deps: Deps): void {
-  for (const cmd of program.commands)
-    if (['push', 'pull', 'sign', 'verify'].includes(cmd.name())) addGithubOptions(cmd);
+export function registerGithubIntegration(program: Command, deps: Deps, commands: readonly string[]): void {
+  const reporting = (cmd: Command) => commands.includes(cmd.name());
+  for (const cmd of program.commands) if (reporting(cmd)) addGithubOptions(cmd);
   program.hook('preAction', (_program, action) => {
-    if (!['push', 'pull', 'sign', 'verify'].includes(action.name())) return;
+    if (!reporting(action)) return;
     const opts = parseOptions(githubOptionsSchema, action.opts());
     deps.github = {
       command: action.name(),
@@ -101,35 +93,8 @@ export function registerGithubIntegration(program: Command, deps: Deps): void {
   });
 }
 
-const signer = z.object({ identity: z.string().optional(), issuer: z.string().optional() });
-/** The parts of any command's result that become outputs (push, pull, sign, verify share these names). */
-const resultSchema = signer.extend({
-  reference: z.string().optional(),
-  digest: z.string().optional(),
-  pinnedReference: z.string().optional(),
-  bundlePath: z.string().optional(),
-  file: z.object({ path: z.string().optional() }).optional(),
-  verification: signer.optional(),
-  signature: signer.extend({ digest: z.string().optional() }).optional(),
-});
-
-export function resultOutputs(result: unknown): Array<[string, string]> {
-  const r = resultSchema.parse(result);
-  const who = r.verification ?? r.signature ?? r;
-  const entries: Array<[string, string | undefined]> = [
-    ['digest', r.digest],
-    ['pinned-reference', r.pinnedReference],
-    ['path', r.file?.path],
-    ['bundle-path', r.bundlePath],
-    ['signature-digest', r.signature?.digest],
-    ['identity', who.identity],
-    ['issuer', who.issuer],
-  ];
-  return entries.filter((e): e is [string, string] => e[1] !== undefined);
-}
-
 /** `name<<DELIM` … `DELIM`: safe for any value, newlines included, with a delimiter no one can guess. */
-export function formatOutputs(entries: ReadonlyArray<[string, string]>): string {
+export function formatOutputs(entries: ReadonlyArray<readonly [string, string]>): string {
   return entries
     .map(([name, value]) => {
       const delimiter = `ghadelimiter_${randomUUID()}`;
@@ -153,16 +118,15 @@ const LABELS: Record<string, string> = {
   issuer: 'OIDC issuer',
 };
 
-export function formatSummary(command: string, entries: ReadonlyArray<[string, string]>): string {
+export function formatSummary(command: string, entries: ReadonlyArray<readonly [string, string]>): string {
   const rows = entries.map(([name, value]) => `| ${LABELS[name] ?? name} | ${cell(value)} |`);
   return [`### ghcr-blob ${command}`, '', '| | |', '| --- | --- |', ...rows, '', ''].join('\n');
 }
 
-/** Called with each command's result, after it succeeded. */
-export function reportToGithub(deps: Deps, result: unknown): void {
+/** Called with each command's step outputs (its presenter's), after it succeeded. */
+export function reportToGithub(deps: Deps, entries: ReadonlyArray<readonly [string, string]>): void {
   const github = deps.github;
   if (!github || (!github.outputFile && !github.summaryFile)) return;
-  const entries = resultOutputs(result);
   if (github.outputFile) appendTo(github.outputFile, formatOutputs(entries));
   if (github.summaryFile) appendTo(github.summaryFile, formatSummary(github.command, entries));
 }

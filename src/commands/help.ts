@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 
-const TOP_LEVEL = `
-Environment:
+/** The environment variables ghcr-blob reads (also `help environment`). */
+export const ENVIRONMENT = `
   GHCR_TOKEN, GITHUB_TOKEN  registry token when --password-stdin is not given
   GITHUB_ACTOR              default user name
   GHCR_BLOB_ORAS, GHCR_BLOB_COSIGN
@@ -20,7 +20,10 @@ Environment:
   GHCR_BLOB_TUF_CACHE       where public-good's TUF metadata is cached
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY
                             proxies for the token request, TUF, oras and cosign
-  NO_COLOR, TERM=dumb       no progress display
+  NO_COLOR, TERM=dumb       no progress display`;
+
+const TOP_LEVEL = `
+Environment:${ENVIRONMENT}
 
 Exit codes:
   0 ok   1 internal error   2 usage   3 verification failed   4 auth failed
@@ -35,7 +38,8 @@ Examples:
   ghcr-blob verify ./report.json \\
     --github-workflow octo/tools/.github/workflows/release.yml@refs/tags/v1
 
-Run "ghcr-blob help <command>" for a command's options.`;
+Run "ghcr-blob help <command>" for a command's options, "ghcr-blob help json"
+for scripting; topics: exit-codes, environment, json, credentials.`;
 
 export function configureHelp(program: Command): void {
   program.addHelpText('after', TOP_LEVEL);

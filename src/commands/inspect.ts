@@ -1,10 +1,10 @@
 /** `inspect`: registration only; the work is in inspect-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addInspectOptions } from '../options/inspect.js';
+import { addInspectOptions, inspectOptionsSchema } from '../options/inspect.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { showResult } from './output.js';
 
-export function registerInspect(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): void {
   const cmd = program
     .command('inspect')
     .description('show what a tag points at and every signature attached to it; never downloads the file')
@@ -24,7 +24,9 @@ Examples:
   cmd.action(async (ref: string, raw: unknown) => {
     const { runInspect, inspectLines, requirePassing } = await import('./inspect-run.js');
     const result = await runInspect(ref, raw, deps);
-    printResult(deps, (raw as { json?: boolean }).json, result, inspectLines(result));
+    showResult(deps, result, inspectLines(result));
     requirePassing(result);
   });
 }
+
+export const options = { add: addInspectOptions, schema: inspectOptionsSchema };

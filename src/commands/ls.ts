@@ -1,10 +1,10 @@
 /** `ls`: registration only; the work is in ls-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addLsOptions } from '../options/ls.js';
+import { addLsOptions, lsOptionsSchema } from '../options/ls.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { showResult } from './output.js';
 
-export function registerLs(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): void {
   const cmd = program
     .command('ls')
     .description("list a repository's tags, newest first (signature tags hidden)")
@@ -24,6 +24,8 @@ Examples:
   cmd.action(async (repository: string, raw: unknown) => {
     const { runLs, lsLines } = await import('./ls-run.js');
     const result = await runLs(repository, raw, deps);
-    printResult(deps, (raw as { json?: boolean }).json, result, lsLines(result));
+    showResult(deps, result, lsLines(result));
   });
 }
+
+export const options = { add: addLsOptions, schema: lsOptionsSchema };

@@ -1,10 +1,12 @@
 /**
  * `pull <ref> -o DIR`: resolve once, pull by digest into a private folder inside DIR, check
  * (and with --verify, verify), then move the one file into place. On any failure DIR is left
- * as it was.
+ * as it was. `--output-file FILE` does the same beside FILE; `-o -` streams the file to stdout
+ * from a private folder in TMPDIR, only once it is checked (and verified): a failure writes
+ * nothing there.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../artifact/download.js';
 import { isPlainFileName } from '../artifact/manifest.js';
 import { usageError } from '../core/errors.js';
@@ -13,7 +15,7 @@ import { formatReference, parseReference, repositoryOf } from '../core/reference
 import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
 import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
-import { pullOptionsSchema } from '../options/pull.js';
+import { type PullOptions, pullOptionsSchema, STDOUT } from '../options/pull.js';
 import type { Deps } from './deps.js';
 import { connectRegistry, prepareVerificationAndConnect } from './prepare.js';
 import { watchDownload, withProgress } from './progress.js';
@@ -33,6 +35,27 @@ async function refuseToClobber(target: string, force: boolean): Promise<void> {
   if (!force) throw usageError(`${target} already exists`, 'pass --force to replace it');
 }
 
+/** Where the file goes: a folder (named by its title or --name), a file you name, or stdout. */
+type Destination = { kind: 'folder'; dir: string } | { kind: 'file'; path: string } | { kind: 'stdout' };
+
+function destinationOf(opts: PullOptions): Destination {
+  if (opts.outputFile !== undefined && opts.output !== undefined)
+    throw usageError('--output-file names the file itself; it does not go with -o', 'give one of them');
+  if (opts.outputFile !== undefined && opts.name !== undefined)
+    throw usageError('--output-file names the file itself; it does not go with --name', 'give one of them');
+  const target = opts.outputFile ?? opts.output;
+  if (target === STDOUT) {
+    if (opts.json)
+      throw usageError(
+        '--json and -o - would both write to stdout',
+        'drop --json (messages go to stderr), or write the file with -o DIR / --output-file FILE',
+      );
+    return { kind: 'stdout' };
+  }
+  if (opts.outputFile !== undefined) return { kind: 'file', path: resolve(opts.outputFile) };
+  return { kind: 'folder', dir: opts.output ?? '.' };
+}
+
 export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise<PullResult> {
   const opts = parseOptions(pullOptionsSchema, raw);
   if (!opts.verify) refuseUnusedPolicy(raw as Partial<PolicyOptions>, '--verify');
@@ -41,7 +64,9 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   // Checked before any IO, like a title is checked when the manifest arrives.
   if (opts.name !== undefined && !isPlainFileName(opts.name))
     throw usageError(`--name ${JSON.stringify(opts.name)} is not a plain file name (no folders, no ..)`);
-  const naming = opts.name !== undefined ? { name: opts.name } : {};
+  const where = destinationOf(opts);
+  // A file named by the user, or stdout: the title names nothing (still checked when present).
+  const naming = opts.name !== undefined ? { name: opts.name } : where.kind === 'folder' ? {} : { nameless: true };
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const { check, oras } = opts.verify
     ? await prepareVerificationAndConnect(opts, deps, repositoryOf(ref))
@@ -50,31 +75,28 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   let work: TempDir | undefined;
   let landed = false;
   try {
-    output = await prepareOutputFolder(opts.output);
-    const outDir = output.path;
-    // Same filesystem as the destination, so the final step is a rename, not a copy.
-    work = await privateTempDir(outDir);
+    // Same filesystem as the destination, so the final step is a rename, not a copy; for stdout,
+    // a private folder in TMPDIR holds the file until it is verified.
+    if (where.kind !== 'stdout')
+      output = await prepareOutputFolder(where.kind === 'file' ? dirname(where.path) : where.dir);
+    work = await privateTempDir(output?.path);
     const workDir = work.path;
-    const destination = (blob: ResolvedBlob) => join(outDir, blob.title);
-    const beforeDownload = (blob: ResolvedBlob) => refuseToClobber(destination(blob), opts.force);
+    const destination = (blob: ResolvedBlob) =>
+      where.kind === 'file' ? where.path : where.kind === 'folder' ? join(output!.path, blob.title) : STDOUT;
+    const beforeDownload = (blob: ResolvedBlob) =>
+      where.kind === 'stdout' ? Promise.resolve() : refuseToClobber(destination(blob), opts.force);
     let blob: ResolvedBlob;
     let file: string;
     let verification: PullResult['verification'];
     if (check) {
       // Loaded only with --verify: the Sigstore stack is heavy to start.
-      const { verifyArtifact, verifiedBlobJson, describeSkipped, describeName } = await import(
-        '../evidence/verify-artifact.js'
-      );
-      const { describeMatchedSigner } = await import('../evidence/verify-file.js');
+      const { verifyArtifact, verifiedBlobJson } = await import('../evidence/verify-artifact.js');
       const ctx = { oras, workDir: work.path, log: deps.log, run: deps.run };
       const done = await withProgress(watchDownload(deps.env, 'Pulling and verifying', workDir), () =>
         verifyArtifact(ctx, ref, check, { expectDigest: opts.expectDigest, naming, beforeDownload }),
       );
       ({ blob, file } = done);
       verification = verifiedBlobJson(done.verified);
-      deps.log.info(
-        `Verified: signed by ${verification.identity}; checked by ${verification.verifiers.join(' and ')}; ${describeName(verification.name)}${describeMatchedSigner(verification)}${describeSkipped(done.verified.skippedSignatures)}`,
-      );
     } else {
       blob = await resolveBlob(oras, ref, work.path, opts.expectDigest, naming);
       await beforeDownload(blob);
@@ -82,16 +104,21 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
       const progress = watchDownload(deps.env, 'Pulling', workDir, blob.layer.size);
       file = await withProgress(progress, () => downloadBlob(oras, blob, workDir));
     }
-    // The bytes moved into place are the bytes just verified: no second download.
+    // The bytes moved into place (or streamed) are the bytes just verified: no second download.
     const target = destination(blob);
-    await moveIntoPlace(file, target, opts.force);
+    if (where.kind === 'stdout') await deps.pipeOut(file);
+    else await moveIntoPlace(file, target, opts.force);
     landed = true;
-    output.keep();
+    output?.keep();
     return {
       reference: formatReference(ref),
       digest: blob.digest,
       pinnedReference: blob.pinnedReference,
-      file: { path: target, ...describeFile(blob), name: blob.title },
+      file: {
+        path: target,
+        ...describeFile(blob),
+        name: where.kind === 'file' ? basename(target) : blob.title,
+      },
       ...(verification ? { verification } : {}),
     };
   } finally {

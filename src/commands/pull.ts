@@ -1,10 +1,10 @@
 /** `pull`: registration only; the work is in pull-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addPullOptions } from '../options/pull.js';
+import { addPullOptions, pullOptionsSchema } from '../options/pull.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
-export function registerPull(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('pull')
     .description('pull the file of an artifact, checked, into a folder')
@@ -26,8 +26,10 @@ Examples:
   );
   cmd.action(async (ref: string, raw: unknown) => {
     const { runPull } = await import('./pull-run.js');
-    const result = await runPull(ref, raw, deps);
-    deps.log.info(`Pulled ${result.pinnedReference} → ${result.file.path}`);
-    printResult(deps, (raw as { json?: boolean }).json, result, [result.file.path]);
+    const { presentPull } = await import('./present/pull.js');
+    show(deps, presentPull(await runPull(ref, raw, deps)));
   });
+  return cmd;
 }
+
+export const options = { add: addPullOptions, schema: pullOptionsSchema };

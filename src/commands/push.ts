@@ -1,10 +1,10 @@
 /** `push`: registration only; the work is in push-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addPushOptions } from '../options/push.js';
+import { addPushOptions, pushOptionsSchema } from '../options/push.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
-export function registerPush(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('push')
     .description('push one file as an OCI artifact (and sign it with --sign)')
@@ -23,12 +23,10 @@ Examples:
   );
   cmd.action(async (ref: string, file: string, raw: unknown) => {
     const { runPush } = await import('./push-run.js');
-    const result = await runPush(ref, file, raw, deps);
-    deps.log.info(`Pushed ${result.pinnedReference}`);
-    if (result.signature)
-      deps.log.info(
-        `${result.signature.key ? `Signed with the key ${result.signature.key}` : `Signed as ${result.signature.identity ?? 'unknown identity'}`}; signature ${result.signature.digest}`,
-      );
-    printResult(deps, (raw as { json?: boolean }).json, result, [result.pinnedReference]);
+    const { presentPush } = await import('./present/push.js');
+    show(deps, presentPush(await runPush(ref, file, raw, deps)));
   });
+  return cmd;
 }
+
+export const options = { add: addPushOptions, schema: pushOptionsSchema };

@@ -71,6 +71,8 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
   }
 }
 
+export type SignResult = Awaited<ReturnType<typeof runSign>>;
+
 /** A path that exists is a file to sign; otherwise the argument must be a reference. */
 export async function runSign(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(signOptionsSchema, raw);

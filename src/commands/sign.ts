@@ -1,10 +1,10 @@
 /** `sign`: registration only; the work is in sign-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addSignOptions } from '../options/sign.js';
+import { addSignOptions, signOptionsSchema } from '../options/sign.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
-export function registerSign(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('sign')
     .description('sign a file (writing a bundle) or a pushed artifact (attaching the bundle), keyless with Sigstore')
@@ -22,18 +22,10 @@ Examples:
   );
   cmd.action(async (target: string, raw: unknown) => {
     const { runSign } = await import('./sign-run.js');
-    const result = await runSign(target, raw, deps);
-    const { kind, ...json } = result;
-    if (kind === 'file') {
-      deps.log.info(
-        `${result.key ? `Signed with the key ${result.key}` : `Signed as ${result.identity ?? 'unknown identity'} (issuer ${result.issuer ?? 'unknown'})`} → ${result.bundlePath}`,
-      );
-      printResult(deps, (raw as { json?: boolean }).json, json, [result.bundlePath]);
-    } else {
-      deps.log.info(
-        `Signed ${result.pinnedReference} ${result.signature.key ? `with the key ${result.signature.key}` : `as ${result.signature.identity ?? 'unknown identity'}`}; signature ${result.signature.digest}`,
-      );
-      printResult(deps, (raw as { json?: boolean }).json, json, [result.signature.digest]);
-    }
+    const { presentSign } = await import('./present/sign.js');
+    show(deps, presentSign(await runSign(target, raw, deps)));
   });
+  return cmd;
 }
+
+export const options = { add: addSignOptions, schema: signOptionsSchema };

@@ -10,7 +10,7 @@ import { checkRegularFile, moveIntoPlace, privateTempDir } from '../core/fs.js';
 import { type TrustFetchOptions, trustFetchOptionsSchema } from '../options/trust-fetch.js';
 import { parseOptions } from '../options/parse.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { showResult } from './output.js';
 import { throughTuf, useTufCache } from './prepare.js';
 
 export async function runTrustFetch(raw: unknown, deps: Deps): Promise<void> {
@@ -51,7 +51,7 @@ export async function runTrustFetch(raw: unknown, deps: Deps): Promise<void> {
     transparencyLogs: root.tlogs.length,
     timestampAuthorities: root.timestampAuthorities.length,
   };
-  printResult(deps, opts.json, result, [
+  showResult(deps, result, [
     `Wrote ${output} (${result.certificateAuthorities} CA, ${result.transparencyLogs} log, ${result.timestampAuthorities} TSA) from ${mirror}`,
   ]);
 }

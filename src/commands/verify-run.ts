@@ -10,8 +10,7 @@ import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
 import { referenceOrMissingFile, repositoryOf } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
-export { describeSkipped } from '../evidence/verify-artifact.js';
-import { describeMatchedSigner, describeName, verifiedJson, verifyFile } from '../evidence/verify-file.js';
+import { verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
 import { type VerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
@@ -76,6 +75,8 @@ async function bundleNextTo(target: string): Promise<string | undefined> {
   throw usageError(`${target} is a local file and ${bundle} does not exist`, 'pass its bundle with --bundle PATH');
 }
 
+export type VerifyResult = Awaited<ReturnType<typeof runVerify>>;
+
 export async function runVerify(target: string, raw: unknown, deps: Deps) {
   const opts = parseOptions(verifyOptionsSchema, raw);
   opts.bundle ??= await bundleNextTo(target);
@@ -87,10 +88,4 @@ export async function runVerify(target: string, raw: unknown, deps: Deps) {
   if (opts.repository !== undefined)
     throw usageError('--repository applies to a local file with --bundle; a reference names its own repository');
   return verifyRemote(target, opts, deps);
-}
-
-export function describeVerified(v: ReturnType<typeof verifiedJson>): string {
-  const checked = `checked by ${v.verifiers.join(' and ')}; ${describeName(v.name)}${describeMatchedSigner(v)}`;
-  if (v.publicKey) return `Verified: signed with the key ${v.publicKey}; ${checked}`;
-  return `Verified: signed by ${v.identity} (issuer ${v.issuer}); ${checked}`;
 }

@@ -1,10 +1,10 @@
 /** `verify`: registration only; the work is in verify-run.ts, loaded when the command runs. */
 import type { Command } from 'commander';
-import { addVerifyOptions } from '../options/verify.js';
+import { addVerifyOptions, verifyOptionsSchema } from '../options/verify.js';
 import type { Deps } from './deps.js';
-import { printResult } from './output.js';
+import { show } from './output.js';
 
-export function registerVerify(program: Command, deps: Deps): void {
+export function register(program: Command, deps: Deps): Command {
   const cmd = program
     .command('verify')
     .description(
@@ -28,11 +28,11 @@ Examples:
     --source-repository octo/tools`,
   );
   cmd.action(async (target: string, raw: unknown) => {
-    const { runVerify, describeVerified, describeSkipped } = await import('./verify-run.js');
-    const result = await runVerify(target, raw, deps);
-    const verified = 'verification' in result ? result.verification : result;
-    const skipped = 'verification' in result ? describeSkipped(result.verification.skippedSignatures) : '';
-    deps.log.info(`${describeVerified(verified)}${skipped}`);
-    printResult(deps, (raw as { json?: boolean }).json, result, [verified.identity]);
+    const { runVerify } = await import('./verify-run.js');
+    const { presentVerify } = await import('./present/verify.js');
+    show(deps, presentVerify(await runVerify(target, raw, deps)));
   });
+  return cmd;
 }
+
+export const options = { add: addVerifyOptions, schema: verifyOptionsSchema };

@@ -16,9 +16,12 @@ import type { Oras } from '../tools/oras.js';
 import { sha256File } from '../core/digest.js';
 import { TITLE_ANNOTATION } from '../tools/oci.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
+import { label, plural, type SkippedSignature } from './skipped.js';
 import { findSignatures, type SourceName, type SourceResult } from './sources/index.js';
 import { describeSigners } from './any-signer.js';
 export { describeName } from './verify-file.js';
+
+export type { SkippedSignature } from './skipped.js';
 import {
   type PreparedCheck,
   type VerifiedFile,
@@ -37,20 +40,6 @@ export interface VerifiedBlob extends VerifiedFile {
   /** Signatures found before it that could not be tried. */
   skippedSignatures: SkippedSignature[];
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** A signature that could not even be tried: gone (404), malformed, or over the size cap. */
-export interface SkippedSignature {
-  source: SourceName;
-  digest: string;
-  layer?: number;
-  reason: string;
-}
-
-const shortDigest = (digest: string) => (digest.startsWith('sha256:') ? `${digest.slice(0, 19)}…` : digest);
-const label = (c: { source: SourceName; digest: string; layer?: number }) =>
-  c.source === 'referrer' ? shortDigest(c.digest) : `${c.source} ${shortDigest(c.digest)} layer ${c.layer ?? 0}`;
 
 /**
  * Every source's candidates (see sources/). Needs nothing of the blob's bytes, so it runs while
@@ -242,9 +231,3 @@ export const verifiedBlobJson = (v: VerifiedBlob) => ({
   signatureLayer: v.signatureLayer,
   skippedSignatures: v.skippedSignatures,
 });
-
-/** ", after skipping 1 unusable signature (sha256:…: reason)": for the final line people read. */
-export const describeSkipped = (skipped: readonly SkippedSignature[]): string =>
-  skipped.length === 0
-    ? ''
-    : `, after skipping ${plural(skipped.length, 'unusable signature')} (${skipped.map((s) => `${label(s)}: ${s.reason}`).join('; ')})`;

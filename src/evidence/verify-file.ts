@@ -119,7 +119,3 @@ export function verifiedJson(v: VerifiedFile) {
     name: v.name,
   };
 }
-
-/** `; accepted as signers[1] of ./policy.yaml` for the line people read; nothing for the flags. */
-export const describeMatchedSigner = (v: Pick<ReturnType<typeof verifiedJson>, 'signer'>): string =>
-  'policyFile' in v.signer ? `; accepted as ${v.signer.entry} of ${v.signer.policyFile}` : '';

@@ -7,14 +7,17 @@ import { addNameBindingOptions, nameBindingOptionsSchema } from './name-binding.
 import { addPolicyOptions, policyOptionsSchema } from './policy.js';
 import { addTrustOptions } from './trust.js';
 
-const DEFAULT_OUTPUT_DIR = '.';
+/** `-o -` / `--output-file -`: the file goes to stdout, once verified and checked. */
+export const STDOUT = '-';
 
 export const pullOptionsSchema = commonOptionsSchema
   .extend(policyOptionsSchema.shape)
   .extend(nameBindingOptionsSchema.shape)
   .extend({
     verify: z.boolean().default(false),
-    output: z.string().min(1).default(DEFAULT_OUTPUT_DIR),
+    // Not defaulted here: given or not decides whether it conflicts with --output-file (default `.`).
+    output: z.string().min(1).optional(),
+    outputFile: z.string().min(1).optional(),
     force: z.boolean().default(false),
     expectDigest: expectDigestSchema,
     name: z.string().min(1).optional(),
@@ -24,10 +27,9 @@ export type PullOptions = z.infer<typeof pullOptionsSchema>;
 export function addPullOptions(cmd: Command): Command {
   cmd
     .addOption(
-      new Option('-o, --output <dir>', 'folder to write the file into (created if missing)').default(
-        DEFAULT_OUTPUT_DIR,
-      ),
+      new Option('-o, --output <dir>', 'folder to write the file into (created if missing; default .); - for stdout'),
     )
+    .addOption(new Option('--output-file <file>', 'the file to write, named by you (in place of -o and --name)'))
     .addOption(new Option('--force', 'replace an existing file of the same name'))
     .addOption(
       new Option(

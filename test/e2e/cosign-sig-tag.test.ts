@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/core/digest.js';
 import { legacyLayerBundle } from '../../src/verify/cosign-legacy.js';
 import { cosignSignRef, type SignOptions } from '../support/cosign-sign.js';
-import { cosignOf, EXIT, expectCleanFailure, RELEASE, type Run, useKit } from '../support/kit.js';
+import { cosignOf, EXIT, expectCleanFailure, expectNoResult, RELEASE, type Run, useKit } from '../support/kit.js';
 import { craftArtifact, getBlob, getManifest, type CraftedArtifact } from '../support/registry-api.js';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore/index.js';
 
@@ -94,7 +94,7 @@ function expectRefused(r: Run, check: RegExp): void {
   expect(r.landed ?? []).toEqual([]);
   expect(r.left).toEqual([]);
   expect(r.stderr).toMatch(check);
-  expect(r.stdout).toBe('');
+  expectNoResult(r);
 }
 
 describe.each([

@@ -76,6 +76,7 @@ describe.each(GENERATIONS)('push and pull with oras from %s', (gen) => {
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('{"ok":true}\n');
     expect(readdirSync(dir)).toEqual(['report.json']); // the private temp folder is gone
     expect(JSON.parse(pulled.stdout)).toEqual({
+      schemaVersion: 1,
       reference: `${reg.host}/octo/tools/report.json:v1`,
       digest: manifest.digest,
       pinnedReference: `${reg.host}/octo/tools/report.json@${manifest.digest}`,

@@ -84,6 +84,7 @@ describe.each(GENS)('cosign %i signs through the CLI', (gen) => {
     expect(run.stderr).toContain(`with cosign ${gen}`);
     const out = JSON.parse(run.stdout);
     expect(out).toEqual({
+      schemaVersion: 1,
       bundlePath: bundle,
       sha256: fileSha256Hex(file),
       identity: RELEASE_SAN,
@@ -134,6 +135,7 @@ describe.concurrent('verify: sigstore-js and cosign must both accept', () => {
     expect(r.exitCode, r.stderr).toBe(EXIT.OK);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({
+      schemaVersion: 1,
       verified: true,
       evidence: 'message-signature',
       identity: RELEASE_SAN,

@@ -17,7 +17,7 @@ import {
 } from '../support/kit.js';
 
 describe('help', () => {
-  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor', 'ls', 'inspect'])(
+  it.each(['', 'push', 'pull', 'sign', 'verify', 'doctor', 'ls', 'inspect', 'trust', 'completion', 'help'])(
     '%s --help: every line fits 80 columns',
     async (cmd) => {
       const r = await run([...(cmd ? [cmd] : []), '--help']);

@@ -11,6 +11,7 @@ import {
   cosignOf,
   EXIT,
   expectCleanFailure,
+  expectNoResult,
   freshCliDirs,
   listFilesRecursive,
   policyFor,
@@ -76,7 +77,7 @@ function verifyLocal(
 const refusal = (r: CliResult, check: RegExp) => {
   expectCleanFailure(r, EXIT.VERIFICATION_FAILED, []);
   expect(r.stderr).toMatch(check);
-  expect(r.stdout).toBe('');
+  expectNoResult(r);
 };
 
 describe('verify FILE --bundle: DSSE attestations (cosign attest-blob, Statement v0.1)', () => {

@@ -18,7 +18,17 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cosignOf, env, EXIT, expectCleanFailure, freshCliDirs, run, type Run, useKit } from '../support/kit.js';
+import {
+  cosignOf,
+  env,
+  EXIT,
+  expectCleanFailure,
+  expectNoResult,
+  freshCliDirs,
+  run,
+  type Run,
+  useKit,
+} from '../support/kit.js';
 import { installedCosigns, runCosign, signBlobArgs } from '../support/sigstore/cosign-cli.js';
 import { attestWithEd25519, signWithEd25519 } from '../support/sigstore/ed25519.js';
 import { attestStatement, signBlob, SLSA_PROVENANCE_V1 } from '../support/sigstore/evidence.js';
@@ -55,7 +65,7 @@ async function verify(file: string, bundle: string, root: string, policy: string
 const refusal = (r: Run, check: RegExp) => {
   expectCleanFailure(r, EXIT.VERIFICATION_FAILED, []);
   expect(r.stderr).toMatch(check);
-  expect(r.stdout).toBe('');
+  expectNoResult(r);
 };
 
 const BOTH_AND_ALONE: Array<[string, string | null, string[]]> = [

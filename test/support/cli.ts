@@ -26,11 +26,15 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Another ghcr-blob entry point (an installed or unpacked package); default this checkout's bin. */
   bin?: string;
+  /** Also keep stdout's exact bytes (`stdoutBytes`), for a file streamed there (pull -o -). */
+  binaryStdout?: boolean;
 }
 
 export interface CliResult {
   exitCode: number;
   stdout: string;
+  /** stdout's bytes, with `binaryStdout`. */
+  stdoutBytes?: Buffer;
   stderr: string;
   /** The HOME, DOCKER_CONFIG and cwd the CLI ran with, to assert nothing landed there. */
   home: string;
@@ -98,12 +102,16 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
     cwd,
     input: opts.stdin ?? '',
     timeout: opts.timeoutMs ?? 120_000,
+    ...(opts.binaryStdout ? { encoding: 'buffer' as const } : {}),
   });
+  const bytes = result.stdout instanceof Uint8Array ? Buffer.from(result.stdout) : undefined;
   return {
     // A signal or spawn failure has no exit code; -1 keeps the type a number and fails any assertion.
     exitCode: result.exitCode ?? -1,
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? ''),
+    stdout: bytes ? bytes.toString('utf8') : String(result.stdout ?? ''),
+    ...(bytes ? { stdoutBytes: bytes } : {}),
+    stderr:
+      result.stderr instanceof Uint8Array ? Buffer.from(result.stderr).toString('utf8') : String(result.stderr ?? ''),
     home,
     dockerConfig,
     cwd,

@@ -15,6 +15,18 @@ export const EXIT = {
   REGISTRY_UNREACHABLE: 7,
 } as const;
 
+/**
+ * No result on stdout: nothing, or (under --json) only the failure's own JSON document, whose
+ * exit code is the run's and which carries no result field.
+ */
+export function expectNoResult(r: CliResult): void {
+  if (r.stdout === '') return;
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  expect(doc).toMatchObject({ schemaVersion: 1, error: { exitCode: r.exitCode } });
+  expect(Object.keys(doc).filter((k) => !['schemaVersion', 'error', 'verified', 'reasons'].includes(k))).toEqual([]);
+  if ('verified' in doc) expect(doc.verified).toBe(false);
+}
+
 export function expectCleanFailure(
   r: CliResult,
   code: number,

@@ -37,5 +37,5 @@ export {
   type SignWith,
   type VerifyWith,
 } from './kit/sign-verify.js';
-export { EXIT, expectCleanFailure } from './expect.js';
+export { EXIT, expectCleanFailure, expectNoResult } from './expect.js';
 export { freshCliDirs, listFilesRecursive, runCli, type CliDirs, type CliResult } from './cli.js';

@@ -4,7 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { freshCliDirs, type CliDirs, type CliResult } from '../cli.js';
-import { expectCleanFailure } from '../expect.js';
+import { expectCleanFailure, expectNoResult } from '../expect.js';
 import type { MintTokenClaims, SigstoreStack } from '../sigstore/index.js';
 import { cosignOf } from './env.js';
 import { RELEASE, signingFlags, trustFlags } from './policy.js';
@@ -74,7 +74,7 @@ export function verify(file: string, bundle: string, policy: string[], o: Verify
 export function expectRefusal(r: CliResult, code: number, check: RegExp, secrets: readonly string[] = []): void {
   expectCleanFailure(r, code, secrets);
   expect(r.stderr).toMatch(check);
-  expect(r.stdout).toBe('');
+  expectNoResult(r);
 }
 
 /** An executable /bin/sh script (a stand-in or wrapper for cosign). */

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { forStdout, formatOutputs, formatSummary, resultOutputs } from '../../../src/commands/github.js';
+import { forStdout } from '../../../src/commands/actions-log.js';
+import { formatOutputs, formatSummary } from '../../../src/commands/github.js';
 import { parseEnvFile, workflowCommands } from '../../support/actions.js';
 
 describe('step outputs', () => {
-  it('picks the same names from every command result', () => {
-    expect(
-      resultOutputs({
-        digest: 'sha256:aa',
-        pinnedReference: 'r@sha256:aa',
-        file: { path: '/o/f' },
-        verification: { identity: 'id', issuer: 'iss' },
-      }),
-    ).toEqual([
-      ['digest', 'sha256:aa'],
-      ['pinned-reference', 'r@sha256:aa'],
-      ['path', '/o/f'],
-      ['identity', 'id'],
-      ['issuer', 'iss'],
-    ]);
-  });
-
   it('a value holding newlines and `name=` lines cannot forge another output', () => {
     const text = formatOutputs([
       ['path', '/tmp/x\ndigest=sha256:forged\nEOF'],

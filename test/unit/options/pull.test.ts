@@ -13,7 +13,6 @@ const DEFAULTS = {
   engine: 'both',
   json: false,
   verify: false,
-  output: '.',
   force: false,
   requireName: false,
 };
@@ -22,6 +21,8 @@ describe('pull options', () => {
   it.each<[string[], object]>([
     [[], DEFAULTS],
     [['-o', './out', '--force'], { ...DEFAULTS, output: './out', force: true }],
+    [['-o', '-'], { ...DEFAULTS, output: '-' }],
+    [['--output-file', 'in/report.json'], { ...DEFAULTS, outputFile: 'in/report.json' }],
     [['--output=/tmp/x', '--expect-digest', DIGEST], { ...DEFAULTS, output: '/tmp/x', expectDigest: DIGEST }],
     // What `sha256sum` prints: the same digest, without the prefix.
     [['--expect-digest', 'ab'.repeat(32)], { ...DEFAULTS, expectDigest: DIGEST }],
@@ -46,11 +47,11 @@ describe('pull options', () => {
     expect(parse(argv)).toEqual(expected);
   });
 
-  it('declares the -o default once (commander and zod agree) and --engine in zod alone', () => {
+  it('leaves -o unset when not given (so it can conflict with --output-file); --engine defaults in zod alone', () => {
     const raw = rawOptions(addPullOptions, []);
     const zodOnly = parseOptions(pullOptionsSchema, {});
-    expect([raw.output, raw.engine]).toEqual(['.', undefined]);
-    expect([zodOnly.output, zodOnly.engine]).toEqual(['.', 'both']);
+    expect([raw.output, raw.engine]).toEqual([undefined, undefined]);
+    expect([zodOnly.output, zodOnly.engine]).toEqual([undefined, 'both']);
   });
 
   it.each<[string[], RegExp, 'commander' | 'ghcr-blob']>([

@@ -45,9 +45,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sign', summary: 'sign a file or a pushed artifact', reportsResult: true, module: sign },
   { name: 'verify', summary: 'verify a file or an artifact: who signed it', reportsResult: true, module: verify },
   { name: 'ls', summary: "list a repository's tags, newest first", module: ls },
-  { name: 'inspect', summary: 'show an artifact and every signature attached to it', module: inspect },
+  { name: 'inspect', summary: 'show an artifact and every signature on it', module: inspect },
   { name: 'doctor', summary: 'check oras, cosign, trust and registry access', module: doctor },
-  { name: 'trust', summary: 'fetch a trusted root through TUF for offline use', module: { register: registerTrust } },
+  { name: 'trust', summary: 'fetch a trusted root (TUF) for offline use', module: { register: registerTrust } },
   { name: 'completion', summary: 'print a bash, zsh or fish completion script', module: completion },
   { name: 'help', summary: 'help for a command or a topic (exit-codes, …)', module: help },
 ];

@@ -9,7 +9,8 @@ import type { Writable } from 'node:stream';
 import { formatDuration, TIMEOUT_ENV } from './deadlines.js';
 import { GhcrBlobError } from './errors.js';
 
-const CHUNK = 64 * 1024;
+/** Also the granularity of progress: a reader that takes one chunk per `stallMs` is never stopped. */
+const CHUNK = 16 * 1024;
 
 const closed = (cause: unknown) =>
   new GhcrBlobError('OUTPUT_FAILED', 'stdout was closed before the whole file was written (the reader went away)', {

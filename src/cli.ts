@@ -117,6 +117,9 @@ function cleanUpOnSignals(): void {
   }
 }
 
+/** The run failed because stdout's reader went away or stopped reading: do not wait to flush it. */
+export const stdoutAbandoned = (code: number): boolean => code === EXIT_CODES.OUTPUT_FAILED;
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   cleanUpOnSignals();
   const args = argv.slice(2);
@@ -139,11 +142,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     writeOut: (text) => process.stdout.write(text),
     pipeOut: async (path) => {
       // Loaded when used (pull -o -): --version loads nothing it does not print.
-      const [{ createReadStream }, { pipeline }] = await Promise.all([
-        import('node:fs'),
-        import('node:stream/promises'),
-      ]);
-      await pipeline(createReadStream(path), process.stdout, { end: false });
+      const { streamFileTo } = await import('./core/stream-out.js');
+      await streamFileTo(path, process.stdout, deps.deadlines.stallMs);
     },
   };
   // What commander would print for exactly these arguments, without loading it.

@@ -15,6 +15,7 @@ const MEANINGS: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: 'not found: repository, tag, digest',
   TOOL_MISSING: 'oras or cosign missing, or of an unsupported version',
   REGISTRY_UNREACHABLE: 'unreachable or stalled: connection, DNS, TLS, no progress in --timeout',
+  OUTPUT_FAILED: 'stdout (pull -o -) closed by its reader, or not read in --timeout',
 };
 
 const exitCodes = (): string =>

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'NOT_FOUND' // repository, tag, digest or referrer does not exist
   | 'TOOL_MISSING' // oras/cosign absent or of an unsupported version
   | 'REGISTRY_UNREACHABLE' // connection refused, DNS, TLS
+  | 'OUTPUT_FAILED' // stdout (pull -o -) closed by its reader, or not read within the deadline
   | 'INTERNAL'; // anything else
 
 /** The documented exit statuses (README "Exit codes"). Keep the two in step. */
@@ -21,6 +22,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 5,
   TOOL_MISSING: 6,
   REGISTRY_UNREACHABLE: 7,
+  OUTPUT_FAILED: 8,
 };
 
 export interface GhcrBlobErrorOptions {

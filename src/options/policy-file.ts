@@ -53,15 +53,24 @@ function patternRegExp(pattern: string): RegExp {
 }
 
 /**
+ * A host as rules compare it: lower case (host names are case-insensitive), and without `:443`
+ * (https's own port: `ghcr.io:443` is ghcr.io, and must not step around a rule for it).
+ */
+function comparableHost(hostAndPath: string): string {
+  const slash = hostAndPath.indexOf('/');
+  if (slash < 0) return hostAndPath;
+  const host = hostAndPath.slice(0, slash).toLowerCase().replace(/:443$/, '');
+  return `${host}${hostAndPath.slice(slash)}`;
+}
+
+/**
  * Whether `repository` (`host/path`, as the reference names it) matches `pattern`.
  * Why exact (anchored, whole string): `ghcr.io/octo/tools` must not also match
- * `ghcr.io/octo/tools-evil` or `ghcr.io/octo/tools/x`, nor `*` cross a `/`. Hosts are
- * case-insensitive names, so the reference's host is compared in lower case.
+ * `ghcr.io/octo/tools-evil` or `ghcr.io/octo/tools/x`, nor `*` cross a `/`. Hosts are compared as
+ * `comparableHost` spells them, on both sides.
  */
 export function repositoryMatches(pattern: string, repository: string): boolean {
-  const slash = repository.indexOf('/');
-  const normalized = slash < 0 ? repository : `${repository.slice(0, slash).toLowerCase()}${repository.slice(slash)}`;
-  return patternRegExp(pattern).test(normalized);
+  return patternRegExp(comparableHost(pattern)).test(comparableHost(repository));
 }
 
 /**

@@ -5,8 +5,9 @@
  * version, in `$XDG_CACHE_HOME/ghcr-blob` or `~/.cache/ghcr-blob`; a binary replaced, rebuilt or
  * touched is detected again. A folder that cannot be made or written means no cache, never an error.
  *
- * A poisoned entry (written by someone who can write this user's cache folder, who could as well
- * replace the binaries on PATH): an entry holds only a version string and a generation, zod-checked
+ * A folder group or others may write is no cache (neither read nor written). A poisoned entry
+ * (written by someone who can write this user's cache folder, who could as well replace the
+ * binaries on PATH): an entry holds only a version string and a generation, zod-checked
  * on read; never a path, flags or anything about trust. The binary run is always the one located
  * now. So the worst a wrong entry does is choose the other generation's argv or output shape for
  * the real binary: the tool refuses a flag it lacks, or ghcr-blob refuses output it cannot parse,
@@ -68,6 +69,19 @@ async function readEntry<T>(file: string, identity: string, schema: z.ZodType<T>
   }
 }
 
+/**
+ * The folder is this user's alone, or not there yet (then made 0700): a folder others may write
+ * (XDG_CACHE_HOME=/tmp on a shared machine) could hold entries, or swap in a FIFO, planted by them.
+ */
+async function privateFolder(folder: string): Promise<boolean> {
+  try {
+    const s = await stat(folder);
+    return s.isDirectory() && s.uid === process.getuid?.() && (s.mode & 0o022) === 0;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 /** temp file + rename: a reader sees the old entry or the new one, never half of one. */
 async function writeEntry(cache: DetectionCache, file: string, identity: string, result: unknown): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -91,7 +105,7 @@ export async function cachedDetection<T>(
   schema: z.ZodType<T>,
   detect: () => Promise<T>,
 ): Promise<T> {
-  const identity = cache && (await identityOf(probe, path, cache.version));
+  const identity = cache && (await privateFolder(cache.folder)) && (await identityOf(probe, path, cache.version));
   if (!cache || !identity) return detect();
   const file = entryPath(cache, identity);
   const known = await readEntry(file, identity, schema);

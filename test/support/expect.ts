@@ -13,6 +13,7 @@ export const EXIT = {
   NOT_FOUND: 5,
   TOOL_MISSING: 6,
   REGISTRY_UNREACHABLE: 7,
+  OUTPUT_FAILED: 8,
 } as const;
 
 /**

@@ -250,3 +250,26 @@ describe('--policy, the signer flags and GHCR_BLOB_POLICY', () => {
     });
   });
 });
+
+describe('a hostile policy file', () => {
+  it('a YAML alias bomb is refused as a usage error, not expanded', async () => {
+    // Each level doubles nine times: 9^10 signers if expanded, a few hundred bytes as written.
+    const levels = Array.from({ length: 10 }, (_, i) =>
+      i === 0
+        ? 'a0: &a0 [x, x, x, x, x, x, x, x, x]'
+        : `a${i}: &a${i} [${Array(9)
+            .fill(`*a${i - 1}`)
+            .join(', ')}]`,
+    );
+    const bomb = `${levels.join('\n')}\nsigners: *a9\n`;
+    const r = await refusal(readPolicyFile(write(bomb), '--policy'));
+    expect(r.exitCode).toBe(EXIT_CODES.USAGE);
+    expect(r.message).toMatch(/not valid YAML: .*alias/i);
+  });
+
+  it('a policy file past 64 KiB is refused before it is parsed', async () => {
+    const r = await refusal(readPolicyFile(write(`# ${'x'.repeat(70 * 1024)}\n${YAML}`), '--policy'));
+    expect(r.exitCode).toBe(EXIT_CODES.USAGE);
+    expect(r.message).toMatch(/bytes/);
+  });
+});

@@ -90,6 +90,12 @@ describe('repository patterns', () => {
     ['localhost:5000/octo/*', 'localhost:5000/octo/app', true],
     ['localhost:5000/octo/*', 'localhost:5001/octo/app', false],
     ['ghcr.io/octo/tools', 'GHCR.IO/octo/tools', true], // a host name is case-insensitive
+    // https's own port names the same registry: `:443` must not step around a rule.
+    ['ghcr.io/octo/tools', 'ghcr.io:443/octo/tools', true],
+    ['ghcr.io:443/octo/tools', 'ghcr.io/octo/tools', true],
+    ['ghcr.io/octo/*', 'GHCR.IO:443/octo/tools', true],
+    ['ghcr.io/octo/tools', 'ghcr.io:4430/octo/tools', false],
+    ['ghcr.io/octo/tools', 'ghcr.io:44/octo/tools', false],
   ])('%s vs %s → %s', (pattern, repository, expected) => {
     expect(repositoryMatches(pattern, repository)).toBe(expected);
   });
@@ -111,6 +117,8 @@ describe('which signers apply', () => {
       signers: [{ key: 'tools.pub' }],
     });
     expect(signersFor(file, 'ghcr.io/octo/app')?.at).toBe('repositories[1].signers');
+    // The same registry spelled with its port is still under the rule, not the top-level signers.
+    expect(signersFor(file, 'ghcr.io:443/octo/tools')?.at).toBe('repositories[0].signers');
     expect(signersFor(file, 'ghcr.io/other/app')).toEqual({ at: 'signers', signers: [{ githubWorkflow: WORKFLOW }] });
     expect(signersFor(file, undefined)?.at).toBe('signers');
   });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/log.js';
 import { detectCosign } from '../../../src/tools/cosign.js';
-import { type DetectionCache, detectionCache } from '../../../src/tools/detection-cache.js';
+import * as z from 'zod';
+import { cachedDetection, type DetectionCache, detectionCache } from '../../../src/tools/detection-cache.js';
 import { createRunner } from '../../../src/tools/exec.js';
 import { detectOras } from '../../../src/tools/oras.js';
 
@@ -149,5 +150,22 @@ describe('tool detection through the cache', () => {
     expect(await detectCosign(path, run, cache)).toEqual({ path, generation: 3 });
     expect(entries(cache)).toHaveLength(2);
     expect(await detectCosign(path, run, cache)).toEqual({ path, generation: 3 });
+  });
+});
+
+describe('a cache folder others may write (XDG_CACHE_HOME=/tmp on a shared machine)', () => {
+  it('is neither read nor written: an entry there is ignored, detection runs', async () => {
+    const oras = fakeOras('1.3.3');
+    const cache = freshCache();
+    const detect = (answer: string) => async () => answer;
+    expect(await cachedDetection(cache, 'probe', oras.path, z.string(), detect('remembered'))).toBe('remembered');
+    expect(await cachedDetection(cache, 'probe', oras.path, z.string(), detect('again'))).toBe('remembered');
+    // Another user could have planted this entry: a group- or world-writable folder is no cache.
+    chmodSync(cache.folder, 0o777);
+    expect(await cachedDetection(cache, 'probe', oras.path, z.string(), detect('fresh'))).toBe('fresh');
+    chmodSync(cache.folder, 0o770);
+    expect(await cachedDetection(cache, 'probe', oras.path, z.string(), detect('fresh'))).toBe('fresh');
+    chmodSync(cache.folder, 0o700);
+    expect(await cachedDetection(cache, 'probe', oras.path, z.string(), detect('again'))).toBe('remembered');
   });
 });

@@ -90,6 +90,8 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
   it('pull --verify of an unsigned artifact whose blob trickles: the empty lookup stops the download at once', async () => {
     // 192 KiB at 1 KiB per 250 ms would take ~48 s; the signature lookup runs beside it, and
     // finding nothing must cut the download (a finished trickle fails below, however slow the machine).
+    // With oras 1.3 the listing starts beside the manifest fetch and may be done before the download
+    // would start, which then never starts: either way, no download of the blob completes.
     proxy.setRules([{ path: blobPath(), method: 'GET', fault: { kind: 'trickle', chunkBytes: KiB, everyMs: 250 } }]);
     proxy.clearLog();
     const { r, s } = await pull([
@@ -101,8 +103,7 @@ describe.each(GENERATIONS)('pull from a registry lying about the layer, oras fro
     expectCleanFailure(r, EXIT.VERIFICATION_FAILED, [reg.password]);
     expect(r.stderr).toMatch(/no signature is attached/);
     const served = proxy.requestsTo(blobPath()).filter((q) => q.fault === 'trickle');
-    expect(served.length).toBeGreaterThan(0); // the download had started
-    expect(served.every((q) => !q.finished)).toBe(true); // and was cut
+    expect(served.every((q) => !q.finished)).toBe(true); // cut, if it had started
     nothingLanded(s);
   });
 });

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { GhcrBlobError } from '../core/errors.js';
@@ -51,6 +51,9 @@ const RELAY_BUFFER_BYTES = 1024 * 1024;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 const REPOSITORY = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//;
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+// Not `import { createServer } from 'node:http'`: see fence-proxy.ts (the ES module facade loads undici).
+const { createServer } = process.getBuiltinModule('node:http');
 
 export async function startFence(opts: FenceOptions): Promise<Fence> {
   const protocol = opts.plainHttp || /^localhost(:\d+)?$/.test(opts.registryHost) ? 'http:' : 'https:';

@@ -9,7 +9,7 @@ import { type ResolvedBlob, resolveBlob } from '../artifact/download.js';
 import { isGhcrBlobError } from '../core/errors.js';
 import type { Reference } from '../core/reference.js';
 import { type EvidenceDescription, describeEvidence, digestsNeededBy } from './kinds/index.js';
-import { findSignatures, type Found, type SourceName } from './sources/index.js';
+import { findSignatures, type Found, foundAt, type SourceName } from './sources/index.js';
 import type { ArtifactContext } from './verify-artifact.js';
 import { type PreparedCheck, verifyFile } from './verify-file.js';
 import { TITLE_ANNOTATION } from '../tools/oci.js';
@@ -95,11 +95,7 @@ export async function inspectArtifact(
   const { found, notExamined } = await findSignatures({ ...ctx, blob });
   const signatures: InspectedSignature[] = [];
   for (const candidate of found) {
-    const where = {
-      source: candidate.source,
-      digest: candidate.digest,
-      ...(candidate.layer !== undefined ? { layer: candidate.layer } : {}),
-    };
+    const where = foundAt(candidate);
     if ('skipped' in candidate) {
       signatures.push({ ...where, unusable: candidate.skipped });
       continue;

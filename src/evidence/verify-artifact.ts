@@ -17,7 +17,7 @@ import { sha256File } from '../core/digest.js';
 import { TITLE_ANNOTATION } from '../tools/oci.js';
 import { bundleSigner } from '../verify/bundle-signer.js';
 import { label, plural, type SkippedSignature } from './skipped.js';
-import { findSignatures, type SourceName, type SourceResult } from './sources/index.js';
+import { findSignatures, foundAt, type SourceName, type SourceResult } from './sources/index.js';
 import { describeSigners } from './any-signer.js';
 export { describeName } from './verify-file.js';
 
@@ -82,11 +82,7 @@ export async function verifyCandidates(
   const signers: string[] = [];
   const skipped: SkippedSignature[] = [];
   for (const candidate of found) {
-    const where = {
-      source: candidate.source,
-      digest: candidate.digest,
-      ...(candidate.layer !== undefined ? { layer: candidate.layer } : {}),
-    };
+    const where = foundAt(candidate);
     if ('skipped' in candidate) {
       skipped.push({ ...where, reason: candidate.skipped });
       ctx.log.info(`Skipping signature ${label(candidate)}: ${candidate.skipped}`);

@@ -37,6 +37,13 @@ export interface Unusable {
 
 export type Found = Candidate | Unusable;
 
+/** Where a candidate was found, as results and messages name it: its source, manifest and layer. */
+export const foundAt = (c: Found): Pick<Found, 'source' | 'digest' | 'layer'> => ({
+  source: c.source,
+  digest: c.digest,
+  ...(c.layer !== undefined ? { layer: c.layer } : {}),
+});
+
 export interface SourceContext {
   oras: Oras;
   blob: ResolvedBlob;

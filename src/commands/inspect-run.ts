@@ -8,7 +8,7 @@ import { describeFile } from '../artifact/download.js';
 import { verificationError } from '../core/errors.js';
 import { privateTempDir, type TempDir } from '../core/fs.js';
 import { printableLine } from '../core/printable.js';
-import { formatReference, parseReference, repositoryOf } from '../core/reference.js';
+import { formatReference, parseReference } from '../core/reference.js';
 import { type InspectedSignature, inspectArtifact } from '../evidence/inspect-artifact.js';
 import { describeSigners } from '../evidence/any-signer.js';
 import { inspectOptionsSchema } from '../options/inspect.js';
@@ -51,8 +51,8 @@ export async function runInspect(refArg: string, raw: unknown, deps: Deps) {
   const ref = parseReference(refArg);
   // The policy, cosign and the trust material are settled before anything is read.
   const { check, oras } = opts.verify
-    ? await prepareVerificationAndConnect(opts, deps, repositoryOf(ref))
-    : { check: undefined, oras: await connectRegistry(opts, deps) };
+    ? await prepareVerificationAndConnect(opts, deps, ref)
+    : { check: undefined, oras: await connectRegistry(opts, deps, { ref, access: 'pull' }) };
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();

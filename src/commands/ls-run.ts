@@ -24,8 +24,9 @@ export const LS_ORDER = `newest first by the manifest's org.opencontainers.image
 
 export async function runLs(repositoryArg: string, raw: unknown, deps: Deps): Promise<LsResult> {
   const opts = parseOptions(lsOptionsSchema, raw);
-  const repository = repositoryOf(parseRepository(repositoryArg));
-  const oras = await connectRegistry(opts, deps);
+  const ref = parseRepository(repositoryArg);
+  const repository = repositoryOf(ref);
+  const oras = await connectRegistry(opts, deps, { ref, access: 'pull' });
   let work: TempDir | undefined;
   try {
     const names = await listTags(oras, repository);

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { formatDuration, TIMEOUT_HINT, withDeadline } from '../core/deadlines.js';
 import { GhcrBlobError, usageError } from '../core/errors.js';
 import { privateTempDir } from '../core/fs.js';
+import { type Reference, repositoryOf } from '../core/reference.js';
 import type { PreparedCheck } from '../evidence/verify-file.js';
 import type { AuthOptions } from '../options/auth.js';
 import type { NameBindingOptions } from '../options/name-binding.js';
@@ -79,8 +80,16 @@ async function transportFrom(opts: RemoteOptions): Promise<Transport> {
   return { ...opts, caFile };
 }
 
-/** The caller owns the session: `dispose()` removes its private registry config. */
-export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOptions, deps: Deps): Promise<Oras> {
+/**
+ * The caller owns the session: `dispose()` removes its private registry config. `target` is the
+ * repository the command works on and whether it writes there: with credentials, the session gets
+ * ready for it at once (registry-fence.ts, `warmUp`).
+ */
+export async function connectRegistry(
+  opts: AuthOptions & RemoteOptions & ToolOptions,
+  deps: Deps,
+  target?: { ref: Reference; access: 'pull' | 'push' },
+): Promise<Oras> {
   const transport = await transportFrom(opts);
   const credentials = await resolveCredentials(opts, deps.env, deps.readStdin);
   maskSecrets(deps.env, [credentials?.secret]);
@@ -90,6 +99,7 @@ export async function connectRegistry(opts: AuthOptions & RemoteOptions & ToolOp
     authHost: opts.authHost,
     timeoutMs: deps.deadlines.stepMs,
     warn: (message) => deps.log.info(message),
+    ...(target ? { warmUp: { host: target.ref.host, repository: target.ref.repository, access: target.access } } : {}),
   });
 }
 
@@ -265,11 +275,11 @@ export async function prepareVerification(
 export async function prepareVerificationAndConnect(
   opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions & Partial<NameBindingOptions>,
   deps: Deps,
-  repository: string,
+  ref: Reference,
 ): Promise<{ check: PreparedCheck; oras: Oras }> {
   const [check, oras] = await Promise.allSettled([
-    prepareVerification(opts, deps, repository),
-    connectRegistry(opts, deps),
+    prepareVerification(opts, deps, repositoryOf(ref)),
+    connectRegistry(opts, deps, { ref, access: 'pull' }),
   ]);
   if (check.status === 'rejected') {
     if (oras.status === 'fulfilled') await oras.value.dispose();

@@ -11,7 +11,7 @@ import { describeFile, downloadBlob, type ResolvedBlob, resolveBlob } from '../a
 import { isPlainFileName } from '../artifact/manifest.js';
 import { usageError } from '../core/errors.js';
 import { moveIntoPlace, type OutputFolder, prepareOutputFolder, privateTempDir, type TempDir } from '../core/fs.js';
-import { formatReference, parseReference, repositoryOf } from '../core/reference.js';
+import { formatReference, parseReference } from '../core/reference.js';
 import type { verifiedBlobJson } from '../evidence/verify-artifact.js';
 import { parseOptions } from '../options/parse.js';
 import { type PolicyOptions, refuseUnusedPolicy } from '../options/policy.js';
@@ -69,8 +69,8 @@ export async function runPull(refArg: string, raw: unknown, deps: Deps): Promise
   const naming = opts.name !== undefined ? { name: opts.name } : where.kind === 'folder' ? {} : { nameless: true };
   // The policy, cosign and the trust material are settled before anything is downloaded.
   const { check, oras } = opts.verify
-    ? await prepareVerificationAndConnect(opts, deps, repositoryOf(ref))
-    : { check: undefined, oras: await connectRegistry(opts, deps) };
+    ? await prepareVerificationAndConnect(opts, deps, ref)
+    : { check: undefined, oras: await connectRegistry(opts, deps, { ref, access: 'pull' }) };
   let output: OutputFolder | undefined;
   let work: TempDir | undefined;
   let landed = false;

@@ -71,7 +71,7 @@ export async function runPush(refArg: string, fileArg: string, raw: unknown, dep
   checkKeyOptions(opts);
   refuseStdinTwice(opts);
   const file = await checkFile(fileArg);
-  const oras = await connectRegistry(opts, deps);
+  const oras = await connectRegistry(opts, deps, { ref, access: 'push' });
   try {
     const push = (reference: string) =>
       withProgress(watchUpload(deps.env, 'Pushing', file.size), () =>

@@ -48,7 +48,7 @@ async function signRemote(ref: Reference, refArg: string, opts: SignOptions, dep
   if (opts.bundle || opts.force)
     throw usageError('--bundle and --force apply to local files; a reference gets its bundle attached in the registry');
   refuseStdinTwice(opts);
-  const oras = await connectRegistry(opts, deps);
+  const oras = await connectRegistry(opts, deps, { ref, access: 'push' });
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();

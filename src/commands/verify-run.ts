@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { describeFile } from '../artifact/download.js';
 import { usageError } from '../core/errors.js';
 import { checkRegularFile, privateTempDir, type TempDir } from '../core/fs.js';
-import { referenceOrMissingFile, repositoryOf } from '../core/reference.js';
+import { referenceOrMissingFile } from '../core/reference.js';
 import { verifiedBlobJson, verifyArtifact } from '../evidence/verify-artifact.js';
 import { verifiedJson, verifyFile } from '../evidence/verify-file.js';
 import { parseOptions } from '../options/parse.js';
@@ -44,7 +44,7 @@ async function verifyRemote(refArg: string, opts: VerifyOptions, deps: Deps) {
     refArg,
     'verify takes a local file (with its bundle) or a reference like ghcr.io/OWNER/NAME:TAG',
   );
-  const { check, oras } = await prepareVerificationAndConnect(opts, deps, repositoryOf(ref));
+  const { check, oras } = await prepareVerificationAndConnect(opts, deps, ref);
   let work: TempDir | undefined;
   try {
     work = await privateTempDir();

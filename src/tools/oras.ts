@@ -14,7 +14,7 @@ import { cachedDetection, type DetectionCache } from './detection-cache.js';
 import type { Runner, RunRequest, RunResult } from './exec.js';
 import { INSTALL_HINTS } from './locate.js';
 import { orasFailure } from './oras-errors.js';
-import { type Fence, startFence } from './registry-fence.js';
+import { type Fence, startFence, type WarmUp } from './registry-fence.js';
 import {
   attachOutputSchema,
   discoverOutputSchema,
@@ -132,6 +132,8 @@ export interface FenceSettings {
   timeoutMs: number;
   /** A message for the person running ghcr-blob (stderr). */
   warn(message: string): void;
+  /** The registry and repository the run is for: with credentials, the fence gets ready at once. */
+  warmUp?: { host: string } & WarmUp;
 }
 
 /**
@@ -192,10 +194,15 @@ export async function openOras(
         secret: credentials.secret,
         authHost: settings.authHost,
         timeoutMs: settings.timeoutMs,
+        ...(settings.warmUp?.host === host
+          ? { warmUp: { repository: settings.warmUp.repository, access: settings.warmUp.access } }
+          : {}),
       });
     }
     return fence;
   };
+  // Started now rather than at oras's first request; a failure to start surfaces there.
+  if (credentials && settings.warmUp) fenceFor(settings.warmUp.host).catch(() => {});
 
   // A registry may echo the Basic header it got; that spelling of the secret is removed too.
   const secrets = credentials

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import type { GhcrBlobError } from '../core/errors.js';
+import { GhcrBlobError } from '../core/errors.js';
 import { fenceError } from './fence-errors.js';
 import { upstream } from './fence-proxy.js';
 import { checkRealm, fetchBearerToken, parseChallenge, type TokenService } from './token-service.js';
@@ -29,6 +29,14 @@ export interface FenceOptions {
   timeoutMs: number;
   /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read (fence-proxy.ts); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** What the run will ask for, so the fence can get ready before oras asks (see `warmUp`). */
+  warmUp?: WarmUp;
+}
+
+/** The repository (path, without the host) a run reads, or reads and writes. */
+export interface WarmUp {
+  repository: string;
+  access: 'pull' | 'push';
 }
 
 export interface Fence {
@@ -91,8 +99,10 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
         (t) => {
           fresh.value = t;
         },
-        () => {
-          if (tokens.get(k) === fresh) tokens.delete(k); // the next request asks again
+        (e: unknown) => {
+          // A credential the token service refused is not offered again; anything else is asked again.
+          const refused = e instanceof GhcrBlobError && e.code === 'AUTH_FAILED';
+          if (!refused && tokens.get(k) === fresh) tokens.delete(k);
         },
       );
       tokens.set(k, fresh);
@@ -154,7 +164,43 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     return url.origin === new URL(origin).origin ? `${fenceOrigin}${url.pathname}${url.search}` : value;
   };
 
+  /**
+   * Before oras asks anything: how the registry wants credentials (`GET /v2/`, sent without one)
+   * and the tokens the run will need, on a keep-alive connection oras's first request then reuses.
+   * Across a network that is the two to four round trips (connect, challenge, token, and TLS on
+   * ghcr.io) each first request waited for, done while ghcr-blob and oras are still starting.
+   * It only prepares: what goes wrong here is left to the requests that follow, which meet the
+   * same registry and report what it does (a refused credential is not offered twice, see above).
+   */
+  const warmUp = async (w: WarmUp): Promise<void> => {
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const out = agent.request(new URL('/v2/', origin), { method: 'GET', headers: { host: opts.registryHost } });
+        // A deadline for the whole answer, not per byte: a registry trickling its headers is cut off too.
+        const deadline = setTimeout(() => out.destroy(new Error('no answer in time')), opts.timeoutMs).unref();
+        out.on('response', (r: IncomingMessage) => {
+          clearTimeout(deadline);
+          resolve(r);
+        });
+        out.on('error', (e) => {
+          clearTimeout(deadline);
+          reject(e);
+        });
+        out.end();
+      });
+      res.resume();
+      if (res.statusCode !== 401 || learn(res) === false) return;
+      const scopes = w.access === 'push' ? ['pull', 'pull,push'] : ['pull'];
+      await Promise.all(scopes.map((a) => authorization(`repository:${w.repository}:${a}`)));
+    } catch {
+      // Left to the requests that follow (above).
+    }
+  };
+  const warming = opts.warmUp ? warmUp(opts.warmUp) : undefined;
+
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
+    // Waits for the warm-up (bounded by its own deadline), so the first request goes with the credential.
+    if (warming) await warming;
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const scope = scopeFor(req);
     // Requests that left before the first challenge was answered go without a credential; each

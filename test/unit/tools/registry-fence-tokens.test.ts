@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Fence, startFence } from '../../../src/tools/registry-fence.js';
+import { type Fence, type FenceOptions, startFence } from '../../../src/tools/registry-fence.js';
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const opened: { close(): unknown }[] = [];
@@ -13,16 +13,34 @@ afterEach(async () => {
 
 interface Upstream {
   port: number;
+  /** Every ask of the token service, granted or not. */
+  asks: number;
+  /** `GET /v2/` probes, and whether one carried a credential. */
+  probes: (string | undefined)[];
+  /** The realm the challenge names; the registry's own /token unless a test moves it. */
+  realm?: string;
+  /** The probe is never answered. */
+  stallProbe?: boolean;
   /** Tokens the registry accepts; the test takes one away to expire it. */
   valid: Set<string>;
   issued: string[];
   seen: (string | undefined)[];
 }
 async function tokenRegistry(password: string): Promise<Upstream> {
-  const up: Upstream = { port: 0, valid: new Set(), issued: [], seen: [] };
+  const up: Upstream = { port: 0, asks: 0, probes: [], valid: new Set(), issued: [], seen: [] };
+  const challenge = () => ({
+    'www-authenticate': `Bearer realm="${up.realm ?? `http://localhost:${up.port}/token`}",service="s",scope="repository:o/r:pull"`,
+    'content-length': '0',
+  });
   const server: Server = createServer((req, res) => {
     req.resume();
+    if (req.url === '/v2/') {
+      up.probes.push(req.headers.authorization);
+      if (!up.stallProbe) res.writeHead(401, challenge()).end();
+      return;
+    }
     if (req.url?.startsWith('/token')) {
+      up.asks++;
       if (req.headers.authorization !== basic('u', password)) {
         res.writeHead(401, { 'content-length': '0' }).end();
         return;
@@ -36,28 +54,30 @@ async function tokenRegistry(password: string): Promise<Upstream> {
     up.seen.push(req.headers.authorization);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !up.valid.has(token)) {
-      res
-        .writeHead(401, {
-          'www-authenticate': `Bearer realm="http://localhost:${up.port}/token",service="s",scope="repository:o/r:pull"`,
-          'content-length': '0',
-        })
-        .end();
+      res.writeHead(401, challenge()).end();
       return;
     }
     res.writeHead(200, { 'content-length': '2' }).end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   up.port = (server.address() as AddressInfo).port;
-  opened.push({ close: () => new Promise((r) => server.close(r)) });
+  opened.push({
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  });
   return up;
 }
-async function fenceFor(up: Upstream, secret: string): Promise<Fence> {
+async function fenceFor(up: Upstream, secret: string, more: Partial<FenceOptions> = {}): Promise<Fence> {
   const fence = await startFence({
     registryHost: `localhost:${up.port}`,
     plainHttp: true,
     username: 'u',
     secret,
     timeoutMs: 5000,
+    ...more,
   });
   opened.push(fence);
   return fence;
@@ -89,5 +109,53 @@ describe('registry fence tokens', () => {
     // Both requests went without a credential, then the token service refused both asks; nothing was retried.
     expect(up.seen).toEqual([undefined, undefined]);
     expect(fence.failure()?.code).toBe('AUTH_FAILED');
+  });
+});
+
+describe('registry fence warm-up (the run says which repository it is for)', () => {
+  const warmUp = { warmUp: { repository: 'o/r', access: 'pull' as const } };
+
+  it('asks how the registry wants credentials, without one, and fetches the token before oras asks', async () => {
+    const up = await tokenRegistry('pw');
+    const fence = await fenceFor(up, 'pw', warmUp);
+    expect(await get(fence)).toBe(200);
+    expect(up.probes).toEqual([undefined]);
+    // The first request oras makes already carries the token: no unauthenticated attempt first.
+    expect(up.seen).toEqual(['Bearer t1']);
+    expect(up.issued).toEqual(['t1']);
+  });
+
+  it('asks for push as well as pull when the run writes', async () => {
+    const up = await tokenRegistry('pw');
+    await fenceFor(up, 'pw', { warmUp: { repository: 'o/r', access: 'push' } });
+    await expect.poll(() => up.asks).toBe(2);
+  });
+
+  it('offers a credential the token service refused only once, and the request that follows says so', async () => {
+    const up = await tokenRegistry('pw');
+    const fence = await fenceFor(up, 'wrong', warmUp);
+    expect(await Promise.all([get(fence), get(fence)])).toEqual([401, 401]);
+    expect(up.asks).toBe(1);
+    // Nothing with a credential reached the registry itself.
+    expect(up.seen).toEqual([]);
+    expect(fence.failure()?.code).toBe('AUTH_FAILED');
+  });
+
+  it('sends nothing to a token service on another host; the request that follows reports it', async () => {
+    const up = await tokenRegistry('pw');
+    const elsewhere = await tokenRegistry('pw');
+    up.realm = `http://127.0.0.1:${elsewhere.port}/token`;
+    const fence = await fenceFor(up, 'pw', warmUp);
+    expect(await get(fence)).toBe(401);
+    expect(elsewhere.asks + up.asks).toBe(0);
+    expect(fence.failure()?.code).toBe('AUTH_FAILED');
+  });
+
+  it('a probe the registry never answers ends at the deadline, and the request then goes the usual way', async () => {
+    const up = await tokenRegistry('pw');
+    up.stallProbe = true;
+    const fence = await fenceFor(up, 'pw', { ...warmUp, timeoutMs: 200 });
+    expect(await get(fence)).toBe(200);
+    expect(up.seen).toEqual([undefined, 'Bearer t1']);
   });
 });

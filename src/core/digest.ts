@@ -3,7 +3,7 @@
  * patterns every other module uses.
  */
 import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as z from 'zod';
 import { usageError } from './errors.js';
 import { reasonOf } from './json-input.js';
@@ -20,13 +20,33 @@ export const descriptorDigestSchema = z
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
+ * Every byte of a file, in order, through one reused 1 MiB buffer: a stream would allocate a
+ * new one per read, and 512 MiB of them is garbage the process keeps (as resident memory) until
+ * the collector runs, just when cosign starts beside it. `use` must be done with the bytes
+ * before it returns (a hash's `update` is).
+ */
+async function eachChunk(path: string, use: (bytes: Buffer) => void): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      use(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/**
  * sha256 of a file, streamed: blobs can be gigabytes, so the file is never held in memory.
  * An unreadable file is a USAGE error naming it.
  */
 export async function sha256File(path: string): Promise<Buffer> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer);
+    await eachChunk(path, (bytes) => hash.update(bytes));
   } catch (e) {
     throw usageError(`cannot read ${path}: ${reasonOf(e)}`, undefined, e);
   }
@@ -53,9 +73,9 @@ export async function fileDigests(path: string, also: Iterable<DigestAlgorithm> 
   const names = [...new Set<DigestAlgorithm>(['sha256', ...also])];
   const hashes = names.map((name) => createHash(name));
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      for (const hash of hashes) hash.update(chunk as Buffer);
-    }
+    await eachChunk(path, (bytes) => {
+      for (const hash of hashes) hash.update(bytes);
+    });
   } catch (e) {
     throw usageError(`cannot read ${path}: ${reasonOf(e)}`, undefined, e);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { GhcrBlobError, verificationError } from '../core/errors.js';
@@ -13,7 +14,7 @@ import { identityFailure, sigstoreFailure } from './failure.js';
 import { digestsEqual, fileDigests } from '../core/digest.js';
 import type { KeyPolicy } from './key-policy.js';
 import type { IdentityPolicy, VerificationPolicy } from './policy.js';
-import { toPrehashedEntity } from './prehashed-signature.js';
+import { loadCurves, type SignedBytes, toPrehashedEntity } from './prehashed-signature.js';
 import { keyName, requireSupportedKey } from './signing-key.js';
 import { parseStatement, requireInTotoPayload, type Statement } from './statement.js';
 
@@ -70,28 +71,38 @@ export async function verifyBlobInProcess(input: VerifyBlobInput): Promise<Verif
       `file ${alg}:   ${digest.toString('hex')}`,
     ]);
   }
-  return { ...verifyMessageInProcess({ ...input, digest }), sha256: digests.sha256 };
+  return { ...(await verifyMessageInProcess({ ...input, digest })), sha256: digests.sha256 };
 }
 
 /**
  * A message signature over `digest` (the digest, of the algorithm the bundle names, of bytes the
  * caller hashed: a file, or the manifest bytes that pin it). The bundle's own digest must be the same.
  */
-export function verifyMessageInProcess(input: {
+export async function verifyMessageInProcess(input: {
   bundle: SignatureBundle;
   digest: Buffer;
+  /** The bytes `digest` is of, when small enough to hold (see prehashed-signature.ts). */
+  bytes?: Buffer;
   trustedRoot: TrustedRoot;
   policy: VerificationPolicy;
-}): VerifiedSigner {
+}): Promise<VerifiedSigner> {
   const signed = input.bundle.content.messageSignature.messageDigest.digest;
+  const alg = messageDigestAlgorithm(input.bundle);
   if (!digestsEqual(input.digest, signed)) {
-    const alg = messageDigestAlgorithm(input.bundle);
     throw verificationError('the bundle signs other bytes', [
       `signed ${alg}:   ${signed.toString('hex')}`,
       `expected ${alg}: ${input.digest.toString('hex')}`,
     ]);
   }
-  return verifySignedEntity(prehashedEntity(input.bundle, input.digest), input);
+  // Why exact: the bytes Node's ECDSA checks must be the very bytes hashed before.
+  if (input.bytes && !digestsEqual(createHash(alg).update(input.bytes).digest(), input.digest)) {
+    throw verificationError('the file changed while it was verified', [
+      `expected ${alg}: ${input.digest.toString('hex')}`,
+    ]);
+  }
+  const held = input.bytes ? { algorithm: alg, bytes: input.bytes } : undefined;
+  if (!held) await loadCurves();
+  return verifySignedEntity(prehashedEntity(input.bundle, input.digest, held), input);
 }
 
 /**
@@ -269,9 +280,9 @@ function requireTimeSource(bundle: SigstoreBundle, rootHasLogs: boolean): void {
   }
 }
 
-function prehashedEntity(bundle: SignatureBundle, digest: Buffer): SignedEntity {
+function prehashedEntity(bundle: SignatureBundle, digest: Buffer, signed?: SignedBytes): SignedEntity {
   try {
-    return toPrehashedEntity(bundle, digest);
+    return toPrehashedEntity(bundle, digest, signed);
   } catch (e) {
     throw unparsable(e);
   }

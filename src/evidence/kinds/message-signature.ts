@@ -1,4 +1,5 @@
 /** What `cosign sign-blob --bundle` and `ghcr-blob sign` write: a signature over a sha256 digest. */
+import { open } from 'node:fs/promises';
 import type { Runner } from '../../tools/exec.js';
 import {
   bundleFacts,
@@ -38,7 +39,14 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
     const { value, verifiers } = await bothVerifiers(
       check,
       bundle,
-      async () => verifyMessageInProcess({ bundle, digest, trustedRoot: check.trustedRoot, policy: check.policy }),
+      async () =>
+        verifyMessageInProcess({
+          bundle,
+          digest,
+          ...(bound.names === 'file' ? await heldIfSmall(target.file) : {}),
+          trustedRoot: check.trustedRoot,
+          policy: check.policy,
+        }),
       cosignOverDigest(run, bound.digest, bundlePath, check),
     );
     // A signature over a digest names no repository.
@@ -52,3 +60,34 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
     };
   },
 };
+
+/**
+ * Files up to this size are read into memory for the in-process check, which then verifies the
+ * signature over the bytes with Node's own ECDSA (verify/prehashed-signature.ts); larger ones are
+ * checked over their digest alone, never held.
+ */
+export const HOLD_MAX_BYTES = 8 * 1024 * 1024;
+
+/** The file's bytes, when it is a regular file small enough to hold; verifyMessageInProcess checks they hash to the digest. */
+async function heldIfSmall(file: string): Promise<{ bytes?: Buffer }> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return {};
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > HOLD_MAX_BYTES) return {};
+    // One byte more than it had: a file that grew since is not held (and never read whole).
+    const buffer = Buffer.alloc(info.size + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > info.size) return {};
+    }
+    return { bytes: buffer.subarray(0, length) };
+  } catch {
+    return {};
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,8 +1,8 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GhcrBlobError } from '../../../src/core/errors.js';
-import { PrehashedMessageSignature } from '../../../src/verify/prehashed-signature.js';
+import { loadCurves, PrehashedMessageSignature } from '../../../src/verify/prehashed-signature.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const data = Buffer.from('the file, as bytes');
@@ -16,6 +16,8 @@ function otherHalf(signature: Buffer): Buffer {
 }
 
 describe('PrehashedMessageSignature', () => {
+  beforeAll(loadCurves);
+
   it('verifies a signature over the file from the digest alone', () => {
     expect(new PrehashedMessageSignature(der, digest).verifySignature(publicKey)).toBe(true);
   });
@@ -70,5 +72,42 @@ describe('PrehashedMessageSignature', () => {
     expect(content.compareDigest(digest.subarray(0, 31))).toBe(false);
     expect(content.compareSignature(Buffer.from(der))).toBe(true);
     expect(content.compareSignature(otherHalf(der))).toBe(false);
+  });
+});
+
+// A small file is held: Node's own ECDSA checks the signature over its bytes. Same answers.
+describe('PrehashedMessageSignature with the bytes held', () => {
+  const held = (signature: Buffer, bytes: Buffer, algorithm = 'sha256', d = digest) =>
+    new PrehashedMessageSignature(signature, d, { algorithm, bytes });
+
+  it('verifies the signature over the bytes, and rejects other bytes, another key, a damaged signature', () => {
+    expect(held(der, data).verifySignature(publicKey)).toBe(true);
+    expect(held(der, Buffer.from('other bytes')).verifySignature(publicKey)).toBe(false);
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    expect(held(der, data).verifySignature(stranger)).toBe(false);
+    const flipped = Buffer.from(der);
+    flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 1;
+    expect(held(flipped, data).verifySignature(publicKey)).toBe(false);
+    expect(held(der.subarray(0, 20), data).verifySignature(publicKey)).toBe(false);
+    expect(held(Buffer.alloc(0), data).verifySignature(publicKey)).toBe(false);
+  });
+
+  it('accepts both halves of s, as the digest-alone check and cosign do', () => {
+    for (const signature of [der, otherHalf(der)]) expect(held(signature, data).verifySignature(publicKey)).toBe(true);
+  });
+
+  it.each([
+    ['P-384', 'sha384'],
+    ['P-384', 'sha256'],
+    ['P-521', 'sha512'],
+  ])('verifies ECDSA %s over %s', (namedCurve, hash) => {
+    const pair = generateKeyPairSync('ec', { namedCurve });
+    const signature = sign(hash, data, pair.privateKey);
+    expect(held(signature, data, hash).verifySignature(pair.publicKey)).toBe(true);
+    expect(held(signature, Buffer.from('other'), hash).verifySignature(pair.publicKey)).toBe(false);
+  });
+
+  it('refuses keys other than ECDSA P-256/384/521 all the same', () => {
+    expect(() => held(der, data).verifySignature(generateKeyPairSync('ed25519').publicKey)).toThrow(/Ed25519 key/);
   });
 });

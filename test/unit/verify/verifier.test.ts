@@ -8,7 +8,7 @@ import { parseSignatureBundle } from '../../../src/verify/bundle.js';
 import { GITHUB_ACTIONS_ISSUER } from '../../../src/verify/github-workflow.js';
 import { buildIdentityPolicy, type IdentityPolicy } from '../../../src/verify/policy.js';
 import { parseTrustedRoot } from '../../../src/verify/trusted-root.js';
-import { verifyBlobInProcess } from '../../../src/verify/verifier.js';
+import { verifyBlobInProcess, verifyMessageInProcess } from '../../../src/verify/verifier.js';
 import { githubClaims, workflowSan } from './support/github-claims.js';
 import { useSignedBlob } from './support/signed-blob.js';
 
@@ -115,5 +115,26 @@ describe('verifyBlobInProcess rejects the file', () => {
     expect((await rejection({ file: join(fx.dir, 'absent') }, 'USAGE')).message).toMatch(
       /cannot read .*absent: no such file/,
     );
+  });
+});
+
+describe('verifyMessageInProcess with the file held', () => {
+  const message = (bytes: Buffer) =>
+    verifyMessageInProcess({
+      bundle: parseSignatureBundle(JSON.stringify(fx.good)),
+      digest: createHash('sha256').update(fx.data).digest(),
+      bytes,
+      trustedRoot: parseTrustedRoot(JSON.stringify(fx.sigstore.trustedRoot), 'test root'),
+      policy: anyRef,
+    });
+
+  it('accepts the genuine signature over the bytes', async () => {
+    expect((await message(fx.data)).identity).toBe(workflowSan());
+  });
+
+  it('refuses bytes that are not the ones hashed: the file changed', async () => {
+    const changed = Buffer.from(fx.data);
+    changed[0] = changed[0]! ^ 1;
+    await expect(message(changed)).rejects.toThrow(/the file changed while it was verified/);
   });
 });

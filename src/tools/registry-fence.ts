@@ -56,6 +56,8 @@ export interface Fence {
  * relay's cost. Memory stays bounded: at most this much per direction per connection.
  */
 const RELAY_BUFFER_BYTES = 1024 * 1024;
+/** The most of an answer to the warm-up's `GET /v2/` that is read (to keep its connection). */
+const PROBE_ANSWER_MAX_BYTES = 64 * 1024;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 const REPOSITORY = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//;
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -188,7 +190,11 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
         });
         out.end();
       });
-      res.resume();
+      // A short answer is read to its end, so its connection serves oras's first request; any other
+      // (no length, or a long one: a registry may send junk forever) is cut off, never read.
+      const length = Number(res.headers['content-length'] ?? Number.NaN);
+      if (length <= PROBE_ANSWER_MAX_BYTES) res.resume();
+      else res.destroy();
       if (res.statusCode !== 401 || learn(res) === false) return;
       const scopes = w.access === 'push' ? ['pull', 'pull,push'] : ['pull'];
       await Promise.all(scopes.map((a) => authorization(`repository:${w.repository}:${a}`)));

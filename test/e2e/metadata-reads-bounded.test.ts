@@ -20,7 +20,10 @@ const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const POLICY = ['--github-workflow', 'octo/tools/.github/workflows/release.yml@refs/heads/main'];
 const TRICKLE = { kind: 'trickle', chunkBytes: 2, everyMs: 1000 } as const;
 
-describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', (gen: Generation) => {
+// The two generations run side by side (each its own registry, proxy and stack): most of the time
+// here is waiting for budgets to run out. Within one generation the tests share the proxy's
+// rules, so they run one after another (it.sequential).
+describe.concurrent.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', (gen: Generation) => {
   let reg: Registry;
   let proxy: RegistryProxy;
   let stack: SigstoreStack;
@@ -86,7 +89,7 @@ describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', 
     await reg?.stop();
   });
 
-  it('a manifest trickled at 2 bytes/s: exit 7 once its budget (2s + 4 MiB at 1 MiB/s) is spent', async () => {
+  it.sequential('a manifest trickled at 2 bytes/s: exit 7 once its budget (2s + 4 MiB at 1 MiB/s) is spent', async () => {
     proxy.setRules([{ path: new RegExp(`/manifests/v1$`), method: 'GET', fault: TRICKLE }]);
     proxy.clearLog();
     const { r, tmp } = await pull([]);
@@ -99,7 +102,7 @@ describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', 
     nothingLeft(r, tmp);
   });
 
-  it('a referrer manifest trickled at 2 bytes/s: exit 7 within its budget, nothing landed', async () => {
+  it.sequential('a referrer manifest trickled at 2 bytes/s: exit 7 within its budget, nothing landed', async () => {
     proxy.setRules([
       listReferrer([referrerDescriptor()]),
       { path: new RegExp(`/manifests/${referrer.digest}$`), method: 'GET', fault: TRICKLE },
@@ -112,7 +115,7 @@ describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', 
     nothingLeft(r, tmp);
   });
 
-  it('a bundle trickled at 2 bytes/s: exit 7 within its budget (2s + 1 MiB at 1 MiB/s), nothing landed', async () => {
+  it.sequential('a bundle trickled at 2 bytes/s: exit 7 within its budget (2s + 1 MiB at 1 MiB/s), nothing landed', async () => {
     const bundleDigest = referrer.layers[0]!.digest;
     proxy.setRules([
       listReferrer([referrerDescriptor()]),
@@ -126,7 +129,7 @@ describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', 
     nothingLeft(r, tmp);
   });
 
-  it('100,000 made-up referrers in 10 pages: refused by size (3) or stopped at the budget (7), never parsed', async () => {
+  it.sequential('100,000 made-up referrers in 10 pages: refused by size (3) or stopped at the budget (7), never parsed', async () => {
     const page = Array.from({ length: 10_000 }, () => ({
       mediaType: OCI_MANIFEST,
       digest: sha256Digest(randomBytes(16)),
@@ -153,7 +156,7 @@ describe.each(GENERATIONS)('metadata reads are bounded in total, oras from %s', 
     nothingLeft(r, tmp);
   });
 
-  it('a registry answering 503 to every request: unreachable, exit 7, nothing landed', async () => {
+  it.sequential('a registry answering 503 to every request: unreachable, exit 7, nothing landed', async () => {
     proxy.setRules([{ path: /.*/, fault: { kind: 'status', status: 503 } }]);
     proxy.clearLog();
     const { r, tmp } = await pull([]);

@@ -19,7 +19,15 @@ import {
   useKit,
 } from '../support/kit.js';
 import type { Registry } from '../support/registry.js';
-import { getManifest, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, putBlob, putManifest } from '../support/registry-api.js';
+import {
+  getManifest,
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  putBlob,
+  putManifest,
+  tagManifest,
+} from '../support/registry-api.js';
 import { recordingStandIn, subcommand } from '../support/stand-in.js';
 import { GENERATIONS, toolsFor, type Generation } from '../support/tools.js';
 
@@ -39,6 +47,19 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
   const pullVerify = (target: string, extra: string[] = []) =>
     kit.pull(target, { out: 'out', cwd: freshCliDirs().cwd, verify: true, extra });
   const tagDigest = async (tag: string) => (await getManifest(reg, REPO, tag)).digest;
+  /**
+   * One `push --sign` of 'release one', made once (tag `release-one`) and copied to `tag`: for the
+   * tests that only need a tag naming signed bytes, instead of each signing bytes of its own.
+   * Tests that add referrers to their artifact (big, junk) still push their own.
+   */
+  let releaseOne: ReturnType<typeof push> | undefined;
+  const signedReleaseOne = async (tag: string) => {
+    releaseOne ??= push('release-one', 'release one', token);
+    const first = await releaseOne;
+    expect(first.exitCode, first.stderr).toBe(EXIT.OK);
+    await tagManifest(reg, REPO, 'release-one', tag);
+    return first;
+  };
 
   /** Puts `descriptors` first in the subject's referrers (the `sha256-<hex>` fallback index). */
   async function prependReferrers(subject: string, descriptors: object[]): Promise<void> {
@@ -86,8 +107,7 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
 
   it('push --sign with a token Fulcio refuses: exit 4, nothing pushed, the tag still points where it did', async () => {
     proxy.setRules([]);
-    const first = await push('v1', 'release one', token);
-    expect(first.exitCode, first.stderr).toBe(EXIT.OK);
+    await signedReleaseOne('v1');
     const before = await tagDigest('v1');
     const expired = await kit.token({ ...RELEASE, expiresInSeconds: -300 });
     const r = await push('v1', 'release two, unsigned', expired);
@@ -97,8 +117,7 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
   });
 
   it('attaching fails after the untagged push: the tag did not move, and the output says where the upload is', async () => {
-    const first = await push('v2', 'release one', token);
-    expect(first.exitCode, first.stderr).toBe(EXIT.OK);
+    await signedReleaseOne('v2');
     const before = await tagDigest('v2');
     // The referrer index update (tag schema fallback) is refused by the registry.
     proxy.setRules([{ path: /\/manifests\/sha256-/, method: 'PUT', fault: { kind: 'status', status: 400 } }]);
@@ -184,8 +203,7 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
   }
 
   it('the tag moves to unsigned bytes between the manifest fetch and the listing beside it: the fetched digest is listed again and verified; its bytes land', async () => {
-    const a = await push('moving-a', 'signed content the tag named first', token);
-    expect(a.exitCode, a.stderr).toBe(EXIT.OK);
+    const a = await signedReleaseOne('moving-a');
     const b = await kit.push(ref('moving-b'), kit.file('unsigned content the tag moved to'));
     expect(b.exitCode, b.stderr).toBe(EXIT.OK);
     const { r, out, listedMoved } = await pullWhileTagMoves('moving-a', 'moving-b');
@@ -194,13 +212,12 @@ describe.each(GENERATIONS)('signatures under a hostile registry, oras and cosign
     expect(listedMoved).toBe(gen === 'sid');
     const pulled = JSON.parse(r.stdout) as { digest: string; file: { path: string } };
     expect(pulled.digest).toBe(JSON.parse(a.stdout).digest);
-    expect(readFileSync(pulled.file.path, 'utf8')).toBe('signed content the tag named first');
+    expect(readFileSync(pulled.file.path, 'utf8')).toBe('release one');
     expect(readdirSync(out)).toEqual([basename(pulled.file.path)]);
   });
 
   it('evil: the listing beside the manifest fetch sees the tag on signed bytes, the fetch got unsigned ones: exit 3, nothing lands', async () => {
-    const signed = await push('evil-signed', 'signed content elsewhere', token);
-    expect(signed.exitCode, signed.stderr).toBe(EXIT.OK);
+    await signedReleaseOne('evil-signed');
     const unsigned = await kit.push(ref('evil-unsigned'), kit.file('unsigned content the tag names'));
     expect(unsigned.exitCode, unsigned.stderr).toBe(EXIT.OK);
     const { r, out, listedMoved } = await pullWhileTagMoves('evil-unsigned', 'evil-signed');

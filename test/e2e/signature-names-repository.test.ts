@@ -33,6 +33,18 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
     return r.json;
   };
 
+  /**
+   * notes.txt:v1, pushed with --sign once (memoised): the good path pulls it; the local-file and
+   * cosign-recipe tests read its bundle (each used to push and sign bytes of its own for that).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the --json of push, as the CLI prints it
+  let notes: Promise<any> | undefined;
+  const NOTES = 'release notes\n';
+  const signedNotes = () => {
+    notes ??= pushSigned(`${repo('notes.txt')}:v1`, NOTES, 'notes.txt');
+    return notes;
+  };
+
   /** The bundle a referrer holds, fetched with plain oras (what anyone who can read can do). */
   const fetchBundle = async (repository: string, bundleDigest: string): Promise<string> => {
     const path = join(mkdtempSync(join(freshCliDirs().cwd, 'copied-')), 'bundle.sigstore.json');
@@ -83,7 +95,7 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
 
   it('the good path: the result says which repository and title the signature names', async () => {
     const ref = `${repo('notes.txt')}:v1`;
-    await pushSigned(ref, 'release notes\n', 'notes.txt');
+    await signedNotes();
     const r = await kit.pull(ref, { verify: true, json: true, extra: ['--require-name'] });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.landed).toEqual(['notes.txt']);
@@ -145,16 +157,16 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
     let file: string;
     let bundle: string;
     beforeAll(async () => {
-      const pushed = await pushSigned(`${repo('local.txt')}:v1`, 'local bytes\n', 'local.txt');
-      bundle = await fetchBundle(repo('local.txt'), pushed.signature.bundleDigest);
-      file = kit.file('local bytes\n', 'local.txt');
+      const pushed = await signedNotes();
+      bundle = await fetchBundle(repo('notes.txt'), pushed.signature.bundleDigest);
+      file = kit.file(NOTES, 'notes.txt');
     });
 
     it('--repository checks the signed name exactly', async () => {
-      const ok = await kit.verify(file, { bundle, json: true, extra: ['--repository', repo('local.txt')] });
+      const ok = await kit.verify(file, { bundle, json: true, extra: ['--repository', repo('notes.txt')] });
       expect(ok.exitCode, ok.stderr).toBe(0);
-      expect(ok.json.name).toMatchObject({ bound: true, repository: repo('local.txt') });
-      const other = await kit.verify(file, { bundle, extra: ['--repository', repo('local.txt-evil')] });
+      expect(ok.json.name).toMatchObject({ bound: true, repository: repo('notes.txt') });
+      const other = await kit.verify(file, { bundle, extra: ['--repository', repo('notes.txt-evil')] });
       expectCleanFailure(other, EXIT.VERIFICATION_FAILED, kit.secrets());
       expect(other.stderr).toMatch(/names another repository/);
     });
@@ -162,7 +174,7 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
     it('without --repository the name is reported, not checked; --require-name needs --repository', async () => {
       const r = await kit.verify(file, { bundle, json: true });
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(r.json.name).toMatchObject({ bound: false, repository: repo('local.txt') });
+      expect(r.json.name).toMatchObject({ bound: false, repository: repo('notes.txt') });
       const strict = await kit.verify(file, { bundle, extra: ['--require-name'] });
       expectCleanFailure(strict, EXIT.USAGE, kit.secrets());
       expect(strict.stderr).toMatch(/--repository/);
@@ -170,17 +182,17 @@ describe.each(GENERATIONS)('signatures name their repository (oras and cosign fr
   });
 
   it('a plain cosign recipe verifies the statement (cosign verify-blob-attestation --type …)', async () => {
-    const pushed = await pushSigned(`${repo('recipe.txt')}:v1`, 'recipe bytes\n', 'recipe.txt');
-    const bundle = await fetchBundle(repo('recipe.txt'), pushed.signature.bundleDigest);
+    const pushed = await signedNotes();
+    const bundle = await fetchBundle(repo('notes.txt'), pushed.signature.bundleDigest);
     const statement = JSON.parse(
       Buffer.from(JSON.parse(readFileSync(bundle, 'utf8')).dsseEnvelope.payload, 'base64').toString('utf8'),
     );
     expect(statement).toMatchObject({
       predicateType: 'https://ghcr-blob.dev/file/v1',
-      subject: [{ name: 'recipe.txt' }],
-      predicate: { repository: repo('recipe.txt'), title: 'recipe.txt' },
+      subject: [{ name: 'notes.txt' }],
+      predicate: { repository: repo('notes.txt'), title: 'notes.txt' },
     });
-    const file = kit.file('recipe bytes\n', 'recipe.txt');
+    const file = kit.file(NOTES, 'notes.txt');
     const cosign = (type: string) =>
       execa(
         toolsFor(gen).cosign,

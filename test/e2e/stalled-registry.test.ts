@@ -16,7 +16,10 @@ import { GENERATIONS, type Generation } from '../support/tools.js';
 
 const KiB = 1024;
 
-describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) => {
+// The two generations side by side (each its own registry, proxy and silent server): the time
+// here is mostly waiting for limits to run out. Within one the tests share the proxy's rules,
+// so they stay one after another (it.sequential).
+describe.concurrent.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) => {
   // Each run gets a fresh TMPDIR (sandbox()), so "no registry-config folder left in TMPDIR" can be asserted.
   const kit = useKit({ gen });
   let reg: Registry;
@@ -33,7 +36,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
   });
   afterAll(async () => Promise.all([proxy?.close(), silent?.close()]));
 
-  it('a registry that accepts and never answers: pull exits 7 within the limit, naming the step; nothing left', async () => {
+  it.sequential('a registry that accepts and never answers: pull exits 7 within the limit, naming the step; nothing left', async () => {
     const s = sandbox();
     // Without a deadline this never ends: the runner kills it at 45 s (exit -1), which fails below.
     const r = await kit.run(['pull', `${silent.host}/x/y:v1`, '-o', 'new/out', '-u', reg.username, '--timeout', '1s'], {
@@ -48,7 +51,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(silent.bytesReceived()).toBeGreaterThan(0); // oras did ask
   });
 
-  it('push to a registry that never answers: exit 7, nothing left', async () => {
+  it.sequential('push to a registry that never answers: exit 7, nothing left', async () => {
     const s = sandbox();
     writeFileSync(join(s.cwd, 'report.json'), '{}');
     const r = await kit.run(['push', `${silent.host}/x/y:v1`, 'report.json', '-u', reg.username, '--timeout', '1s'], {
@@ -61,7 +64,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(readdirSync(s.tmp)).toEqual([]);
   });
 
-  it('GHCR_BLOB_TIMEOUT sets the limit when --timeout is not given; a bad value is a usage error', async () => {
+  it.sequential('GHCR_BLOB_TIMEOUT sets the limit when --timeout is not given; a bad value is a usage error', async () => {
     const s = sandbox();
     const r = await kit.run(['pull', `${silent.host}/x/y:v1`, '-u', reg.username], {
       ...s,
@@ -75,7 +78,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(readdirSync(s.tmp)).toEqual([]);
   });
 
-  it('a blob that stalls after its headers: exit 7 naming the pull, output folder as it was', async () => {
+  it.sequential('a blob that stalls after its headers: exit 7 naming the pull, output folder as it was', async () => {
     proxy.setRules([{ path: /\/blobs\//, method: 'GET', fault: { kind: 'stall', afterBytes: 16 * KiB } }]);
     proxy.clearLog();
     const s = sandbox();
@@ -95,7 +98,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(stalled.reduce((n, q) => n + q.bodyBytes, 0)).toBe(16 * KiB);
   });
 
-  it('slow but moving is never stopped: a blob trickling in for several times the limit lands', async () => {
+  it.sequential('slow but moving is never stopped: a blob trickling in for several times the limit lands', async () => {
     // 192 KiB at 8 KiB every 150 ms: about 3.6 s of transfer against a 1 s no-progress limit.
     proxy.setRules([
       { path: /\/blobs\//, method: 'GET', fault: { kind: 'trickle', chunkBytes: 8 * KiB, everyMs: 150 } },
@@ -118,7 +121,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     expect(proxy.requestsTo(blobPath()).some((q) => q.fault === 'trickle' && q.finished)).toBe(true);
   });
 
-  it.each([true, false])(
+  it.sequential.each([true, false])(
     'a manifest over the 4 MiB limit (length declared: %s): exit 3, nothing landed',
     async (declareLength) => {
       proxy.setRules([
@@ -144,7 +147,7 @@ describe.each(GENERATIONS)('bounded time with oras from %s', (gen: Generation) =
     },
   );
 
-  it('a layer marked for unpacking is refused from the manifest, before a byte of it is downloaded', async () => {
+  it.sequential('a layer marked for unpacking is refused from the manifest, before a byte of it is downloaded', async () => {
     const packed = await craftArtifact(reg, 'hostile/packed', 'v1', [
       {
         content: randomBytes(64 * KiB),

@@ -32,22 +32,25 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('silent server', () => {
-  it.each(GENERATIONS)('hangs oras %s until it is killed, and counts the attempt', async (gen: Generation) => {
-    const silent = await startSilentServer();
-    try {
-      const oras = sealedOras(gen, scratch);
-      const r = await oras.run(['manifest', 'fetch', `${silent.host}/x/y:v1`, '-u', 'u', '--password-stdin'], {
-        stdin: 'p',
-        timeoutMs: 1_500,
-      });
-      expect(r.timedOut).toBe(true);
-      expect(silent.connections()).toBeGreaterThanOrEqual(1);
-      expect(silent.bytesReceived()).toBeGreaterThan(0); // oras sent its request, never got an answer
-    } finally {
-      await silent.close();
-    }
-    expect(await refused(silent.port)).toBe(true);
-  });
+  it.concurrent.each(GENERATIONS)(
+    'hangs oras %s until it is killed, and counts the attempt',
+    async (gen: Generation) => {
+      const silent = await startSilentServer();
+      try {
+        const oras = sealedOras(gen, scratch);
+        const r = await oras.run(['manifest', 'fetch', `${silent.host}/x/y:v1`, '-u', 'u', '--password-stdin'], {
+          stdin: 'p',
+          timeoutMs: 1_500,
+        });
+        expect(r.timedOut).toBe(true);
+        expect(silent.connections()).toBeGreaterThanOrEqual(1);
+        expect(silent.bytesReceived()).toBeGreaterThan(0); // oras sent its request, never got an answer
+      } finally {
+        await silent.close();
+      }
+      expect(await refused(silent.port)).toBe(true);
+    },
+  );
 });
 
 describe('silent Fulcio: cosign sign-blob --timeout does not bound it', () => {
@@ -59,7 +62,7 @@ describe('silent Fulcio: cosign sign-blob --timeout does not bound it', () => {
 
   // cosign's --timeout bounds registry calls (cosign 3 verify <ref> gave up after it), not the
   // certificate request: whoever runs cosign must enforce its own deadline around the process.
-  it.each(GENERATIONS)('cosign from %s still hangs 5 s in with --timeout 2s', async (gen: Generation) => {
+  it.concurrent.each(GENERATIONS)('cosign from %s still hangs 5 s in with --timeout 2s', async (gen: Generation) => {
     const silent = await startSilentServer();
     try {
       const dir = mkdtempSync(join(scratch, 'cosign-'));
@@ -94,7 +97,9 @@ describe('silent Fulcio: cosign sign-blob --timeout does not bound it', () => {
   });
 });
 
-describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
+// The generations side by side (each its own registry and proxy; the tests mostly wait for stalls);
+// within one the tests share the proxy's rules, so they stay one after another.
+describe.concurrent.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
   const oras = sealedOras(gen, scratch);
   let reg: Registry;
   let proxy: RegistryProxy;
@@ -118,7 +123,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     await reg?.stop();
   });
 
-  it('passes everything through and counts the blob bytes it served', async () => {
+  it.sequential('passes everything through and counts the blob bytes it served', async () => {
     proxy.setRules([]);
     proxy.clearLog();
     const r = await pull(small);
@@ -127,7 +132,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(proxy.requestsTo(blobPath(small)).every((q) => q.finished && q.status === 200)).toBe(true);
   });
 
-  it('stall: headers and 4 KiB of the blob, then silence; oras waits until killed', async () => {
+  it.sequential('stall: headers and 4 KiB of the blob, then silence; oras waits until killed', async () => {
     proxy.setRules([{ path: /\/blobs\//, method: 'GET', fault: { kind: 'stall', afterBytes: 4 * KiB } }]);
     proxy.clearLog();
     const r = await pull(small, 2_000);
@@ -136,7 +141,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(proxy.requestsTo(blobPath(small)).some((q) => q.fault === 'stall' && !q.finished)).toBe(true);
   });
 
-  it('stall on a manifest: the 401 challenge passes through, the authenticated answer stalls', async () => {
+  it.sequential('stall on a manifest: the 401 challenge passes through, the authenticated answer stalls', async () => {
     proxy.setRules([{ path: /\/manifests\/v1$/, method: 'GET', fault: { kind: 'stall', afterBytes: 10 } }]);
     proxy.clearLog();
     const r = await oras.run(['manifest', 'fetch', `${proxy.host}/${small.tagRef}`, ...auth()], {
@@ -151,7 +156,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     ]);
   });
 
-  it('trickle: 8 KiB every 50 ms is slow but finishes', async () => {
+  it.sequential('trickle: 8 KiB every 50 ms is slow but finishes', async () => {
     proxy.setRules([
       { path: /\/blobs\//, method: 'GET', fault: { kind: 'trickle', chunkBytes: 8 * KiB, everyMs: 50 } },
     ]);
@@ -162,7 +167,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(proxy.bytesServed(blobPath(small))).toBe(256 * KiB);
   });
 
-  it('status: 404 for a manifest, 500 for a blob', async () => {
+  it.sequential('status: 404 for a manifest, 500 for a blob', async () => {
     proxy.setRules([{ path: /\/manifests\/v1$/, fault: { kind: 'status', status: 404 } }]);
     proxy.clearLog();
     const notFound = await oras.run(['resolve', `${proxy.host}/${small.tagRef}`, ...auth()], { stdin: reg.password });
@@ -177,7 +182,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(tries).toBeGreaterThanOrEqual(1);
   });
 
-  it("times: a blob that fails twice with 503 is fetched on oras's third try", async () => {
+  it.sequential("times: a blob that fails twice with 503 is fetched on oras's third try", async () => {
     proxy.setRules([{ path: /\/blobs\//, method: 'GET', times: 2, fault: { kind: 'status', status: 503 } }]);
     proxy.clearLog();
     const r = await pull(small);
@@ -185,7 +190,7 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(proxy.requestsTo(blobPath(small)).map((q) => q.status)).toEqual([503, 503, 200]);
   });
 
-  it('echoAuthorization: the error body repeats the credentials oras sent', async () => {
+  it.sequential('echoAuthorization: the error body repeats the credentials oras sent', async () => {
     proxy.setRules([{ path: /\/manifests\//, fault: { kind: 'echoAuthorization' } }]);
     proxy.clearLog();
     const r = await oras.run(['manifest', 'fetch', `${proxy.host}/${small.tagRef}`, ...auth()], {
@@ -200,22 +205,25 @@ describe.each(GENERATIONS)('registry proxy with oras %s', (gen: Generation) => {
     expect(r.stderr).toContain(`request carried Authorization: Basic ${basic}`);
   });
 
-  it.each([false, true])('oversize: a 1 KiB blob served as 200 MiB (declareLength %s)', async (declareLength) => {
-    proxy.setRules([
-      { path: /\/blobs\//, method: 'GET', fault: { kind: 'oversize', totalBytes: 200 * MiB, declareLength } },
-    ]);
-    proxy.clearLog();
-    const r = await pull(tiny, 20_000);
-    const served = proxy.bytesServed(blobPath(tiny));
-    // oras reads at most a little past the descriptor's size, then fails: "trailing data" without a
-    // length, "mismatch Content-Length" with one. The proxy saw only socket-buffer-sized reads.
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(declareLength ? /mismatch Content-Length/ : /trailing data/);
-    expect(served).toBeGreaterThan(KiB);
-    expect(served).toBeLessThan(16 * MiB);
-  });
+  it.sequential.each([false, true])(
+    'oversize: a 1 KiB blob served as 200 MiB (declareLength %s)',
+    async (declareLength) => {
+      proxy.setRules([
+        { path: /\/blobs\//, method: 'GET', fault: { kind: 'oversize', totalBytes: 200 * MiB, declareLength } },
+      ]);
+      proxy.clearLog();
+      const r = await pull(tiny, 20_000);
+      const served = proxy.bytesServed(blobPath(tiny));
+      // oras reads at most a little past the descriptor's size, then fails: "trailing data" without a
+      // length, "mismatch Content-Length" with one. The proxy saw only socket-buffer-sized reads.
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(declareLength ? /mismatch Content-Length/ : /trailing data/);
+      expect(served).toBeGreaterThan(KiB);
+      expect(served).toBeLessThan(16 * MiB);
+    },
+  );
 
-  it.each(['self', 'chain'] as const)(
+  it.sequential.each(['self', 'chain'] as const)(
     'referrersLoop (%s): oras follows every Link; the proxy counts each page',
     async (linkTo) => {
       // A descriptor only this fake API lists: seeing it proves oras used the API, not the tag fallback.

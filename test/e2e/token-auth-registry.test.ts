@@ -10,12 +10,14 @@ import { env, EXIT, freshCliDirs, run, sha256, useKit } from '../support/kit.js'
 import { getManifest, OCI_EMPTY } from '../support/registry-api.js';
 import { GENERATIONS } from '../support/tools.js';
 
-describe.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
+// The two generations side by side (each its own registry, token service and stack); within one
+// the tests run one after another.
+describe.concurrent.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
   const kit = useKit({ gen, sigstore: true, tokenAuth: true });
   const content = `{"gen":"${gen}","n":1}\n`;
   const tokens = () => (kit.reg as GhcrLikeRegistry).tokenServer.requests;
 
-  it('push --sign, pull --verify and verify <ref>: exactly the signed bytes land, with Bearer tokens only', async () => {
+  it.sequential('push --sign, pull --verify and verify <ref>: exactly the signed bytes land, with Bearer tokens only', async () => {
     const ref = kit.ref('v1');
     const pushed = await kit.push(ref, kit.file(content), { sign: true });
     expect(pushed.exitCode, pushed.stderr).toBe(0);
@@ -33,7 +35,7 @@ describe.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
     expect(tokens().some((t) => t.user === kit.reg.username && t.status === 200)).toBe(true);
   });
 
-  it('pull and pull by digest, unsigned, through the token service', async () => {
+  it.sequential('pull and pull by digest, unsigned, through the token service', async () => {
     const ref = kit.ref('plain');
     const pushed = await kit.push(ref, kit.file(content));
     expect(pushed.exitCode, pushed.stderr).toBe(0);
@@ -45,7 +47,7 @@ describe.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
     expect(readFileSync(join(byDigest.out ?? '', 'report.json'), 'utf8')).toBe(content);
   });
 
-  it('a signature listed the way cosign lists it on ghcr.io (typed empty in the index) verifies', async () => {
+  it.sequential('a signature listed the way cosign lists it on ghcr.io (typed empty in the index) verifies', async () => {
     const ref = kit.ref('cosign-listed');
     const pushed = await kit.push(ref, kit.file(content), { sign: true });
     expect(pushed.exitCode, pushed.stderr).toBe(0);
@@ -57,7 +59,7 @@ describe.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
     expect(pulled.landed).toEqual(['report.json']);
   });
 
-  it('pulls a public repository without any token, as ghcr.io allows', async () => {
+  it.sequential('pulls a public repository without any token, as ghcr.io allows', async () => {
     const ref = kit.ref('v1', 'public/tools');
     expect((await kit.push(ref, kit.file(content))).exitCode).toBe(0);
     const out = join(freshCliDirs().cwd, 'in');
@@ -67,7 +69,7 @@ describe.each(GENERATIONS)('token-auth registry, tools from %s', (gen) => {
     expect(tokens().some((t) => t.user === null && t.status === 200)).toBe(true);
   });
 
-  it('a wrong token is refused by the token service: exit 4, nothing lands, nothing is left', async () => {
+  it.sequential('a wrong token is refused by the token service: exit 4, nothing lands, nothing is left', async () => {
     const ref = kit.ref('v1');
     const wrong = `${kit.reg.password}x`;
     const before = tokens().length;

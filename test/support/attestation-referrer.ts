@@ -93,3 +93,49 @@ export async function appendToReferrersIndex(
   index.manifests.push(descriptor);
   await putManifest(reg, repo, tag, index, OCI_INDEX);
 }
+
+/**
+ * What `oras attach --artifact-type TYPE SUBJECT NAME:TYPE` leaves behind, written over the API
+ * (milliseconds instead of one oras run each): a referrer manifest pushed by digest, with the
+ * empty config, one layer titled `title`, the created annotation, and its descriptor appended to
+ * the `sha256-<hex>` tag index. For tests that need many referrers (junk, caps).
+ */
+export async function attachLikeOras(
+  reg: RegistryEndpoint,
+  repo: string,
+  subject: Descriptor,
+  content: Buffer | string,
+  o: { artifactType: string; title: string },
+): Promise<string> {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  const layerDigest = await putBlob(reg, repo, bytes);
+  const emptyDigest = await putBlob(reg, repo, '{}');
+  const annotations = { 'org.opencontainers.image.created': new Date().toISOString() };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: o.artifactType,
+    config: { mediaType: OCI_EMPTY, digest: emptyDigest, size: 2, data: 'e30=' },
+    layers: [
+      {
+        mediaType: o.artifactType,
+        digest: layerDigest,
+        size: bytes.length,
+        annotations: { 'org.opencontainers.image.title': o.title },
+      },
+    ],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations,
+  };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const digest = await putManifest(reg, repo, sha256Digest(manifestBytes), manifestBytes, OCI_MANIFEST);
+  const descriptor: Descriptor = {
+    mediaType: OCI_MANIFEST,
+    digest,
+    size: manifestBytes.length,
+    artifactType: o.artifactType,
+    annotations,
+  };
+  await appendToReferrersIndex(reg, repo, subject.digest.replace(':', '-'), descriptor);
+  return digest;
+}

@@ -21,13 +21,17 @@ interface Upstream {
   realm?: string;
   /** The probe is never answered. */
   stallProbe?: boolean;
+  /** The probe's 401 comes with a body that never ends. */
+  endlessProbe?: boolean;
+  /** The connection that body was sent on has closed. */
+  endlessClosed: boolean;
   /** Tokens the registry accepts; the test takes one away to expire it. */
   valid: Set<string>;
   issued: string[];
   seen: (string | undefined)[];
 }
 async function tokenRegistry(password: string): Promise<Upstream> {
-  const up: Upstream = { port: 0, asks: 0, probes: [], valid: new Set(), issued: [], seen: [] };
+  const up: Upstream = { port: 0, asks: 0, probes: [], endlessClosed: false, valid: new Set(), issued: [], seen: [] };
   const challenge = () => ({
     'www-authenticate': `Bearer realm="${up.realm ?? `http://localhost:${up.port}/token`}",service="s",scope="repository:o/r:pull"`,
     'content-length': '0',
@@ -36,6 +40,20 @@ async function tokenRegistry(password: string): Promise<Upstream> {
     req.resume();
     if (req.url === '/v2/') {
       up.probes.push(req.headers.authorization);
+      if (up.endlessProbe) {
+        const { 'content-length': _, ...headers } = challenge();
+        res.writeHead(401, headers);
+        res.on('close', () => {
+          up.endlessClosed = true;
+        });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const more = () => {
+          while (!res.destroyed && res.write(chunk));
+        };
+        res.on('drain', more);
+        more();
+        return;
+      }
       if (!up.stallProbe) res.writeHead(401, challenge()).end();
       return;
     }
@@ -157,5 +175,15 @@ describe('registry fence warm-up (the run says which repository it is for)', () 
     const fence = await fenceFor(up, 'pw', { ...warmUp, timeoutMs: 200 });
     expect(await get(fence)).toBe(200);
     expect(up.seen).toEqual([undefined, 'Bearer t1']);
+  });
+
+  it('cuts off an answer to the probe that never ends, and still gets ready from its challenge', async () => {
+    const up = await tokenRegistry('pw');
+    up.endlessProbe = true;
+    const fence = await fenceFor(up, 'pw', warmUp);
+    expect(await get(fence)).toBe(200);
+    expect(up.seen).toEqual(['Bearer t1']);
+    // Not drained for the rest of the run: the fence hung up on it.
+    await expect.poll(() => up.endlessClosed).toBe(true);
   });
 });

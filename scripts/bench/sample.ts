@@ -71,7 +71,9 @@ const referrerSchema = z.object({
 
 export async function publishSample(sb: Sandbox, profile: Profile, sample: Sample): Promise<Published> {
   const { registry } = profile;
-  const repo = `bench/signed-${sample.size.bytes}/${sample.name}`;
+  // A repository per profile: 40ms/basic is the loopback/basic registry behind a proxy, and a
+  // signature names the repository as pushed (host included), so each profile signs its own.
+  const repo = `bench/${profile.name.replace('/', '-')}/signed-${sample.size.bytes}/${sample.name}`;
   const signedRef = `${registry.host}/${repo}:v1`;
   const { stack } = sb;
   const { outputs } = await runSteps(sb, [

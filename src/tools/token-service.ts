@@ -95,8 +95,11 @@ export async function fetchBearerToken(
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.append('scope', challenge.scope);
   const body = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` }, timeout: timeoutMs });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs}ms`)));
+    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` } });
+    // A deadline for the whole answer, not per byte: a token service trickling its reply (every
+    // relayed request, and the fence's warm-up, waits for the token) is cut off too.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];

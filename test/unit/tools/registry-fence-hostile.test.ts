@@ -159,4 +159,47 @@ describe('registry fence against a hostile registry', () => {
       expect(reg.seen.filter((s) => s.authorization !== undefined)).toEqual([]);
     }
   });
+  it('a short probe answer whose body is cut off, or never sent, neither crashes the fence nor holds its request', async () => {
+    for (const cut of [true, false]) {
+      const reg = await server((req, res, port) => {
+        if (req.url === '/v2/') {
+          const { 'content-length': _, ...headers } = challenge(`http://localhost:${port}/token`);
+          res.writeHead(401, { ...headers, 'content-length': '100' });
+          res.write('0123456789');
+          if (cut) res.socket?.destroy();
+          return;
+        }
+        if (req.url?.startsWith('/token')) return tokenReply(res);
+        if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
+        else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+      });
+      const fence = await fenceFor(reg.port);
+      expect(await get(fence)).toBe(200);
+      expect(fence.failure()).toBeUndefined();
+    }
+  });
+  it('a refusal for the push scope is kept to that scope: reads still get their token', async () => {
+    const reg = await server((req, res, port) => {
+      if (req.url?.startsWith('/token')) {
+        const scope = new URL(req.url, 'http://x').searchParams.get('scope');
+        if (scope === 'repository:o/r:pull') return tokenReply(res);
+        return res.writeHead(403, { 'content-length': '0' }).end();
+      }
+      if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
+      else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+    });
+    const fence = await fenceFor(reg.port, { warmUp: { repository: 'o/r', access: 'push' } });
+    expect(await get(fence)).toBe(200);
+    expect(await get(fence)).toBe(200);
+    expect(fence.failure()).toBeUndefined();
+    const res = await fetch(`http://${fence.host}/v2/o/r/blobs/uploads/`, {
+      method: 'POST',
+      headers: { authorization: basic(fence.username, fence.key) },
+    });
+    await res.arrayBuffer();
+    expect(res.status).toBe(401);
+    expect(fence.failure()?.code).toBe('AUTH_FAILED');
+    // The refused scope was asked once (by the warm-up), not again by the upload.
+    expect(reg.seen.filter((s) => s.url.includes('pull%2Cpush'))).toHaveLength(1);
+  });
 });

@@ -92,6 +92,9 @@ export async function fetchBearerToken(
   timeoutMs: number,
 ): Promise<string> {
   const url = new URL(realm);
+  // The scope is ours to name: one the realm's own query carries would ride along with the
+  // credential (a token for a repository the run never asked for).
+  url.searchParams.delete('scope');
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.append('scope', challenge.scope);
   const body = await new Promise<{ status: number; text: string }>((resolve, reject) => {

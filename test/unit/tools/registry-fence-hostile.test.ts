@@ -202,4 +202,18 @@ describe('registry fence against a hostile registry', () => {
     // The refused scope was asked once (by the warm-up), not again by the upload.
     expect(reg.seen.filter((s) => s.url.includes('pull%2Cpush'))).toHaveLength(1);
   });
+  it('a realm whose own query names a scope adds nothing to what the warm-up asks', async () => {
+    const reg = await server((req, res, port) => {
+      if (req.url?.startsWith('/token')) return tokenReply(res);
+      if (req.headers.authorization === 'Bearer tok') return res.writeHead(200, { 'content-length': '0' }).end();
+      res.writeHead(401, challenge(`http://localhost:${port}/token?scope=repository:victim/secret:pull,push`)).end();
+    });
+    const fence = await fenceFor(reg.port);
+    expect(await get(fence)).toBe(200);
+    const scopes = reg.seen
+      .filter((s) => s.url.startsWith('/token'))
+      .map((s) => new URL(s.url, 'http://x').searchParams.getAll('scope'));
+    // Failed when the realm's own scope went along: [['repository:victim/secret:pull,push', 'repository:o/r:pull']].
+    expect(scopes).toEqual([['repository:o/r:pull']]);
+  });
 });

@@ -122,6 +122,14 @@ export async function fetchBearerToken(
       `the registry's token service did not answer: ${(e as Error).message}`,
     );
   });
+  // A service that failed (or is busy) did not refuse anything: that is not kept as a refusal
+  // (registry-fence.ts), so the next request asks again.
+  if (body.status >= 500 || body.status === 429) {
+    throw new GhcrBlobError(
+      'REGISTRY_UNREACHABLE',
+      `the registry's token service failed to answer (HTTP ${body.status})`,
+    );
+  }
   // A redirect is not followed: the credential was for this URL only.
   if (body.status !== 200) {
     throw new GhcrBlobError(

@@ -216,4 +216,21 @@ describe('registry fence against a hostile registry', () => {
     // Failed when the realm's own scope went along: [['repository:victim/secret:pull,push', 'repository:o/r:pull']].
     expect(scopes).toEqual([['repository:o/r:pull']]);
   });
+  it('a token service that fails the warm-up’s ask (503) is asked again by the request: a failure is no refusal', async () => {
+    let asks = 0;
+    const reg = await server((req, res, port) => {
+      if (req.url?.startsWith('/token')) {
+        asks++;
+        if (asks === 1) return res.writeHead(503, { 'content-length': '0' }).end();
+        return tokenReply(res);
+      }
+      if (req.headers.authorization === 'Bearer tok') return res.writeHead(200, { 'content-length': '0' }).end();
+      res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+    });
+    const fence = await fenceFor(reg.port);
+    // Was 401 (AUTH_FAILED, "refused the credentials (HTTP 503)"): the warm-up's failure was kept as a refusal.
+    expect(await get(fence)).toBe(200);
+    expect(asks).toBe(2);
+    expect(fence.failure()).toBeUndefined();
+  });
 });

@@ -92,11 +92,17 @@ export async function fetchBearerToken(
   timeoutMs: number,
 ): Promise<string> {
   const url = new URL(realm);
+  // The scope is ours to name: one the realm's own query carries would ride along with the
+  // credential (a token for a repository the run never asked for).
+  url.searchParams.delete('scope');
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.append('scope', challenge.scope);
   const body = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` }, timeout: timeoutMs });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs}ms`)));
+    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` } });
+    // A deadline for the whole answer, not per byte: a token service trickling its reply (every
+    // relayed request, and the fence's warm-up, waits for the token) is cut off too.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -116,6 +122,14 @@ export async function fetchBearerToken(
       `the registry's token service did not answer: ${(e as Error).message}`,
     );
   });
+  // A service that failed (or is busy) did not refuse anything: that is not kept as a refusal
+  // (registry-fence.ts), so the next request asks again.
+  if (body.status >= 500 || body.status === 429) {
+    throw new GhcrBlobError(
+      'REGISTRY_UNREACHABLE',
+      `the registry's token service failed to answer (HTTP ${body.status})`,
+    );
+  }
   // A redirect is not followed: the credential was for this URL only.
   if (body.status !== 200) {
     throw new GhcrBlobError(

@@ -1,4 +1,5 @@
 /** What `cosign sign-blob --bundle` and `ghcr-blob sign` write: a signature over a sha256 digest. */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Runner } from '../../tools/exec.js';
 import {
@@ -69,8 +70,10 @@ export const messageSignature: EvidenceKind<SignatureBundle> = {
 export const HOLD_MAX_BYTES = 8 * 1024 * 1024;
 
 /** The file's bytes, when it is a regular file small enough to hold; verifyMessageInProcess checks they hash to the digest. */
-async function heldIfSmall(file: string): Promise<{ bytes?: Buffer }> {
-  const handle = await open(file, 'r').catch(() => undefined);
+export async function heldIfSmall(file: string): Promise<{ bytes?: Buffer }> {
+  // Non-blocking: a file swapped for a FIFO after it was hashed would otherwise hold the run until
+  // someone writes to it (opening a FIFO to read waits for a writer); it is then no regular file.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
   if (!handle) return {};
   try {
     const info = await handle.stat();

@@ -3,7 +3,7 @@
  * patterns every other module uses.
  */
 import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { constants, open } from 'node:fs/promises';
 import * as z from 'zod';
 import { usageError } from './errors.js';
 import { reasonOf } from './json-input.js';
@@ -26,7 +26,8 @@ const CHUNK_BYTES = 1024 * 1024;
  * before it returns (a hash's `update` is).
  */
 async function eachChunk(path: string, use: (bytes: Buffer) => void): Promise<void> {
-  const file = await open(path, 'r');
+  // Non-blocking: a path swapped for a FIFO fails at its first read instead of waiting for a writer.
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {

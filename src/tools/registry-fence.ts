@@ -203,10 +203,22 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
     }
   };
   const warming = opts.warmUp ? warmUp(opts.warmUp) : undefined;
+  // A quarter of the step deadline, at most 10 s: a few round trips anywhere, and if the warm-up
+  // takes longer, the request still has most of its deadline to go the usual way.
+  const warmUpWaitMs = Math.min(opts.timeoutMs / 4, 10_000);
+  const warmedOrGaveUp = (w: Promise<void>) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, warmUpWaitMs).unref();
+      void w.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
 
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
-    // Waits for the warm-up (bounded by its own deadline), so the first request goes with the credential.
-    if (warming) await warming;
+    // Waits for the warm-up, so the first request goes with the credential; but not for long: a
+    // registry that never answers `GET /v2/` is still served the usual way (challenge, then token).
+    if (warming) await warmedOrGaveUp(warming);
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const scope = scopeFor(req);
     // Requests that left before the first challenge was answered go without a credential; each

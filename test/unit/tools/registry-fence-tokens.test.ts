@@ -21,6 +21,10 @@ interface Upstream {
   realm?: string;
   /** The probe is never answered. */
   stallProbe?: boolean;
+  /** A stalled probe's connection is still open (the fence has not given up on it). */
+  probeOpen: boolean;
+  /** probeOpen as it was when each request to the registry arrived. */
+  probeOpenAt: boolean[];
   /** The probe's 401 comes with a body that never ends. */
   endlessProbe?: boolean;
   /** The connection that body was sent on has closed. */
@@ -31,7 +35,17 @@ interface Upstream {
   seen: (string | undefined)[];
 }
 async function tokenRegistry(password: string): Promise<Upstream> {
-  const up: Upstream = { port: 0, asks: 0, probes: [], endlessClosed: false, valid: new Set(), issued: [], seen: [] };
+  const up: Upstream = {
+    port: 0,
+    asks: 0,
+    probes: [],
+    endlessClosed: false,
+    probeOpen: false,
+    probeOpenAt: [],
+    valid: new Set(),
+    issued: [],
+    seen: [],
+  };
   const challenge = () => ({
     'www-authenticate': `Bearer realm="${up.realm ?? `http://localhost:${up.port}/token`}",service="s",scope="repository:o/r:pull"`,
     'content-length': '0',
@@ -55,6 +69,12 @@ async function tokenRegistry(password: string): Promise<Upstream> {
         return;
       }
       if (!up.stallProbe) res.writeHead(401, challenge()).end();
+      else {
+        up.probeOpen = true;
+        res.on('close', () => {
+          up.probeOpen = false;
+        });
+      }
       return;
     }
     if (req.url?.startsWith('/token')) {
@@ -70,6 +90,7 @@ async function tokenRegistry(password: string): Promise<Upstream> {
       return;
     }
     up.seen.push(req.headers.authorization);
+    up.probeOpenAt.push(up.probeOpen);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !up.valid.has(token)) {
       res.writeHead(401, challenge()).end();
@@ -169,12 +190,15 @@ describe('registry fence warm-up (the run says which repository it is for)', () 
     expect(fence.failure()?.code).toBe('AUTH_FAILED');
   });
 
-  it('a probe the registry never answers ends at the deadline, and the request then goes the usual way', async () => {
+  it('a probe the registry never answers holds requests a quarter of the deadline, not all of it', async () => {
     const up = await tokenRegistry('pw');
     up.stallProbe = true;
-    const fence = await fenceFor(up, 'pw', { ...warmUp, timeoutMs: 200 });
+    // Requests wait 2 s for the warm-up; the probe itself is given the whole 8 s.
+    const fence = await fenceFor(up, 'pw', { ...warmUp, timeoutMs: 8000 });
     expect(await get(fence)).toBe(200);
+    // They went the usual way (challenge, then token) while the probe was still unanswered.
     expect(up.seen).toEqual([undefined, 'Bearer t1']);
+    expect(up.probeOpenAt).toEqual([true, true]);
   });
 
   it('cuts off an answer to the probe that never ends, and still gets ready from its challenge', async () => {

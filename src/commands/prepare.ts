@@ -244,7 +244,15 @@ export async function prepareVerification(
   deps: Deps,
   repository?: string,
 ): Promise<PreparedCheck> {
-  const signers = await prepareSigners(opts, deps, repository);
+  return prepareTrust(opts, deps, await prepareSigners(opts, deps, repository));
+}
+
+/** Trust material and cosign for a check whose signers are settled (prepareVerification). */
+async function prepareTrust(
+  opts: PolicyOptions & ToolOptions & Partial<NameBindingOptions>,
+  deps: Deps,
+  signers: AcceptedSigner[],
+): Promise<PreparedCheck> {
   const trustedRootPath = opts.trustedRoot && resolve(opts.trustedRoot);
   const cache = trustedRootPath
     ? undefined
@@ -268,19 +276,25 @@ export async function prepareVerification(
 }
 
 /**
- * prepareVerification and connectRegistry side by side (cosign's detection and the trust material
- * beside oras's detection), for the commands that need both. The verification's failure wins, as
- * when it ran first, and a registry session opened meanwhile is disposed.
+ * prepareVerification and connectRegistry, for the commands that need both. The signers first:
+ * a policy that cannot be used contacts no registry. Then the registry session, whose fence warms
+ * up (registry-fence.ts) across the network while the trust material and cosign's detection load,
+ * most of the CPU spent before the first oras starts. The verification's failure wins, as when it
+ * ran first, and a registry session opened meanwhile is disposed.
  */
 export async function prepareVerificationAndConnect(
   opts: PolicyOptions & ToolOptions & AuthOptions & RemoteOptions & Partial<NameBindingOptions>,
   deps: Deps,
   ref: Reference,
 ): Promise<{ check: PreparedCheck; oras: Oras }> {
-  const [check, oras] = await Promise.allSettled([
-    prepareVerification(opts, deps, repositoryOf(ref)),
-    connectRegistry(opts, deps, { ref, access: 'pull' }),
-  ]);
+  const signers = await prepareSigners(opts, deps, repositoryOf(ref));
+  const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
+    p.then(
+      (value) => ({ status: 'fulfilled', value }),
+      (reason: unknown) => ({ status: 'rejected', reason }),
+    );
+  const oras = await settle(connectRegistry(opts, deps, { ref, access: 'pull' }));
+  const check = await settle(prepareTrust(opts, deps, signers));
   if (check.status === 'rejected') {
     if (oras.status === 'fulfilled') await oras.value.dispose();
     throw check.reason;

@@ -288,13 +288,8 @@ export async function prepareVerificationAndConnect(
   ref: Reference,
 ): Promise<{ check: PreparedCheck; oras: Oras }> {
   const signers = await prepareSigners(opts, deps, repositoryOf(ref));
-  const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
-    p.then(
-      (value) => ({ status: 'fulfilled', value }),
-      (reason: unknown) => ({ status: 'rejected', reason }),
-    );
-  const oras = await settle(connectRegistry(opts, deps, { ref, access: 'pull' }));
-  const check = await settle(prepareTrust(opts, deps, signers));
+  const [oras] = await Promise.allSettled([connectRegistry(opts, deps, { ref, access: 'pull' })]);
+  const [check] = await Promise.allSettled([prepareTrust(opts, deps, signers)]);
   if (check.status === 'rejected') {
     if (oras.status === 'fulfilled') await oras.value.dispose();
     throw check.reason;

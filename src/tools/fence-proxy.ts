@@ -9,7 +9,7 @@
  * credential; TLS to the registry, with --ca-file's CA, runs inside it); an http target is sent in
  * absolute form, as Go does. Everything streams through node:http as before: memory stays bounded.
  */
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -180,6 +180,27 @@ export interface Upstream {
   /** Like http(s).request(url, …): direct, tunnelled or via the proxy, as oras would. */
   request(url: URL, options: RequestOptions, onResponse?: (res: IncomingMessage) => void): ClientRequest;
   destroy(): void;
+}
+
+/**
+ * A GET the fence makes on its own account (the warm-up's probe, a token request), with one
+ * deadline for the whole answer, not per byte: a server trickling its headers or its body is cut
+ * off too. It stays armed until the request is over, so a body the caller reads is bounded by it.
+ */
+export function getAnswer(
+  agent: Upstream,
+  url: URL,
+  headers: OutgoingHttpHeaders,
+  timeoutMs: number,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = agent.request(url, { method: 'GET', headers });
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
+    req.on('close', () => clearTimeout(deadline));
+    req.on('error', reject);
+    req.on('response', resolve);
+    req.end();
+  });
 }
 
 export function upstream(opts: { ca?: string[]; env?: NodeJS.ProcessEnv }): Upstream {

@@ -13,9 +13,10 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import { withDeadline } from '../core/deadlines.js';
 import { GhcrBlobError } from '../core/errors.js';
 import { fenceError } from './fence-errors.js';
-import { upstream } from './fence-proxy.js';
+import { getAnswer, upstream } from './fence-proxy.js';
 import { checkRealm, fetchBearerToken, parseChallenge, type TokenService } from './token-service.js';
 
 export interface FenceOptions {
@@ -176,20 +177,7 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
    */
   const warmUp = async (w: WarmUp): Promise<void> => {
     try {
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const out = agent.request(new URL('/v2/', origin), { method: 'GET', headers: { host: opts.registryHost } });
-        // A deadline for the whole answer, not per byte: a registry trickling its headers is cut off too.
-        const deadline = setTimeout(() => out.destroy(new Error('no answer in time')), opts.timeoutMs).unref();
-        out.on('response', (r: IncomingMessage) => {
-          clearTimeout(deadline);
-          resolve(r);
-        });
-        out.on('error', (e) => {
-          clearTimeout(deadline);
-          reject(e);
-        });
-        out.end();
-      });
+      const res = await getAnswer(agent, new URL('/v2/', origin), { host: opts.registryHost }, opts.timeoutMs);
       // A short answer is read to its end, so its connection serves oras's first request; any other
       // (no length, or a long one: a registry may send junk forever) is cut off, never read.
       const length = Number(res.headers['content-length'] ?? Number.NaN);
@@ -206,19 +194,11 @@ export async function startFence(opts: FenceOptions): Promise<Fence> {
   // A quarter of the step deadline, at most 10 s: a few round trips anywhere, and if the warm-up
   // takes longer, the request still has most of its deadline to go the usual way.
   const warmUpWaitMs = Math.min(opts.timeoutMs / 4, 10_000);
-  const warmedOrGaveUp = (w: Promise<void>) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, warmUpWaitMs).unref();
-      void w.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
 
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
     // Waits for the warm-up, so the first request goes with the credential; but not for long: a
     // registry that never answers `GET /v2/` is still served the usual way (challenge, then token).
-    if (warming) await warmedOrGaveUp(warming);
+    if (warming) await withDeadline(warming, warmUpWaitMs, () => new Error('warm-up')).catch(() => {});
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const scope = scopeFor(req);
     // Requests that left before the first challenge was answered go without a credential; each

@@ -4,11 +4,10 @@
  * the registry's own host (or the one the user vouched for with --auth-host), and the token
  * request follows no redirect.
  */
-import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { GhcrBlobError } from '../core/errors.js';
 import { printableLine } from '../core/printable.js';
-import type { Upstream } from './fence-proxy.js';
+import { getAnswer, type Upstream } from './fence-proxy.js';
 
 export type Challenge =
   | { scheme: 'basic' }
@@ -97,31 +96,29 @@ export async function fetchBearerToken(
   url.searchParams.delete('scope');
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.append('scope', challenge.scope);
-  const body = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = agent.request(url, { method: 'GET', headers: { authorization: `Basic ${basic}` } });
-    // A deadline for the whole answer, not per byte: a token service trickling its reply (every
-    // relayed request, and the fence's warm-up, waits for the token) is cut off too.
-    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
-    req.on('close', () => clearTimeout(deadline));
-    req.on('error', reject);
-    req.on('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_TOKEN_REPLY) req.destroy(new Error('token reply too large'));
-        else chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+  const body = await getAnswer(agent, url, { authorization: `Basic ${basic}` }, timeoutMs)
+    .then(
+      (res) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_TOKEN_REPLY) res.destroy(new Error('token reply too large'));
+            else chunks.push(c);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+          // Cut off (the deadline, or the cap above) before its end: no answer.
+          res.on('close', () => reject(new Error(`no answer within ${timeoutMs}ms`)));
+        }),
+    )
+    .catch((e: unknown) => {
+      throw new GhcrBlobError(
+        'REGISTRY_UNREACHABLE',
+        `the registry's token service did not answer: ${(e as Error).message}`,
+      );
     });
-    req.end();
-  }).catch((e: unknown) => {
-    throw new GhcrBlobError(
-      'REGISTRY_UNREACHABLE',
-      `the registry's token service did not answer: ${(e as Error).message}`,
-    );
-  });
   // A service that failed (or is busy) did not refuse anything: that is not kept as a refusal
   // (registry-fence.ts), so the next request asks again.
   if (body.status >= 500 || body.status === 429) {

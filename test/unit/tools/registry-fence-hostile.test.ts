@@ -65,6 +65,11 @@ const get = async (fence: Fence, path = '/v2/o/r/manifests/v1') => {
 };
 const tokenReply = (res: ServerResponse) =>
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'tok' }));
+/** What an honest registry answers: its token passes, anything else gets the challenge for its own service. */
+const asRegistry = (req: IncomingMessage, res: ServerResponse, port: number) => {
+  if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
+  else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+};
 
 describe('registry fence against a hostile registry', () => {
   it('a token service that trickles its answer is cut off at the deadline, not waited on byte by byte', async () => {
@@ -93,8 +98,7 @@ describe('registry fence against a hostile registry', () => {
         return;
       }
       if (req.url?.startsWith('/token')) return tokenReply(res);
-      if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
-      else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+      asRegistry(req, res, port);
     });
     const fence = await fenceFor(reg.port);
     expect(await get(fence)).toBe(200);
@@ -108,8 +112,7 @@ describe('registry fence against a hostile registry', () => {
         return;
       }
       if (req.url?.startsWith('/token')) return tokenReply(res);
-      if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
-      else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+      asRegistry(req, res, port);
     });
     const fence = await fenceFor(reg.port);
     expect(await get(fence)).toBe(200);
@@ -170,8 +173,7 @@ describe('registry fence against a hostile registry', () => {
           return;
         }
         if (req.url?.startsWith('/token')) return tokenReply(res);
-        if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
-        else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+        asRegistry(req, res, port);
       });
       const fence = await fenceFor(reg.port);
       expect(await get(fence)).toBe(200);
@@ -185,8 +187,7 @@ describe('registry fence against a hostile registry', () => {
         if (scope === 'repository:o/r:pull') return tokenReply(res);
         return res.writeHead(403, { 'content-length': '0' }).end();
       }
-      if (req.headers.authorization === 'Bearer tok') res.writeHead(200, { 'content-length': '0' }).end();
-      else res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+      asRegistry(req, res, port);
     });
     const fence = await fenceFor(reg.port, { warmUp: { repository: 'o/r', access: 'push' } });
     expect(await get(fence)).toBe(200);
@@ -224,8 +225,7 @@ describe('registry fence against a hostile registry', () => {
         if (asks === 1) return res.writeHead(503, { 'content-length': '0' }).end();
         return tokenReply(res);
       }
-      if (req.headers.authorization === 'Bearer tok') return res.writeHead(200, { 'content-length': '0' }).end();
-      res.writeHead(401, challenge(`http://localhost:${port}/token`)).end();
+      asRegistry(req, res, port);
     });
     const fence = await fenceFor(reg.port);
     // Was 401 (AUTH_FAILED, "refused the credentials (HTTP 503)"): the warm-up's failure was kept as a refusal.

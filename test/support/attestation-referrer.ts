@@ -54,7 +54,7 @@ export async function pushAttestationReferrer(
     'dev.sigstore.bundle.content': 'dsse-envelope',
     'dev.sigstore.bundle.predicateType': o.predicateType,
   };
-  const manifest: Record<string, unknown> = {
+  const manifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     artifactType: SIGSTORE_BUNDLE_V03,
@@ -63,18 +63,37 @@ export async function pushAttestationReferrer(
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations,
   };
+  const fallbackTag = subject.digest.replace(':', '-');
+  const { digest, bytes, descriptor } = await pushReferrer(
+    reg,
+    repo,
+    manifest,
+    o.skipFallbackTag ? undefined : fallbackTag,
+  );
+  return { digest, bytes, manifest, descriptor, fallbackTag };
+}
+
+/**
+ * A referrer manifest pushed by its digest, and its descriptor (artifact type and annotations
+ * copied from the manifest, as oras and cosign list them) appended to the index at `fallbackTag`.
+ */
+async function pushReferrer(
+  reg: RegistryEndpoint,
+  repo: string,
+  manifest: { artifactType: string; annotations: Record<string, string> },
+  fallbackTag: string | undefined,
+): Promise<{ digest: string; bytes: Buffer; descriptor: Descriptor }> {
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = await putManifest(reg, repo, sha256Digest(bytes), bytes, OCI_MANIFEST);
   const descriptor: Descriptor = {
     mediaType: OCI_MANIFEST,
     digest,
     size: bytes.length,
-    artifactType: SIGSTORE_BUNDLE_V03,
-    annotations,
+    artifactType: manifest.artifactType,
+    annotations: manifest.annotations,
   };
-  const fallbackTag = subject.digest.replace(':', '-');
-  if (!o.skipFallbackTag) await appendToReferrersIndex(reg, repo, fallbackTag, descriptor);
-  return { digest, bytes, manifest, descriptor, fallbackTag };
+  if (fallbackTag) await appendToReferrersIndex(reg, repo, fallbackTag, descriptor);
+  return { digest, bytes, descriptor };
 }
 
 /** Adds `descriptor` to the OCI index at `tag` (created if missing), unless already listed. */
@@ -127,15 +146,5 @@ export async function attachLikeOras(
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations,
   };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  const digest = await putManifest(reg, repo, sha256Digest(manifestBytes), manifestBytes, OCI_MANIFEST);
-  const descriptor: Descriptor = {
-    mediaType: OCI_MANIFEST,
-    digest,
-    size: manifestBytes.length,
-    artifactType: o.artifactType,
-    annotations,
-  };
-  await appendToReferrersIndex(reg, repo, subject.digest.replace(':', '-'), descriptor);
-  return digest;
+  return (await pushReferrer(reg, repo, manifest, subject.digest.replace(':', '-'))).digest;
 }
